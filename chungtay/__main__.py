@@ -1,0 +1,5 @@
+import sys
+
+from chungtay.cli import main
+
+sys.exit(main())

@@ -1,0 +1,206 @@
+"""Command line: ``chungtay …`` or ``python -m chungtay …``.
+
+Exit status: 0 success, 2 bad input or usage (message on standard error, no output file).
+"""
+from __future__ import annotations
+
+import argparse
+import json
+import os
+import sys
+import time
+from pathlib import Path
+
+from chungtay.core.standards import StandardError, all_standards, get_standard, standard_for_year
+
+EXIT_BAD_INPUT = 2
+
+
+def _err(msg: str) -> int:
+    print(f"chungtay: error: {msg}", file=sys.stderr)
+    return EXIT_BAD_INPUT
+
+
+def cmd_standards_list(args) -> int:
+    rows = [(s.code, ",".join(map(str, (s.years[0], s.years[-1]))), s.status, s.scope, s.name_vi)
+            for s in all_standards()]
+    if args.format == "json":
+        print(json.dumps([{"code": c, "years": [int(y) for y in ys.split(",")], "status": st, "scope": sc,
+                           "name_vi": n} for c, ys, st, sc, n in rows], ensure_ascii=False, indent=2))
+        return 0
+    print(f"{'CODE':<12} {'YEARS':<11} {'STATUS':<12} {'SCOPE':<9} NAME")
+    for c, ys, st, sc, n in rows:
+        print(f"{c:<12} {ys.replace(',', '–'):<11} {st:<12} {sc:<9} {n}")
+    return 0
+
+
+def cmd_standards_show(args) -> int:
+    try:
+        s = get_standard(args.code)
+    except StandardError as e:
+        return _err(str(e))
+    if args.format == "json":
+        print(json.dumps(s.to_json(), ensure_ascii=False, indent=2))
+        return 0
+    print(f"{s.code}: {s.name_vi} ({s.status})")
+    print("Legal basis: " + "; ".join(s.legal_basis))
+    print(f"Review years: {s.years[0]}–{s.years[-1]}")
+    for code, ln in s.lines.items():
+        print(f"  {ln.name_en:<28} rural {ln.rural:>10,}  urban {ln.urban:>10,}  [{ln.status}]")
+    for i, ind in enumerate(s.indicators, 1):
+        print(f"  {i:>2}. {ind.code:<20} {ind.dimension:<17} {ind.name_vi} [{ind.status}]")
+    return 0
+
+
+def cmd_classify(args) -> int:
+    from chungtay.core.tables import InputError, classify_table, read_table, write_table
+    try:
+        standard = get_standard(args.standard) if args.standard else standard_for_year(args.year)
+    except StandardError as e:
+        return _err(str(e))
+    try:
+        if args.output:
+            from chungtay.core.tables import _ext
+            _ext(args.output)
+        table = read_table(args.input)
+        result = classify_table(table, standard, args.input)
+    except InputError as e:
+        return _err(str(e))
+    write_table(result, args.output)
+    if args.output:
+        print(f"{result.num_rows} households classified with standard {standard.code} -> {args.output}",
+              file=sys.stderr)
+    return 0
+
+
+def cmd_generate(args) -> int:
+    from chungtay import synth
+    t0 = time.perf_counter()
+    years = _years(args.years)
+    pop = synth.generate(households=args.households, years=years, seed=args.seed)
+    print(f"generated {pop.households.num_rows:,} households, {pop.members.num_rows:,} members, "
+          f"{pop.assessments.num_rows:,} assessments in {time.perf_counter() - t0:.1f}s", file=sys.stderr)
+    if args.load:
+        _django()
+        from chungtay.households.demo import load_population
+        counts = load_population(pop, replace=args.replace)
+        print(f"loaded into the database: {counts}", file=sys.stderr)
+    else:
+        out = Path(args.out)
+        out.mkdir(parents=True, exist_ok=True)
+        for p in synth.write(pop, out, args.format):
+            print(p)
+    if args.summary:
+        _print_summary(synth.summary(pop))
+    return 0
+
+
+def _print_summary(summary) -> None:
+    rows = summary if isinstance(summary, list) else summary.get("years", summary)
+    if isinstance(rows, dict):
+        rows = [dict(year=y, **v) for y, v in rows.items()]
+    for r in rows:
+        print("  " + "  ".join(f"{k}={v:.2f}" if isinstance(v, float) else f"{k}={v}" for k, v in r.items()),
+              file=sys.stderr)
+
+
+def _years(spec: str) -> list[int]:
+    if "-" in spec:
+        a, b = spec.split("-")
+        return list(range(int(a), int(b) + 1))
+    return [int(y) for y in spec.split(",")]
+
+
+def _django() -> None:
+    os.environ.setdefault("DJANGO_SETTINGS_MODULE", "chungtay.settings")
+    import django
+    django.setup()
+
+
+def cmd_demo(args) -> int:
+    _django()
+    from django.core.management import call_command
+    from chungtay.households.demo import DEMO_USERS, setup_demo
+    t0 = time.perf_counter()
+    call_command("migrate", verbosity=0)
+    setup_demo(households=args.households, seed=args.seed, log=lambda m: print(m, flush=True))
+    print(f"demo ready in {time.perf_counter() - t0:.0f}s", flush=True)
+    url = f"http://{args.host}:{args.port}/"
+    print("\n" + "=" * 64)
+    print(f"Chung Tay đang chạy tại / is running at: {url}")
+    print("Tài khoản demo / demo logins (mật khẩu / password: %s):" % DEMO_USERS[0][1])
+    for username, _pw, role in DEMO_USERS:
+        print(f"  {username:<14} {role}")
+    print("=" * 64 + "\n", flush=True)
+    if args.no_serve:
+        return 0
+    call_command("collectstatic", interactive=False, verbosity=0)
+    from chungtay.serve import serve
+    serve(args.host, args.port)
+    return 0
+
+
+def cmd_serve(args) -> int:
+    _django()
+    from chungtay.serve import serve
+    serve(args.host, args.port)
+    return 0
+
+
+def build_parser() -> argparse.ArgumentParser:
+    p = argparse.ArgumentParser(prog="chungtay", description="Chung Tay — poverty registry and standards")
+    sub = p.add_subparsers(dest="command", required=True)
+
+    st = sub.add_parser("standards", help="legal poverty standards").add_subparsers(dest="sub", required=True)
+    sl = st.add_parser("list", help="list the standards")
+    sl.add_argument("--format", choices=("text", "json"), default="text")
+    sl.set_defaults(func=cmd_standards_list)
+    ss = st.add_parser("show", help="show one standard")
+    ss.add_argument("code")
+    ss.add_argument("--format", choices=("text", "json"), default="text")
+    ss.set_defaults(func=cmd_standards_show)
+
+    c = sub.add_parser("classify", help="classify a file of households (.csv/.xlsx/.parquet)",
+                       description="Input columns: household_id, area (rural/urban), income or score_a, "
+                                   "one 0/1 column per indicator code of the standard. Rows in error "
+                                   "messages are numbered as in a spreadsheet (header = row 1).")
+    c.add_argument("input")
+    g = c.add_mutually_exclusive_group(required=True)
+    g.add_argument("--standard")
+    g.add_argument("--year", type=int)
+    c.add_argument("-o", "--output", help="output .csv/.xlsx/.parquet (default: CSV on standard output)")
+    c.set_defaults(func=cmd_classify)
+
+    gen = sub.add_parser("generate", help="deterministic synthetic population")
+    gen.add_argument("--households", type=int, default=129_000)
+    gen.add_argument("--years", default="2016-2025", help="e.g. 2016-2025 or 2024,2025")
+    gen.add_argument("--seed", type=int, default=20161231)
+    gen.add_argument("--out", default="data/synthetic")
+    gen.add_argument("--format", choices=("parquet", "csv"), default="parquet")
+    gen.add_argument("--load", action="store_true", help="load into the database instead of writing files")
+    gen.add_argument("--replace", action="store_true", help="with --load: replace the existing demo population")
+    gen.add_argument("--summary", action="store_true", help="print the calibration table")
+    gen.set_defaults(func=cmd_generate)
+
+    d = sub.add_parser("demo", help="migrate, load the demo province and start the web app")
+    d.add_argument("--households", type=int, default=129_000)
+    d.add_argument("--seed", type=int, default=20161231)
+    d.add_argument("--host", default="127.0.0.1")
+    d.add_argument("--port", type=int, default=8000)
+    d.add_argument("--no-serve", action="store_true")
+    d.set_defaults(func=cmd_demo)
+
+    sv = sub.add_parser("serve", help="start the web app")
+    sv.add_argument("--host", default="127.0.0.1")
+    sv.add_argument("--port", type=int, default=8000)
+    sv.set_defaults(func=cmd_serve)
+    return p
+
+
+def main(argv: list[str] | None = None) -> int:
+    args = build_parser().parse_args(argv)
+    return args.func(args)
+
+
+if __name__ == "__main__":
+    sys.exit(main())

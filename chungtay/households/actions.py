@@ -1,0 +1,126 @@
+"""Every write to the registry goes through a function here: it takes the acting user,
+checks the user's area, and leaves an audit record (without personal data)."""
+from __future__ import annotations
+
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.db import transaction
+
+from chungtay.accounts.access import scope_for
+from chungtay.accounts.models import AuditEvent
+from chungtay.core import classify as core_classify
+from chungtay.core import fmt
+from chungtay.core.classify import ClassificationError
+from chungtay.core.standards import StandardError, get_standard, standard_for_year
+from chungtay.units.models import Unit
+
+from .models import KINH, Assessment, Household, Member
+
+MEMBER_FIELDS = ("full_name", "sex", "birth_year", "ethnicity", "relation", "health_insurance",
+                 "schooling", "disability", "work")
+
+
+def audit(actor, action: str, obj, unit=None, **changes) -> AuditEvent:
+    return AuditEvent.objects.create(actor=actor if getattr(actor, "pk", None) else None,
+                                     action=action, object_type=type(obj).__name__.lower(),
+                                     object_id=str(obj.pk), unit=unit, changes=changes)
+
+
+def _check_village(actor, village: Unit) -> None:
+    if village.level != Unit.VILLAGE or village.system != Unit.SYSTEM_2025:
+        raise ValidationError("Hộ phải thuộc một thôn/tổ dân phố")
+    if not scope_for(actor).covers(village):
+        raise PermissionDenied("Thôn này nằm ngoài địa bàn được giao")
+
+
+def _refresh_derived(household: Household) -> None:
+    members = list(household.members.all())
+    head = next((m for m in members if m.relation == "head"), None)
+    household.head_name = head.full_name if head else ""
+    household.ethnic_minority = bool(head and head.ethnicity.strip() != KINH)
+    household.search_text = fmt.fold(" ".join([household.code] + [m.full_name for m in members]))[:400]
+    household.save(update_fields=["head_name", "ethnic_minority", "search_text"])
+
+
+def _member(household: Household, data: dict, member_no: int) -> Member:
+    m = Member(household=household, member_no=member_no,
+               **{k: (fmt.nfc(v) if isinstance(v, str) else v) for k, v in data.items() if k in MEMBER_FIELDS})
+    if data.get("citizen_id"):
+        try:
+            m.set_citizen_id(data["citizen_id"])
+        except ValueError as e:
+            raise ValidationError({"citizen_id": str(e)}) from None
+    m.full_clean(exclude=["household"])
+    return m
+
+
+@transaction.atomic
+def create_household(actor, *, code: str, village: Unit, address: str = "", is_urban: bool | None = None,
+                     head: dict) -> Household:
+    _check_village(actor, village)
+    code = fmt.nfc(code)
+    if Household.objects.filter(code=code).exists():
+        raise ValidationError({"code": f"Mã hộ {code} đã tồn tại"})
+    commune = village.parent
+    hh = Household.objects.create(
+        code=code, village=village, commune=commune, province=commune.parent, address=fmt.nfc(address),
+        is_urban=commune.is_urban if is_urban is None else is_urban, status="active")
+    _member(hh, {**head, "relation": "head"}, 1).save()
+    _refresh_derived(hh)
+    audit(actor, "household.create", hh, village, code=code, village=village.code)
+    return hh
+
+
+@transaction.atomic
+def add_member(actor, household: Household, data: dict) -> Member:
+    if not scope_for(actor).covers(household.village):
+        raise PermissionDenied("Hộ nằm ngoài địa bàn được giao")
+    if data.get("relation") == "head" and household.members.filter(relation="head").exists():
+        raise ValidationError({"relation": "Hộ đã có chủ hộ"})
+    no = (household.members.order_by("-member_no").values_list("member_no", flat=True).first() or 0) + 1
+    m = _member(household, data, no)
+    m.save()
+    _refresh_derived(household)
+    audit(actor, "member.add", household, household.village, member_no=no,
+          fields=sorted(k for k in data if k in MEMBER_FIELDS))
+    return m
+
+
+@transaction.atomic
+def record_assessment(actor, household: Household, *, year: int, income: float | None = None,
+                      score_a: float | None = None, deprived=(), kind: str = Assessment.PERIODIC,
+                      standard_code: str | None = None, pledged_escape: bool = False,
+                      reason: str = "") -> Assessment:
+    """Classify and store a new version of the household's result for the round."""
+    if not scope_for(actor).covers(household.village):
+        raise PermissionDenied("Hộ nằm ngoài địa bàn được giao")
+    try:
+        standard = get_standard(standard_code) if standard_code else standard_for_year(year)
+        result = core_classify(standard, area="urban" if household.is_urban else "rural",
+                               income=income, score_a=score_a, deprived=deprived)
+    except (ClassificationError, StandardError) as e:
+        raise ValidationError(str(e)) from None
+    previous = (Assessment.objects.select_for_update()
+                .filter(household=household, year=year, kind=kind).order_by("-version").first())
+    if previous:
+        Assessment.objects.filter(pk=previous.pk).update(is_current=False)
+    village = household.village
+    legacy_commune = village.legacy_parent
+    district = legacy_commune.parent if legacy_commune else None
+    a = Assessment(
+        household=household, year=year, kind=kind, version=(previous.version + 1) if previous else 1,
+        is_current=True, standard=standard.code, area=result.area, basis=result.basis,
+        income=round(income) if result.basis == "income" else None,
+        score_a=score_a if result.basis == "score_a" else None,
+        deprivation_count=result.deprivation_count, category=result.category,
+        explanation_vi=result.explanation_vi, explanation_en=result.explanation_en,
+        ethnic_minority=household.ethnic_minority, pledged_escape=pledged_escape,
+        village=village, commune=household.commune, province=household.province,
+        legacy_commune=legacy_commune, district=district,
+        legacy_province=district.parent if district else None,
+        recorded_by=actor if getattr(actor, "pk", None) else None, reason=reason[:300])
+    for i, code in enumerate(standard.indicator_codes, 1):
+        setattr(a, f"dep_{i}", code in result.deprived)
+    a.save()
+    audit(actor, "assessment.record", household, village, year=year, kind=kind, version=a.version,
+          standard=standard.code, category=result.category, basis=result.basis)
+    return a

@@ -1,0 +1,151 @@
+"""Households, members and their yearly assessments."""
+from __future__ import annotations
+
+from django.conf import settings
+from django.db import models
+
+from chungtay.core.standards import CATEGORIES, CATEGORY_NAMES
+
+from . import protect
+
+CATEGORY_CHOICES = [(c, CATEGORY_NAMES[c][0]) for c in CATEGORIES]
+MAX_INDICATORS = 12
+KINH = "Kinh"
+
+
+class ScopedQuerySet(models.QuerySet):
+    def for_user(self, user):
+        """The one entry point for lists, exports and APIs: rows within the user's area."""
+        from chungtay.accounts.access import scope_for
+        return self.filter(scope_for(user).q())
+
+
+class Household(models.Model):
+    STATUS = [("active", "Đang cư trú"), ("moved_away", "Chuyển đi"), ("merged", "Nhập hộ"),
+              ("died_out", "Không còn thành viên")]
+    code = models.CharField(max_length=40, unique=True)
+    village = models.ForeignKey("units.Unit", on_delete=models.PROTECT, related_name="households")
+    # Denormalised from the village so every scoped query is one indexed column.
+    commune = models.ForeignKey("units.Unit", on_delete=models.PROTECT, related_name="+")
+    province = models.ForeignKey("units.Unit", on_delete=models.PROTECT, related_name="+")
+    address = models.CharField(max_length=200, blank=True)
+    is_urban = models.BooleanField(default=False)
+    head_name = models.CharField(max_length=120, blank=True)
+    # Rule (statistics.md): a household is ethnic-minority when its head belongs to an ethnic
+    # group other than Kinh (the 53 minorities of Decree 05/2011/NĐ-CP, Hoa included).
+    ethnic_minority = models.BooleanField(default=False)
+    search_text = models.CharField(max_length=400, blank=True, db_index=False)
+    status = models.CharField(max_length=12, choices=STATUS, default="active")
+    start_year = models.PositiveSmallIntegerField(null=True, blank=True)
+    end_year = models.PositiveSmallIntegerField(null=True, blank=True)
+    split_from = models.ForeignKey("self", null=True, blank=True, on_delete=models.SET_NULL)
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    objects = ScopedQuerySet.as_manager()
+
+    class Meta:
+        indexes = [models.Index(fields=["commune", "village"]), models.Index(fields=["province"])]
+
+    def __str__(self) -> str:
+        return f"{self.code} – {self.head_name}"
+
+
+class Member(models.Model):
+    RELATIONS = [("head", "Chủ hộ"), ("spouse", "Vợ/chồng"), ("child", "Con"), ("parent", "Bố/mẹ"),
+                 ("grandchild", "Cháu"), ("other", "Khác")]
+    SEX = [("M", "Nam"), ("F", "Nữ")]
+    SCHOOLING = [("none", "Chưa đi học"), ("primary", "Tiểu học"), ("lower_secondary", "THCS"),
+                 ("upper_secondary", "THPT"), ("higher", "Trên THPT"), ("in_school", "Đang đi học")]
+    WORK = [("farming", "Nông nghiệp"), ("wage", "Làm công"), ("self_employed", "Tự làm"),
+            ("unemployed", "Thất nghiệp"), ("student", "Học sinh, sinh viên"), ("retired", "Nghỉ hưu"),
+            ("none", "Không làm việc")]
+    household = models.ForeignKey(Household, on_delete=models.CASCADE, related_name="members")
+    member_no = models.PositiveSmallIntegerField(default=1)
+    full_name = models.CharField(max_length=120)
+    sex = models.CharField(max_length=1, choices=SEX)
+    birth_year = models.PositiveSmallIntegerField()
+    ethnicity = models.CharField(max_length=40, default=KINH)
+    relation = models.CharField(max_length=12, choices=RELATIONS)
+    citizen_id_encrypted = models.TextField(blank=True)
+    citizen_id_digest = models.CharField(max_length=64, blank=True, db_index=True)
+    health_insurance = models.BooleanField(default=False)
+    schooling = models.CharField(max_length=20, choices=SCHOOLING, blank=True)
+    disability = models.BooleanField(default=False)
+    work = models.CharField(max_length=20, choices=WORK, blank=True)
+
+    class Meta:
+        ordering = ["member_no"]
+
+    def set_citizen_id(self, value: str) -> None:
+        v = protect.validate_citizen_id(value, self.sex, self.birth_year)
+        self.citizen_id_encrypted = protect.encrypt(v)
+        self.citizen_id_digest = protect.digest(v)
+
+    @property
+    def citizen_id_masked(self) -> str:
+        return protect.mask(protect.decrypt(self.citizen_id_encrypted)) if self.citizen_id_encrypted else ""
+
+
+class Assessment(models.Model):
+    """One household's result in one review round. Never edited: a correction is a new
+    version and only the newest version of a round has ``is_current``."""
+    PERIODIC, REGULAR = "periodic", "regular"
+    KINDS = [(PERIODIC, "Rà soát định kỳ"), (REGULAR, "Rà soát thường xuyên")]
+    household = models.ForeignKey(Household, on_delete=models.PROTECT, related_name="assessments")
+    year = models.PositiveSmallIntegerField()
+    kind = models.CharField(max_length=10, choices=KINDS, default=PERIODIC)
+    version = models.PositiveSmallIntegerField(default=1)
+    is_current = models.BooleanField(default=True)
+    standard = models.CharField(max_length=40)
+    area = models.CharField(max_length=5)          # rural / urban at the time
+    basis = models.CharField(max_length=8)         # income / score_a: which one was recorded
+    income = models.BigIntegerField(null=True, blank=True)
+    score_a = models.FloatField(null=True, blank=True)
+    # dep_i: deprived in the i-th indicator of ``standard`` (legal order); columns rather than
+    # JSON so that "poor households deprived in each indicator" is one GROUP BY.
+    dep_1 = models.BooleanField(default=False)
+    dep_2 = models.BooleanField(default=False)
+    dep_3 = models.BooleanField(default=False)
+    dep_4 = models.BooleanField(default=False)
+    dep_5 = models.BooleanField(default=False)
+    dep_6 = models.BooleanField(default=False)
+    dep_7 = models.BooleanField(default=False)
+    dep_8 = models.BooleanField(default=False)
+    dep_9 = models.BooleanField(default=False)
+    dep_10 = models.BooleanField(default=False)
+    dep_11 = models.BooleanField(default=False)
+    dep_12 = models.BooleanField(default=False)
+    deprivation_count = models.PositiveSmallIntegerField()
+    category = models.CharField(max_length=14, choices=CATEGORY_CHOICES)
+    explanation_vi = models.TextField(blank=True)
+    explanation_en = models.TextField(blank=True)
+    # Where the household lived and whether it was ethnic-minority at assessment time, in both
+    # hierarchies, so that a year's figures group by any level without joins.
+    ethnic_minority = models.BooleanField(default=False)
+    pledged_escape = models.BooleanField(default=False)
+    village = models.ForeignKey("units.Unit", on_delete=models.PROTECT, related_name="+")
+    commune = models.ForeignKey("units.Unit", on_delete=models.PROTECT, related_name="+")
+    province = models.ForeignKey("units.Unit", on_delete=models.PROTECT, related_name="+")
+    legacy_commune = models.ForeignKey("units.Unit", null=True, on_delete=models.PROTECT, related_name="+")
+    district = models.ForeignKey("units.Unit", null=True, on_delete=models.PROTECT, related_name="+")
+    legacy_province = models.ForeignKey("units.Unit", null=True, on_delete=models.PROTECT, related_name="+")
+    recorded_by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL)
+    recorded_at = models.DateTimeField(auto_now_add=True)
+    reason = models.CharField(max_length=300, blank=True)
+
+    objects = ScopedQuerySet.as_manager()
+
+    class Meta:
+        constraints = [models.UniqueConstraint(fields=["household", "year", "kind", "version"],
+                                               name="assessment_version")]
+        indexes = [
+            models.Index(fields=["year", "province", "is_current", "kind"]),
+            models.Index(fields=["year", "commune", "is_current"]),
+            models.Index(fields=["year", "legacy_province", "is_current"]),
+            models.Index(fields=["household", "year"]),
+        ]
+        ordering = ["-year", "-version"]
+
+    def deprived_codes(self, standard) -> list[str]:
+        return [c for i, c in enumerate(standard.indicator_codes, 1) if getattr(self, f"dep_{i}")]
+

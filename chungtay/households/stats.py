@@ -1,0 +1,133 @@
+"""Counts and rates of a unit and its children for one review year.
+
+Rates of a parent are computed from summed counts, never by averaging children's rates
+(statistics.md). Every figure is restricted to the user's area by ``for_user``.
+"""
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+
+from django.db.models import Count, Q
+
+from chungtay.core.standards import Standard, StandardError, standard_for_year
+from chungtay.units.models import Unit
+
+from .models import MAX_INDICATORS, Assessment
+
+# unit (system, level) -> (column that selects its rows, column that groups its children)
+GROUPING = {
+    (Unit.SYSTEM_2025, Unit.PROVINCE): ("province", "commune"),
+    (Unit.SYSTEM_2025, Unit.COMMUNE): ("commune", "village"),
+    (Unit.SYSTEM_2025, Unit.VILLAGE): ("village", None),
+    (Unit.SYSTEM_LEGACY, Unit.PROVINCE): ("legacy_province", "district"),
+    (Unit.SYSTEM_LEGACY, Unit.DISTRICT): ("district", "legacy_commune"),
+    (Unit.SYSTEM_LEGACY, Unit.COMMUNE): ("legacy_commune", "village"),
+}
+
+
+@dataclass
+class Figures:
+    unit: Unit | None
+    total: int = 0
+    poor: int = 0
+    near_poor: int = 0
+    average: int = 0
+    above_average: int = 0
+    em_total: int = 0
+    em_poor: int = 0
+    deprived: list[int] = field(default_factory=list)   # poor households deprived in indicator i
+
+    @staticmethod
+    def _rate(a: int, b: int) -> float | None:
+        return 100.0 * a / b if b else None
+
+    @property
+    def poverty_rate(self):
+        return self._rate(self.poor, self.total)
+
+    @property
+    def near_poverty_rate(self):
+        return self._rate(self.near_poor, self.total)
+
+    @property
+    def average_rate(self):
+        return self._rate(self.average, self.total)
+
+    @property
+    def multidimensional_rate(self):
+        return self._rate(self.poor + self.near_poor, self.total)
+
+    @property
+    def em_poverty_rate(self):
+        return self._rate(self.em_poor, self.em_total)
+
+    def add(self, other: "Figures") -> None:
+        for f in ("total", "poor", "near_poor", "average", "above_average", "em_total", "em_poor"):
+            setattr(self, f, getattr(self, f) + getattr(other, f))
+        if len(self.deprived) < len(other.deprived):
+            self.deprived += [0] * (len(other.deprived) - len(self.deprived))
+        for i, v in enumerate(other.deprived):
+            self.deprived[i] += v
+
+
+@dataclass
+class UnitReport:
+    unit: Unit
+    year: int
+    standard: Standard | None
+    total: Figures
+    children: list[Figures]
+
+
+def _aggregates(n: int) -> dict:
+    agg = {
+        "total": Count("id"),
+        "poor": Count("id", filter=Q(category="poor")),
+        "near_poor": Count("id", filter=Q(category="near_poor")),
+        "average": Count("id", filter=Q(category="average")),
+        "above_average": Count("id", filter=Q(category="above_average")),
+        "em_total": Count("id", filter=Q(ethnic_minority=True)),
+        "em_poor": Count("id", filter=Q(ethnic_minority=True, category="poor")),
+    }
+    for i in range(1, n + 1):
+        agg[f"d{i}"] = Count("id", filter=Q(category="poor", **{f"dep_{i}": True}))
+    return agg
+
+
+def year_rows(user, year: int):
+    """Current periodic results of a year within the user's area."""
+    return Assessment.objects.for_user(user).filter(year=year, kind=Assessment.PERIODIC, is_current=True)
+
+
+def unit_report(user, unit: Unit, year: int) -> UnitReport:
+    try:
+        standard = standard_for_year(year)
+        n = len(standard.indicators)
+    except StandardError:
+        standard, n = None, MAX_INDICATORS
+    select, group = GROUPING[(unit.system, unit.level)]
+    qs = year_rows(user, year).filter(**{f"{select}_id": unit.id})
+    agg = _aggregates(n)
+    children: list[Figures] = []
+    total = Figures(unit, deprived=[0] * n)
+    if group:
+        rows = list(qs.values(f"{group}_id").annotate(**agg).order_by())
+        units = Unit.objects.in_bulk([r[f"{group}_id"] for r in rows])
+        for r in rows:
+            f = _figures(units.get(r[f"{group}_id"]), r, n)
+            children.append(f)
+            total.add(f)
+        children.sort(key=lambda f: (f.unit.name if f.unit else ""))
+    else:
+        total = _figures(unit, qs.aggregate(**agg), n)
+    return UnitReport(unit, year, standard, total, children)
+
+
+def _figures(unit, r: dict, n: int) -> Figures:
+    return Figures(unit, r["total"], r["poor"], r["near_poor"], r["average"], r["above_average"],
+                   r["em_total"], r["em_poor"], [r[f"d{i}"] for i in range(1, n + 1)])
+
+
+def available_years(user) -> list[int]:
+    return sorted(Assessment.objects.for_user(user).filter(kind=Assessment.PERIODIC)
+                  .values_list("year", flat=True).distinct().order_by(), reverse=True)
