@@ -1,0 +1,237 @@
+"""Load a synthetic population (chungtay.synth) into the database, and the demo accounts.
+
+Bulk paths use executemany on raw INSERTs: the ORM would take minutes for the ~1.3 million
+assessment rows of the demo province. The rows are the same ones the actions would write;
+one audit event records the load.
+"""
+from __future__ import annotations
+
+import base64
+import os
+from datetime import datetime, timezone
+
+from cryptography.hazmat.primitives.ciphers.aead import AESGCM
+from django.contrib.auth import get_user_model
+from django.db import connection, transaction
+from django.db.models import Count
+
+from chungtay.accounts.models import Assignment, AuditEvent
+from chungtay.core import fmt
+from chungtay.core.standards import get_standard
+from chungtay.units.loader import load_units
+from chungtay.units.models import Unit, UnitTag
+
+from . import protect
+from .models import Assessment, Household, Member
+
+DEMO_PASSWORD = "chungtay2025"
+DEMO_USERS = [
+    ("admin", DEMO_PASSWORD, "Quản trị, toàn quốc / administrator, national"),
+    ("tinh", DEMO_PASSWORD, "Cán bộ tỉnh Quảng Ngãi / province officer"),
+    ("xa", DEMO_PASSWORD, "Cán bộ giảm nghèo xã / commune poverty officer"),
+    ("xa2", DEMO_PASSWORD, "Cán bộ một xã khác / officer of another commune"),
+    ("thon", DEMO_PASSWORD, "Trưởng thôn / village head"),
+]
+CHUNK = 20_000
+
+
+def _insert(table: str, columns: list[str], rows) -> int:
+    sql = f'INSERT INTO {table} ({", ".join(columns)}) VALUES ({", ".join(["%s"] * len(columns))})'
+    n, batch = 0, []
+    with connection.cursor() as cur:
+        for r in rows:
+            batch.append(r)
+            if len(batch) >= CHUNK:
+                cur.executemany(sql, batch)
+                n += len(batch)
+                batch = []
+        if batch:
+            cur.executemany(sql, batch)
+            n += len(batch)
+    return n
+
+
+def _next_id(model) -> int:
+    last = model.objects.order_by("-id").values_list("id", flat=True).first()
+    return (last or 0) + 1
+
+
+def _reset_sequences(*models) -> None:
+    if connection.vendor != "postgresql":
+        return
+    with connection.cursor() as cur:
+        for m in models:
+            t = m._meta.db_table
+            cur.execute(f"SELECT setval(pg_get_serial_sequence('{t}', 'id'), COALESCE(MAX(id), 1)) FROM {t}")
+
+
+@transaction.atomic
+def load_population(pop, replace: bool = False, log=lambda m: None) -> dict:
+    from chungtay.synth import POOR_DISTRICTS
+    load_units()
+    if Household.objects.exists():
+        if not replace:
+            return {"skipped": Household.objects.count()}
+        Assessment.objects.all().delete()
+        Member.objects.all().delete()
+        Household.objects.all().delete()
+        Unit.objects.filter(level=Unit.VILLAGE).delete()
+    now = datetime.now(timezone.utc)
+    units = {(u["system"], u["level"], u["code"]): u for u in
+             Unit.objects.filter(level__in=[Unit.PROVINCE, Unit.DISTRICT, Unit.COMMUNE])
+             .values("id", "system", "level", "code", "parent_id")}
+
+    def uid(system, level, code):
+        return units[(system, level, code)]["id"]
+
+    # Villages
+    v = pop.villages.to_pydict()
+    Unit.objects.bulk_create([
+        Unit(system=Unit.SYSTEM_2025, level=Unit.VILLAGE, code=code, name=name, full_name=name, kind="thon",
+             parent_id=uid("2025", "commune", cc), legacy_parent_id=uid("legacy", "commune", lc), is_urban=urb)
+        for code, name, cc, lc, urb in zip(v["village_code"], v["name"], v["commune_code"],
+                                           v["legacy_commune_code"], v["is_urban"])], batch_size=2000)
+    villages = {r["code"]: r for r in Unit.objects.filter(level=Unit.VILLAGE).values("id", "code", "parent_id",
+                                                                                      "legacy_parent_id")}
+    tags = [UnitTag(unit_id=uid("legacy", "district", d), tag=UnitTag.POOR_DISTRICT, start_year=2016,
+                    end_year=2025, source="demo (synthetic)") for d in POOR_DISTRICTS
+            if ("legacy", "district", d) in units]
+    tags += [UnitTag(unit_id=villages[c]["id"], tag=UnitTag.ESPECIALLY_DIFFICULT_VILLAGE, start_year=2016,
+                     source="demo (synthetic)") for c, ed in zip(v["village_code"], v["especially_difficult"]) if ed]
+    UnitTag.objects.bulk_create(tags)
+    log(f"  {len(villages):,} villages")
+
+    # Households
+    h = pop.households.to_pydict()
+    m = pop.members.to_pydict()
+    first_id = _next_id(Household)
+    hid = {code: first_id + i for i, code in enumerate(h["household_code"])}
+    heads, names = {}, {}
+    for code, name, rel, eth in zip(m["household_code"], m["full_name"], m["relation"], m["ethnicity"]):
+        names.setdefault(code, []).append(name)
+        if rel == "head":
+            heads[code] = (name, eth)
+    fold_cache: dict[str, str] = {}
+
+    def folded(s):
+        r = fold_cache.get(s)
+        if r is None:
+            r = fold_cache[s] = fmt.fold(s)
+        return r
+
+    def hh_rows():
+        for i, code in enumerate(h["household_code"]):
+            vil = villages[h["village_code"][i]]
+            commune = vil["parent_id"]
+            head = heads.get(code, ("", "Kinh"))
+            end = h["end_year"][i]
+            yield (hid[code], code, vil["id"], commune, _province_of(units, commune), h["address"][i],
+                   h["is_urban"][i], head[0], head[1] != "Kinh",
+                   " ".join([folded(code)] + [folded(n) for n in names.get(code, [])])[:400],
+                   h["end_reason"][i] or "active", h["start_year"][i], end,
+                   hid.get(h["split_from"][i]) if h["split_from"][i] else None, now)
+    n_h = _insert("households_household",
+                  ["id", "code", "village_id", "commune_id", "province_id", "address", "is_urban", "head_name",
+                   "ethnic_minority", "search_text", "status", "start_year", "end_year", "split_from_id",
+                   "created_at"], hh_rows())
+    log(f"  {n_h:,} households")
+
+    aes, key = AESGCM(protect._key()), protect._key()
+    import hashlib
+    import hmac
+
+    def member_rows():
+        for i, code in enumerate(m["household_code"]):
+            cid = m["citizen_id"][i]
+            enc = dig = ""
+            if cid:
+                nonce = os.urandom(12)
+                enc = base64.b64encode(nonce + aes.encrypt(nonce, cid.encode(), None)).decode()
+                dig = hmac.new(key, cid.encode(), hashlib.sha256).hexdigest()
+            yield (hid[code], m["member_no"][i], m["full_name"][i], m["sex"][i], m["birth_year"][i],
+                   m["ethnicity"][i], m["relation"][i], enc, dig, m["health_insurance"][i],
+                   m["schooling"][i] or "", m["disability"][i], m["work"][i] or "")
+    n_m = _insert("households_member",
+                  ["household_id", "member_no", "full_name", "sex", "birth_year", "ethnicity", "relation",
+                   "citizen_id_encrypted", "citizen_id_digest", "health_insurance", "schooling", "disability",
+                   "work"], member_rows())
+    log(f"  {n_m:,} members")
+
+    a = pop.assessments.to_pydict()
+    hh_village = dict(zip(h["household_code"], h["village_code"]))
+    n_ind = {}
+
+    def assessment_rows():
+        for i, code in enumerate(a["household_code"]):
+            vil = villages[hh_village[code]]
+            lc = vil["legacy_parent_id"]
+            district = _parent(units, lc)
+            std = a["standard"][i]
+            if std not in n_ind:
+                n_ind[std] = len(get_standard(std).indicators)
+            mask = a["deprivation_mask"][i]
+            deps = tuple(bool(mask >> b & 1) if b < n_ind[std] else False for b in range(12))
+            yield (hid[code], a["year"][i], "periodic", 1, True, std, a["area"][i], "income", a["income"][i],
+                   None, *deps, a["deprivation_count"][i], a["category"][i], "", "", a["ethnic_minority"][i],
+                   a["pledged_escape"][i], vil["id"], vil["parent_id"], _province_of(units, vil["parent_id"]),
+                   lc, district, _parent(units, district), now, "")
+    n_a = _insert("households_assessment",
+                  ["household_id", "year", "kind", "version", "is_current", "standard", "area", "basis", "income",
+                   "score_a"] + [f"dep_{i}" for i in range(1, 13)] +
+                  ["deprivation_count", "category", "explanation_vi", "explanation_en", "ethnic_minority",
+                   "pledged_escape", "village_id", "commune_id", "province_id", "legacy_commune_id", "district_id",
+                   "legacy_province_id", "recorded_at", "reason"], assessment_rows())
+    log(f"  {n_a:,} assessments")
+    _reset_sequences(Household, Member, Assessment)
+    counts = {"villages": len(villages), "households": n_h, "members": n_m, "assessments": n_a}
+    AuditEvent.objects.create(action="demo.load", object_type="population", object_id="synthetic",
+                              changes=counts)
+    return counts
+
+
+_parent_cache: dict[int, int | None] = {}
+
+
+def _parent(units, unit_id):
+    if unit_id is None:
+        return None
+    if not _parent_cache:
+        _parent_cache.update({u["id"]: u["parent_id"] for u in units.values()})
+    return _parent_cache.get(unit_id)
+
+
+def _province_of(units, commune_id):
+    return _parent(units, commune_id)
+
+
+def create_demo_users() -> None:
+    """Personas: national admin, province officer, two commune officers, a village head."""
+    User = get_user_model()
+    if User.objects.filter(username="admin").exists():
+        return
+    province = Unit.objects.get(system=Unit.SYSTEM_2025, level=Unit.PROVINCE, code="51")
+    communes = list(Household.objects.filter(commune__is_urban=False).values("commune_id").annotate(n=Count("id"))
+                    .order_by("-n", "commune_id")[:2])
+    c1, c2 = (Unit.objects.get(pk=c["commune_id"]) for c in communes)
+    village = Unit.objects.filter(parent=c1, level=Unit.VILLAGE).order_by("code").first()
+    specs = [("admin", "Quản trị hệ thống", None, "national"),
+             ("tinh", "Nguyễn Thị Lan", province, "province_officer"),
+             ("xa", "Trần Văn Minh", c1, "commune_officer"),
+             ("xa2", "Lê Thị Hoa", c2, "commune_officer"),
+             ("thon", "A Thút", village, "village_head")]
+    for username, name, unit, role in specs:
+        first, _, last = name.rpartition(" ")
+        u = User.objects.create_user(username, password=DEMO_PASSWORD, first_name=last, last_name=first,
+                                     is_superuser=username == "admin", is_staff=username == "admin")
+        Assignment.objects.create(user=u, unit=unit, role=role)
+
+
+def setup_demo(households: int = 129_000, seed: int = 20161231, log=print) -> None:
+    from chungtay import synth
+    load_units()
+    if not Household.objects.exists():
+        log(f"Generating the demo province ({households:,} households, 2016–2025)…")
+        pop = synth.generate(households=households, years=range(2016, 2026), seed=seed)
+        log("Loading into the database…")
+        load_population(pop, log=log)
+    create_demo_users()

@@ -1,0 +1,20 @@
+// Live classification preview on the survey form: asks the server (same engine as on save).
+(function () {
+  var form = document.getElementById("assess");
+  if (!form) return;
+  var out = document.getElementById("preview");
+  var csrf = form.querySelector("[name=csrfmiddlewaretoken]").value;
+  function update() {
+    var value = form.elements["value"].value;
+    if (value === "") { out.textContent = ""; return; }
+    var body = { year: form.elements["year"].value, area: form.dataset.area, deprived: [] };
+    body[form.elements["basis"].value] = Number(value);
+    form.querySelectorAll("input[data-code]").forEach(function (c) { if (c.checked) body.deprived.push(c.dataset.code); });
+    fetch(form.dataset.api || "/api/v1/classify", { method: "POST", headers: { "Content-Type": "application/json", "X-CSRFToken": csrf }, body: JSON.stringify(body) })
+      .then(function (r) { return r.json(); })
+      .then(function (d) { out.textContent = d.error || d.explanation; out.className = "preview " + (d.category || ""); });
+  }
+  form.addEventListener("input", update);
+  form.addEventListener("change", update);
+  update();
+})();

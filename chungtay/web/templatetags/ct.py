@@ -1,0 +1,74 @@
+"""Template helpers: bilingual text and Vietnamese number formats."""
+from django import template
+
+from chungtay.core import fmt
+from chungtay.core.standards import CATEGORY_NAMES
+
+register = template.Library()
+
+
+@register.simple_tag(takes_context=True)
+def t(context, vi: str, en: str) -> str:
+    """{% t "Hộ nghèo" "Poor" %}: the UI is Vietnamese first, English when switched."""
+    return en if context.get("lang") == "en" else vi
+
+
+def _lang(context):
+    return context.get("lang", "vi")
+
+
+@register.simple_tag(takes_context=True)
+def num(context, value, decimals=0):
+    return fmt.number(value, decimals, _lang(context)) if value is not None else "–"
+
+
+@register.simple_tag(takes_context=True)
+def pct(context, value, decimals=2):
+    return fmt.percent(value, decimals, _lang(context))
+
+
+@register.simple_tag(takes_context=True)
+def money(context, value):
+    return fmt.money(value, _lang(context))
+
+
+@register.simple_tag(takes_context=True)
+def category(context, code):
+    if not code:
+        return "–"
+    return CATEGORY_NAMES[code][1 if _lang(context) == "en" else 0]
+
+
+@register.simple_tag(takes_context=True)
+def bi(context, obj, field):
+    """obj.<field>_vi or obj.<field>_en."""
+    return getattr(obj, f"{field}_{'en' if _lang(context) == 'en' else 'vi'}", "")
+
+
+@register.simple_tag(takes_context=True)
+def date_vi(context, value):
+    if not value:
+        return "–"
+    from django.utils import timezone
+    value = timezone.localtime(value) if hasattr(value, "tzinfo") and value.tzinfo else value
+    return value.strftime("%d/%m/%Y %H:%M") if _lang(context) == "vi" else value.strftime("%Y-%m-%d %H:%M")
+
+
+@register.filter
+def get(d, key):
+    try:
+        return d[key]
+    except (KeyError, IndexError, TypeError):
+        return None
+
+
+@register.simple_tag(takes_context=True)
+def qs(context, **kwargs):
+    """Current query string with some parameters replaced."""
+    q = context["request"].GET.copy()
+    for k, v in kwargs.items():
+        if v in (None, ""):
+            q.pop(k, None)
+        else:
+            q[k] = v
+    return "?" + q.urlencode() if q else "?"

@@ -1,0 +1,320 @@
+"""Thin views: reads go through access helpers and scoped querysets, writes through actions."""
+from __future__ import annotations
+
+import csv
+import json
+from datetime import date
+
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.paginator import Paginator
+from django.db.models import Count
+from django.http import HttpRequest, HttpResponse, JsonResponse
+from django.shortcuts import get_object_or_404, redirect, render
+from django.urls import reverse
+from django.views.decorators.http import require_POST
+
+from chungtay.accounts.access import LEGACY_TO_NEW, scope_for, unit_for_user
+from chungtay.core import classify, fmt
+from chungtay.core.classify import ClassificationError
+from chungtay.core.standards import CATEGORIES, CATEGORY_NAMES, StandardError, all_standards, get_standard, \
+    standard_for_year
+from chungtay.households import actions
+from chungtay.households.models import Assessment, Household
+from chungtay.households.stats import unit_report
+from chungtay.units.models import Unit
+
+from .forms import AssessmentForm, HouseholdForm, MemberForm
+from .middleware import LANG_COOKIE
+
+FIRST_YEAR = 2016
+LEVEL_NAMES = {Unit.PROVINCE: ("Tỉnh/thành phố", "Province"), Unit.DISTRICT: ("Huyện", "District"),
+               Unit.COMMUNE: ("Xã/phường", "Commune"), Unit.VILLAGE: ("Thôn/tổ dân phố", "Village")}
+
+
+def available_years(user) -> list[int]:
+    base = Assessment.objects.for_user(user).filter(kind=Assessment.PERIODIC, is_current=True)
+    return [y for y in range(date.today().year, FIRST_YEAR - 1, -1) if base.filter(year=y).exists()]
+
+
+def _year(request: HttpRequest, years: list[int]) -> int:
+    try:
+        y = int(request.GET.get("year", ""))
+    except ValueError:
+        y = None
+    if y is None:
+        y = years[0] if years else date.today().year
+    return y
+
+
+def _breadcrumb(user, unit: Unit) -> list[Unit]:
+    chain = [unit]
+    while chain[-1].parent_id:
+        chain.append(chain[-1].parent)
+    if unit.level == Unit.VILLAGE and unit.legacy_parent_id:
+        pass
+    scope = scope_for(user)
+    return [u for u in reversed(chain) if scope.covers(u)]
+
+
+@login_required
+def home(request):
+    tops = scope_for(request.user).top_units()
+    if len(tops) == 1:
+        return redirect("unit", pk=tops[0].pk)
+    return render(request, "web/home.html", {"tops": tops, "years": available_years(request.user)})
+
+
+def set_language(request, code: str):
+    nxt = request.GET.get("next") or "/"
+    if not nxt.startswith("/") or nxt.startswith("//"):
+        nxt = "/"
+    resp = redirect(nxt)
+    if code in ("vi", "en"):
+        resp.set_cookie(LANG_COOKIE, code, max_age=365 * 24 * 3600, samesite="Lax")
+    return resp
+
+
+@login_required
+def unit_page(request, pk: int):
+    unit = unit_for_user(request.user, pk)
+    years = available_years(request.user)
+    year = _year(request, years)
+    report = unit_report(request.user, unit, year)
+    legacy = []
+    if unit.system == Unit.SYSTEM_2025 and unit.level == Unit.PROVINCE and year < 2025:
+        codes = [old for old, new in LEGACY_TO_NEW.items() if new == unit.code]
+        legacy = list(Unit.objects.filter(system=Unit.SYSTEM_LEGACY, level=Unit.PROVINCE, code__in=codes)
+                      .order_by("code"))
+        legacy = [u for u in legacy if unit_report(request.user, u, year).total.total]
+    if request.GET.get("format") == "csv":
+        return _unit_csv(report)
+    child_level = report.children[0].unit.level if report.children and report.children[0].unit else None
+    return render(request, "web/unit.html", {
+        "unit": unit, "year": year, "years": years, "report": report, "legacy": legacy,
+        "breadcrumb": _breadcrumb(request.user, unit), "child_level": LEVEL_NAMES.get(child_level),
+        "indicators": report.standard.indicators if report.standard else (),
+        "categories": CATEGORIES,
+    })
+
+
+def _unit_csv(report) -> HttpResponse:
+    resp = HttpResponse(content_type="text/csv; charset=utf-8")
+    resp["Content-Disposition"] = f'attachment; filename="chungtay-{report.unit.code}-{report.year}.csv"'
+    resp.write("\ufeff")  # Excel opens UTF-8 CSV correctly only with a BOM
+    w = csv.writer(resp)
+    inds = [i.code for i in report.standard.indicators] if report.standard else []
+    w.writerow(["code", "name", "households", "poor", "near_poor", "average", "above_average", "poverty_rate",
+                "near_poverty_rate", "em_households", "em_poor", "em_poverty_rate"] +
+               [f"poor_deprived_{c}" for c in inds])
+    for f in report.children + [report.total]:
+        u = f.unit
+        w.writerow([u.code if u else "", u.full_name if u else "", f.total, f.poor, f.near_poor, f.average,
+                    f.above_average, _r(f.poverty_rate), _r(f.near_poverty_rate), f.em_total, f.em_poor,
+                    _r(f.em_poverty_rate)] + f.deprived)
+    return resp
+
+
+def _r(x):
+    return "" if x is None else f"{x:.2f}"
+
+
+UNIT_FILTER = {
+    (Unit.SYSTEM_2025, Unit.PROVINCE): "province_id",
+    (Unit.SYSTEM_2025, Unit.COMMUNE): "commune_id",
+    (Unit.SYSTEM_2025, Unit.VILLAGE): "village_id",
+    (Unit.SYSTEM_LEGACY, Unit.COMMUNE): "village__legacy_parent_id",
+    (Unit.SYSTEM_LEGACY, Unit.DISTRICT): "village__legacy_parent__parent_id",
+    (Unit.SYSTEM_LEGACY, Unit.PROVINCE): "village__legacy_parent__parent__parent_id",
+}
+
+
+@login_required
+def household_list(request):
+    user = request.user
+    years = available_years(user)
+    year = _year(request, years)
+    qs = Household.objects.for_user(user)
+    unit = None
+    if request.GET.get("unit"):
+        unit = unit_for_user(user, _int(request.GET["unit"]))
+        qs = qs.filter(**{UNIT_FILTER[(unit.system, unit.level)]: unit.id})
+    q = request.GET.get("q", "").strip()
+    if q:
+        qs = qs.filter(search_text__contains=fmt.fold(q))
+    village = _int(request.GET.get("village"))
+    if village:
+        qs = qs.filter(village_id=village)
+    em = request.GET.get("em")
+    if em in ("1", "0"):
+        qs = qs.filter(ethnic_minority=em == "1")
+    cat = request.GET.get("category")
+    if cat in CATEGORIES:
+        qs = qs.filter(assessments__year=year, assessments__kind=Assessment.PERIODIC,
+                       assessments__is_current=True, assessments__category=cat)
+    qs = qs.select_related("village").order_by("village__name", "code")
+    if request.GET.get("format") == "csv":
+        return _household_csv(qs, year)
+    page = Paginator(qs, 50).get_page(request.GET.get("page"))
+    rows = list(page.object_list)
+    results = {a.household_id: a for a in Assessment.objects.filter(
+        household_id__in=[h.id for h in rows], year=year, kind=Assessment.PERIODIC, is_current=True)}
+    villages = _villages_for_filter(user, unit)
+    return render(request, "web/households.html", {
+        "page": page, "rows": [(h, results.get(h.id)) for h in rows], "year": year, "years": years,
+        "unit": unit, "q": q, "category": cat, "em": em, "village": village, "villages": villages,
+        "categories": [(c, CATEGORY_NAMES[c]) for c in CATEGORIES],
+        "breadcrumb": _breadcrumb(user, unit) if unit else [],
+    })
+
+
+def _villages_for_filter(user, unit):
+    scope = scope_for(user)
+    vs = Unit.objects.filter(system=Unit.SYSTEM_2025, level=Unit.VILLAGE)
+    if unit and unit.system == Unit.SYSTEM_2025 and unit.level in (Unit.COMMUNE, Unit.VILLAGE):
+        vs = vs.filter(parent_id=unit.id if unit.level == Unit.COMMUNE else unit.parent_id)
+    elif not scope.everything and scope.commune_ids and not scope.province_ids:
+        vs = vs.filter(parent_id__in=scope.commune_ids)
+    elif not scope.everything and scope.village_ids and not scope.province_ids:
+        vs = vs.filter(id__in=scope.village_ids)
+    else:
+        return []   # too many to list for a province: drill down first
+    return list(vs.order_by("name"))
+
+
+def _household_csv(qs, year) -> HttpResponse:
+    """Export for officers: no ID numbers, income or health details (public-safe)."""
+    resp = HttpResponse(content_type="text/csv; charset=utf-8")
+    resp["Content-Disposition"] = f'attachment; filename="chungtay-households-{year}.csv"'
+    resp.write("\ufeff")
+    w = csv.writer(resp)
+    w.writerow(["household_code", "head_name", "village", "ethnic_minority", "category"])
+    cats = dict(Assessment.objects.filter(household__in=qs, year=year, kind=Assessment.PERIODIC,
+                                          is_current=True).values_list("household_id", "category"))
+    for h in qs.iterator(chunk_size=2000):
+        w.writerow([h.code, h.head_name, h.village.name, int(h.ethnic_minority), cats.get(h.id, "")])
+    return resp
+
+
+def _int(v):
+    try:
+        return int(v)
+    except (TypeError, ValueError):
+        return None
+
+
+@login_required
+def household_page(request, pk: int):
+    hh = get_object_or_404(Household.objects.for_user(request.user).select_related(
+        "village__parent", "village__legacy_parent__parent"), pk=pk)
+    assessments = list(hh.assessments.select_related("recorded_by").order_by("-year", "kind", "-version"))
+    history = []
+    for a in assessments:
+        try:
+            std = get_standard(a.standard)
+            deprived = [std.indicator(c) for c in a.deprived_codes(std)]
+        except StandardError:
+            deprived = []
+        history.append((a, deprived))
+    members = list(hh.members.all())
+    return render(request, "web/household.html", {
+        "hh": hh, "members": members, "history": history,
+        "breadcrumb": _breadcrumb(request.user, hh.village),
+    })
+
+
+def _villages(user):
+    scope = scope_for(user)
+    vs = Unit.objects.filter(system=Unit.SYSTEM_2025, level=Unit.VILLAGE).select_related("parent")
+    if not scope.everything:
+        from django.db.models import Q
+        vs = vs.filter(Q(id__in=scope.village_ids) | Q(parent_id__in=scope.commune_ids) |
+                       Q(parent__parent_id__in=scope.province_ids))
+    return list(vs.order_by("parent__name", "name")[:3000])
+
+
+def _form_errors(form, err: ValidationError):
+    if hasattr(err, "error_dict"):
+        for field, errs in err.message_dict.items():
+            form.add_error(field if field in form.fields else None, errs)
+    else:
+        form.add_error(None, err.messages)
+
+
+@login_required
+def household_create(request):
+    villages = _villages(request.user)
+    form = HouseholdForm(request.POST or None, villages=villages, initial={"ethnicity": "Kinh"})
+    if request.method == "POST" and form.is_valid():
+        d = form.cleaned_data
+        village = unit_for_user(request.user, d["village"])
+        try:
+            hh = actions.create_household(request.user, code=d["code"], village=village, address=d["address"],
+                                          head={k: d[k] for k in MemberForm.base_fields if k in d})
+        except ValidationError as e:
+            _form_errors(form, e)
+        else:
+            messages.success(request, "Đã đăng ký hộ " + hh.code)
+            return redirect("household", pk=hh.pk)
+    return render(request, "web/form.html", {"form": form, "title": ("Đăng ký hộ mới", "Register a household")})
+
+
+@login_required
+def member_add(request, pk: int):
+    hh = get_object_or_404(Household.objects.for_user(request.user), pk=pk)
+    form = MemberForm(request.POST or None, initial={"ethnicity": "Kinh", "relation": "child"})
+    if request.method == "POST" and form.is_valid():
+        try:
+            actions.add_member(request.user, hh, form.cleaned_data)
+        except ValidationError as e:
+            _form_errors(form, e)
+        else:
+            messages.success(request, "Đã thêm thành viên")
+            return redirect("household", pk=hh.pk)
+    return render(request, "web/form.html", {"form": form, "hh": hh,
+                                             "title": ("Thêm thành viên", "Add a member")})
+
+
+@login_required
+def assessment_new(request, pk: int):
+    hh = get_object_or_404(Household.objects.for_user(request.user), pk=pk)
+    year = _int(request.POST.get("year") or request.GET.get("year")) or date.today().year
+    try:
+        standard = standard_for_year(year)
+    except StandardError:
+        standard = None
+    form = AssessmentForm(request.POST or None, standard=standard, initial={"year": year})
+    if request.method == "POST" and form.is_valid() and standard:
+        d = form.cleaned_data
+        deprived = [ind.code for name, ind in form.indicator_fields if d.get(name)]
+        try:
+            a = actions.record_assessment(
+                request.user, hh, year=d["year"], deprived=deprived, pledged_escape=d["pledged_escape"],
+                reason=d["reason"], **{d["basis"]: d["value"]})
+        except ValidationError as e:
+            _form_errors(form, e)
+        else:
+            messages.success(request, a.explanation_vi if request.lang == "vi" else a.explanation_en)
+            return redirect("household", pk=hh.pk)
+    return render(request, "web/assess.html", {"form": form, "hh": hh, "standard": standard, "year": year})
+
+
+@login_required
+def standards_page(request):
+    return render(request, "web/standards.html", {"standards": all_standards()})
+
+
+@login_required
+@require_POST
+def api_classify(request):
+    """Preview a classification (no write): used by the survey form as the officer ticks."""
+    try:
+        data = json.loads(request.body or b"{}")
+        std = get_standard(data["standard"]) if data.get("standard") else standard_for_year(int(data["year"]))
+        r = classify(std, area=data.get("area", "rural"), income=data.get("income"),
+                     score_a=data.get("score_a"), deprived=data.get("deprived", []))
+    except (ValueError, KeyError, ClassificationError, StandardError) as e:
+        return JsonResponse({"error": str(e)}, status=400)
+    return JsonResponse({"standard": r.standard, "category": r.category, "deprivation_count": r.deprivation_count,
+                         "explanation": r.explanation(request.lang)})
