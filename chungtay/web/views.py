@@ -213,8 +213,15 @@ def household_page(request, pk: int):
     for a in assessments:
         try:
             std = get_standard(a.standard)
-            deprived = [std.indicator(c) for c in a.deprived_codes(std)]
-        except StandardError:
+            codes = a.deprived_codes(std)
+            deprived = [std.indicator(c) for c in codes]
+            if not a.explanation_vi:
+                # Bulk-loaded history stores the inputs only; the explanation is derived
+                # from them with the same engine (and is therefore identical).
+                r = classify(std, area=a.area, income=a.income if a.basis == "income" else None,
+                             score_a=a.score_a if a.basis == "score_a" else None, deprived=codes)
+                a.explanation_vi, a.explanation_en = r.explanation_vi, r.explanation_en
+        except (StandardError, ClassificationError):
             deprived = []
         history.append((a, deprived))
     members = list(hh.members.all())

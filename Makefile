@@ -1,0 +1,32 @@
+# Chung Tay — the two set-up commands are `make demo` and `make test` (see README).
+PYTHON ?= python3.11
+VENV   ?= .venv
+PY      = $(VENV)/bin/python
+STAMP   = $(VENV)/.installed
+
+.PHONY: demo test serve bench clean
+
+$(STAMP): pyproject.toml
+	@command -v $(PYTHON) >/dev/null || { echo "Python 3.11 is required ($(PYTHON) not found)"; exit 1; }
+	$(PYTHON) -m venv $(VENV)
+	$(PY) -m pip install --quiet --upgrade pip
+	$(PY) -m pip install --quiet -e ".[test]"
+	@touch $(STAMP)
+
+## Install, migrate, load the demo province (synthetic Kon Tum 2016–2025) and start the web app.
+demo: $(STAMP)
+	$(PY) -m chungtay demo
+
+## Run the whole test suite (SQLite by default; set DATABASE_URL for PostgreSQL).
+test: $(STAMP)
+	@scripts/ensure-chromium
+	$(PY) -m pytest -n 2 --dist loadgroup
+
+serve: $(STAMP)
+	$(PY) -m chungtay serve
+
+bench: $(STAMP)
+	$(PY) benchmarks/run_all.py
+
+clean:
+	rm -rf $(VENV) data/chungtay.sqlite3*

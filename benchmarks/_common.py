@@ -1,0 +1,113 @@
+"""Shared helpers for the benchmark scripts (not a test suite: they print figures).
+
+Every script is run as ``python benchmarks/NAME.py [--rows N]``; Python puts this folder
+first on ``sys.path``, so ``import _common`` works from any working directory.
+"""
+from __future__ import annotations
+
+import json
+import os
+import platform
+import resource
+import sys
+import time
+from pathlib import Path
+
+HERE = Path(__file__).resolve().parent
+ROOT = HERE.parent
+OUT = HERE / "out"
+SEED = 20261126
+STANDARD = "2021-2025"
+URBAN_SHARE = 0.38            # share of urban households (GSO 2024: ~38 % urban population)
+
+
+def single_thread_env() -> None:
+    """Pin BLAS/OpenMP pools to one thread; must run before numpy is imported."""
+    for var in ("OMP_NUM_THREADS", "OPENBLAS_NUM_THREADS", "MKL_NUM_THREADS",
+                "NUMEXPR_NUM_THREADS", "VECLIB_MAXIMUM_THREADS"):
+        os.environ[var] = "1"
+
+
+def out_dir(*parts: str) -> Path:
+    p = OUT.joinpath(*parts)
+    p.mkdir(parents=True, exist_ok=True)
+    return p
+
+
+def maxrss_mib(who: int = resource.RUSAGE_SELF) -> float:
+    """Peak resident set size so far (Linux reports KiB)."""
+    return resource.getrusage(who).ru_maxrss / 1024
+
+
+def best_of(fn, repeat: int = 3):
+    """(best seconds, all seconds, last result)."""
+    times, result = [], None
+    for _ in range(repeat):
+        t0 = time.perf_counter()
+        result = fn()
+        times.append(time.perf_counter() - t0)
+    return min(times), times, result
+
+
+def cpu_model() -> str:
+    try:
+        for line in Path("/proc/cpuinfo").read_text().splitlines():
+            if line.startswith("model name"):
+                return line.split(":", 1)[1].strip()
+    except OSError:
+        pass
+    return platform.processor() or "unknown"
+
+
+def ram_gib() -> float:
+    try:
+        for line in Path("/proc/meminfo").read_text().splitlines():
+            if line.startswith("MemTotal:"):
+                return round(int(line.split()[1]) / 1024 / 1024, 1)
+    except OSError:
+        pass
+    return float("nan")
+
+
+def machine() -> dict:
+    import numpy
+    info = {"nproc": os.cpu_count(), "cpu": cpu_model(), "ram_gib": ram_gib(),
+            "python": platform.python_version(), "numpy": numpy.__version__}
+    for mod in ("pyarrow", "duckdb"):
+        try:
+            info[mod] = __import__(mod).__version__
+        except ImportError:
+            pass
+    return info
+
+
+def summary(name: str, **figures) -> None:
+    """The last line of every script: one JSON object for the README table."""
+    print(json.dumps({"bench": name, **figures, "machine": machine()}, ensure_ascii=False,
+                     default=lambda o: o.item() if hasattr(o, "item") else str(o)))
+    sys.stdout.flush()
+
+
+def households(rng, n: int, urban=None, em=None):
+    """Synthetic households: (urban bool, income float64 VND/person/month, bits (n, 12) uint8).
+
+    Incomes are log-normal, clipped to 300,000–5,000,000, lower for ethnic-minority (``em``)
+    and rural households; each of the 12 deprivations is more likely the lower the income,
+    so the category mix is plausible: roughly 5 % poor, 5 % near-poor, 18 % average.
+    """
+    import numpy as np
+    if urban is None:
+        urban = rng.random(n) < URBAN_SHARE
+    median = np.where(urban, 4_200_000.0, 3_200_000.0)
+    if em is not None:
+        median = median * np.where(em, 0.6, 1.0)
+    z = rng.standard_normal(n)
+    income = np.clip(np.round(median * np.exp(0.6 * z), -3), 300_000, 5_000_000)
+    # base rate of each deprivation (legal order of the 12 indicators of 2021–2025)
+    base = np.array([0.20, 0.10, 0.06, 0.08, 0.12, 0.04, 0.07, 0.06, 0.09, 0.15, 0.05, 0.10],
+                    dtype=np.float32)
+    logit0 = np.log(base / (1 - base))
+    latent = (-z + 0.5 * rng.standard_normal(n)).astype(np.float32)
+    p = 1 / (1 + np.exp(-(logit0[None, :] + 0.6 * latent[:, None])))
+    bits = (rng.random((n, 12), dtype=np.float32) < p).view(np.uint8)
+    return urban, income, bits

@@ -1,0 +1,68 @@
+"""Shared fixtures: a small synthetic demo world loaded once per test database, and the
+personas of the demo (national admin, province officer, two commune officers, village head)."""
+import pytest
+
+WORLD_HOUSEHOLDS = 2500
+
+
+@pytest.fixture(scope="session")
+def django_db_setup(django_db_setup, django_db_blocker):
+    with django_db_blocker.unblock():
+        from chungtay.households.demo import setup_demo
+        setup_demo(households=WORLD_HOUSEHOLDS, log=lambda m: None)
+
+
+def _user(name):
+    from django.contrib.auth import get_user_model
+    return get_user_model().objects.get(username=name)
+
+
+@pytest.fixture
+def admin_user(db):
+    return _user("admin")
+
+
+@pytest.fixture
+def province_officer(db):
+    return _user("tinh")
+
+
+@pytest.fixture
+def commune_officer(db):
+    return _user("xa")
+
+
+@pytest.fixture
+def other_commune_officer(db):
+    return _user("xa2")
+
+
+@pytest.fixture
+def village_head(db):
+    return _user("thon")
+
+
+def _unit_of(user):
+    return user.assignments.get().unit
+
+
+@pytest.fixture
+def my_commune(commune_officer):
+    return _unit_of(commune_officer)
+
+
+@pytest.fixture
+def other_commune(other_commune_officer):
+    return _unit_of(other_commune_officer)
+
+
+@pytest.fixture
+def as_commune_officer(client, commune_officer):
+    client.force_login(commune_officer)
+    return client
+
+
+@pytest.fixture
+def as_province_officer(client, province_officer):
+    client.force_login(province_officer)
+    return client
