@@ -81,8 +81,56 @@ def machine() -> dict:
     return info
 
 
-def summary(name: str, **figures) -> None:
+def _cpu_now() -> tuple[float, float]:
+    """(busy CPU seconds of the whole machine, CPU seconds of this process and its children)."""
+    with open("/proc/stat") as f:
+        v = [int(x) for x in f.readline().split()[1:]]
+    busy = (sum(v[:8]) - v[3] - v[4]) / os.sysconf("SC_CLK_TCK")   # minus idle, iowait
+    t = os.times()
+    return busy, t.user + t.system + t.children_user + t.children_system
+
+
+class Contention:
+    """How many cores *other* processes kept busy while a benchmark ran (0 = quiet machine).
+
+    On a 2-core machine a concurrent test run can halve every figure; the summary records
+    this so that a noisy run is recognisable in the table.
+    """
+
+    def __init__(self):
+        self.t0, (self.busy0, self.own0) = time.perf_counter(), _cpu_now()
+
+    def other_cores(self) -> float:
+        wall = time.perf_counter() - self.t0
+        busy, own = _cpu_now()
+        return round(max(0.0, (busy - self.busy0) - (own - self.own0)) / wall, 2) if wall > 0 else 0.0
+
+
+def wait_quiet(max_wait: float = 0, threshold: float = 0.15, window: float = 5.0) -> float:
+    """Wait (up to ``max_wait`` s) until other processes use < ``threshold`` cores; return that load."""
+    deadline = time.monotonic() + max_wait
+    while True:
+        c = Contention()
+        time.sleep(window)
+        load = c.other_cores()
+        if load < threshold or time.monotonic() >= deadline:
+            if load >= threshold:
+                print(f"warning: other processes keep {load:.2f} cores busy; figures will be low",
+                      file=sys.stderr)
+            return load
+        print(f"machine busy ({load:.2f} cores used by other processes), waiting…", file=sys.stderr)
+
+
+def add_common_args(ap) -> None:
+    ap.add_argument("--wait-quiet", type=float, default=0, metavar="S",
+                    help="wait up to S seconds for other processes to go idle before starting")
+
+
+def summary(name: str, contention: Contention | None = None, **figures) -> None:
     """The last line of every script: one JSON object for the README table."""
+    if contention is not None:
+        figures["other_processes_cores"] = contention.other_cores()
+    figures["date"] = time.strftime("%Y-%m-%d")
     print(json.dumps({"bench": name, **figures, "machine": machine()}, ensure_ascii=False,
                      default=lambda o: o.item() if hasattr(o, "item") else str(o)))
     sys.stdout.flush()

@@ -163,7 +163,11 @@ def main(argv=None) -> dict:
     ap.add_argument("--repeat", type=int, default=3)
     ap.add_argument("--seed", type=int, default=_common.SEED)
     ap.add_argument("--regenerate", action="store_true")
+    _common.add_common_args(ap)
     args = ap.parse_args(argv)
+    if args.wait_quiet:
+        _common.wait_quiet(args.wait_quiet)
+    contention = _common.Contention()
     codes = get_standard(_common.STANDARD).indicator_codes
     root = _common.out_dir("national")
     res = {"rows": args.rows, "threads": args.threads}
@@ -255,7 +259,7 @@ def main(argv=None) -> dict:
     print(f"goal < {GOAL_S}s: Parquet cold {'met' if cold_disk < GOAL_S else 'MISSED'}, Parquet warm "
           f"{'met' if warm < GOAL_S else 'MISSED'}, in-memory {'met' if mem_warm < GOAL_S else 'MISSED'} "
           f"(best {best:.3f}s); peak RSS {res['maxrss_mib']} MiB")
-    _common.summary("aggregate", **res)
+    _common.summary("aggregate", contention, **res)
     return res
 
 

@@ -150,7 +150,11 @@ def main(argv=None) -> dict:
     ap.add_argument("--repeat", type=int, default=3)
     ap.add_argument("--seed", type=int, default=_common.SEED)
     ap.add_argument("--profile", action="store_true", help="phase breakdown + cProfile of the CLI")
+    _common.add_common_args(ap)
     args = ap.parse_args(argv)
+    if args.wait_quiet:
+        _common.wait_quiet(args.wait_quiet)
+    contention = _common.Contention()
     std = get_standard(_common.STANDARD)
     d = _common.out_dir("cli")
     src = d / "in.csv"
@@ -196,7 +200,7 @@ def main(argv=None) -> dict:
         res["cli_phases_s"] = ph
         print("in-process phases of the CLI:", ph)
         print(profile(src, d / "prof.csv", std))
-    _common.summary("classify_cli", **res)
+    _common.summary("classify_cli", contention, **res)
     return res
 
 

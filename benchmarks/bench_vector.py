@@ -58,7 +58,11 @@ def main(argv=None) -> dict:
     ap.add_argument("--rows", type=int, default=10_000_000)
     ap.add_argument("--repeat", type=int, default=5)
     ap.add_argument("--seed", type=int, default=_common.SEED)
+    _common.add_common_args(ap)
     args = ap.parse_args(argv)
+    if args.wait_quiet:
+        _common.wait_quiet(args.wait_quiet)
+    contention = _common.Contention()
     n = args.rows
     std = get_standard(_common.STANDARD)
 
@@ -131,7 +135,7 @@ def main(argv=None) -> dict:
     print(f"    alt: 12 column int16 adds      : {colsum_s:7.3f}s;  popcount of uint32 view: {pop_s:.3f}s")
     print(f"goal {GOAL / 1e6:.0f} M/s/core: (a) {'met' if res['goal_met_a'] else 'MISSED'}, "
           f"(b) {'met' if res['goal_met_b'] else 'MISSED'}; peak RSS {res['maxrss_mib']} MiB")
-    _common.summary("vector", **res)
+    _common.summary("vector", contention, **res)
     return res
 
 

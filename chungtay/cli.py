@@ -127,7 +127,10 @@ def cmd_demo(args) -> int:
     print(f"demo ready in {time.perf_counter() - t0:.0f}s", flush=True)
     url = f"http://{args.host}:{args.port}/"
     print("\n" + "=" * 64)
-    print(f"Chung Tay đang chạy tại / is running at: {url}")
+    if args.no_serve:
+        print("Khởi động / start: chungtay serve")
+    else:
+        print(f"Chung Tay đang chạy tại / is running at: {url}")
     print("Tài khoản demo / demo logins (mật khẩu / password: %s):" % DEMO_USERS[0][1])
     for username, _pw, role in DEMO_USERS:
         print(f"  {username:<14} {role}")

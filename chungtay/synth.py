@@ -54,7 +54,7 @@ from .core.vector import classify_arrays
 
 __all__ = [
     "Population", "generate", "write", "summary", "format_summary", "SCHEMAS",
-    "POOR_DISTRICTS", "KON_TUM_TARGETS", "ETHNICITIES", "UNITS_DIR", "PROFILES",
+    "POOR_DISTRICTS", "KON_TUM_TARGETS", "KON_TUM_NEAR_TARGETS", "ETHNICITIES", "UNITS_DIR", "PROFILES",
 ]
 
 UNITS_DIR = Path(__file__).resolve().parent / "data" / "units"
@@ -72,6 +72,13 @@ KON_TUM_TARGETS = {
     2016: 25.6, 2017: 20.3, 2018: 16.9, 2019: 13.5, 2020: 10.2, 2021: 7.2,
     2022: 17.8, 2023: 14.6, 2024: 11.5, 2025: 8.6, 2026: 6.2,
     2027: 11.5, 2028: 9.0, 2029: 7.0, 2030: 5.2,
+}
+
+#: Near-poverty rate (%) targets of the ``kon_tum`` profile (illustrative, 8–12%).
+KON_TUM_NEAR_TARGETS = {
+    2016: 9.5, 2017: 9.8, 2018: 9.8, 2019: 9.3, 2020: 8.7, 2021: 8.0,
+    2022: 10.5, 2023: 10.2, 2024: 9.8, 2025: 9.3, 2026: 8.8,
+    2027: 10.5, 2028: 10.0, 2029: 9.5, 2030: 9.0,
 }
 
 ETHNICITIES = ("Kinh", "Xơ Đăng", "Ba Na", "Gia Rai", "Giẻ Triêng", "Brâu", "Rơ Măm",
@@ -144,6 +151,7 @@ class _Profile:
     northern_share: dict            # district -> share of northern-EM households in Kinh villages
     poor_districts: tuple
     targets: dict
+    near_targets: dict
     special_villages: dict          # commune short name -> (village name, ethnicity)
 
 
@@ -153,8 +161,8 @@ KON_TUM = _Profile(
     # roughly the 2019 census population by district (households, EM households are larger)
     district_weights={"608": 0.33, "610": 0.082, "611": 0.097, "612": 0.078, "613": 0.047,
                       "614": 0.05, "615": 0.135, "616": 0.095, "617": 0.046, "618": 0.04},
-    district_em={"608": 0.36, "610": 0.88, "611": 0.50, "612": 0.60, "613": 0.93,
-                 "614": 0.72, "615": 0.46, "616": 0.55, "617": 0.97, "618": 0.25},
+    district_em={"608": 0.385, "610": 0.89, "611": 0.53, "612": 0.63, "613": 0.935,
+                 "614": 0.75, "615": 0.49, "616": 0.58, "617": 0.975, "618": 0.28},
     highland_mix={
         "608": {E_BANA: 0.6, E_GIARAI: 0.25, E_XODANG: 0.15},
         "610": {E_GIETRIENG: 0.55, E_XODANG: 0.45},
@@ -171,7 +179,10 @@ KON_TUM = _Profile(
                     "614": 0.02, "615": 0.10, "616": 0.08, "617": 0.0, "618": 0.40},
     poor_districts=POOR_DISTRICTS,
     targets=KON_TUM_TARGETS,
-    special_villages={"Bờ Y": ("Làng Đăk Mế", E_BRAU), "Mô Rai": ("Làng Le", E_ROMAM)},
+    near_targets=KON_TUM_NEAR_TARGETS,
+    # the Brâu live in Đăk Mế (Bờ Y, spelt "Pờ Y" in the unit list), the Rơ Măm in Làng Le (Mô Rai)
+    special_villages={"Bờ Y": ("Làng Đăk Mế", E_BRAU), "Pờ Y": ("Làng Đăk Mế", E_BRAU),
+                      "Mô Rai": ("Làng Le", E_ROMAM)},
 )
 PROFILES = {"kon_tum": KON_TUM}
 
@@ -180,15 +191,15 @@ BASE_YEAR = 2016
 RHO = 0.85                      # AR(1) persistence of the latent welfare
 SIGMA_Z = 0.10                  # weight of the AR(1) part
 SIGMA_A = 0.50                  # fixed household effect
-SPREAD_EM = 1.35                # ethnic-minority households: wider income spread
+SPREAD_EM = 1.15                # ethnic-minority households: wider income spread
 SIGMA_VILLAGE = 0.16
 GAP_EM = -0.90                  # ethnic-minority head
 GAP_PD = -0.30                  # poor district
 GAP_ED = -0.15                  # especially difficult village
 GAP_URBAN = 0.60
-CATCHUP_EM = 0.080              # per year since BASE_YEAR
+CATCHUP_EM = 0.060              # per year since BASE_YEAR
 CATCHUP_PD = 0.015
-CATCHUP_YEARS = 12              # catch-up stops after this many years
+CATCHUP_YEARS = 6               # catch-up stops after this many years
 PLEDGE_BOOST = 0.12             # lasting welfare gain (log income) of a household that pledged
 SPLIT_CORR = 0.55               # welfare correlation of a split household with its parent
 SPLIT_PENALTY = -0.15
@@ -199,6 +210,9 @@ INCOME_OWN = 0.12               # persistent income component not shared with th
 INCOME_NOISE = 0.03             # yearly income noise
 PLEDGE_BASE = 0.18
 SHOCK_RATE, SHOCK_SIZE, SHOCK_DECAY = 0.02, 0.35, 0.6
+MIN_GROWTH = 0.02               # the calibrated income level rises at least 2% a year
+C_RISE = 0.05                   # the deprivation level may rise at most this much a year
+CAL_SAMPLE = 200_000            # households used to calibrate a year
 
 # deprivation model: deprived iff a + b*s - d*(year-BASE_YEAR) + g*EM + k*ED
 #                                   + sqrt(R)*F + sqrt(1-R)*E > 0
@@ -207,7 +221,7 @@ SHOCK_RATE, SHOCK_SIZE, SHOCK_DECAY = 0.02, 0.35, 0.6
 # with probability ``relapse`` (or after a shock): improvements such as a latrine or a
 # water source are mostly lasting.
 DEP_PERSIST = 0.93
-W_REF, W_SCALE = -0.60, 0.60
+W_REF, W_SCALE = -0.60, 0.30
 DEP_PARAMS = {  # code: (a, b, d, g_em, k_ed, relapse)
     "health_access":      (-2.3, 0.45, 0.04, 0.25, 0.25, 1.00),
     "health_insurance":   (-2.3, 0.40, 0.03, -0.20, 0.00, 1.00),
@@ -220,10 +234,10 @@ DEP_PARAMS = {  # code: (a, b, d, g_em, k_ed, relapse)
     "telecom":            (-2.2, 0.55, 0.02, 0.35, 0.25, 0.20),
     "information_assets": (-1.8, 0.55, 0.02, 0.40, 0.25, 0.20),
     # 2021-2025 and 2026-2030
-    "employment":         (-0.6, 0.45, 0.00, 0.30, 0.10, 0.40),
-    "dependants":         (-0.7, 0.40, 0.00, 0.35, 0.05, 0.40),
-    "nutrition":          (-0.7, 0.45, 0.00, 0.50, 0.20, 0.40),
-    "information_means":  (-0.5, 0.50, 0.02, 0.40, 0.25, 0.20),
+    "employment":         (-0.6, 0.45, 0.00, 0.30, 0.10, 0.60),
+    "dependants":         (-0.7, 0.40, 0.00, 0.35, 0.05, 0.60),
+    "nutrition":          (-0.7, 0.45, 0.00, 0.50, 0.20, 0.60),
+    "information_means":  (-0.5, 0.50, 0.00, 0.40, 0.25, 0.40),
     "waste_treatment":    (-0.8, 0.40, 0.02, 0.50, 0.40, 0.20),
 }
 DEP_DEFAULT = (-1.5, 0.45, 0.03, 0.35, 0.15, 1.00)   # an indicator of a future standard
@@ -699,38 +713,36 @@ def _dep_noise(seed: int, code: str, year: int, n: int) -> np.ndarray:
     return (math.sqrt(DEP_PERSIST) * f + math.sqrt(1 - DEP_PERSIST) * e).astype(np.float32)
 
 
-def _deprivations(seed: int, codes: Sequence[str], year: int, idx: np.ndarray, n: int,
-                  w: np.ndarray, em: np.ndarray, ed: np.ndarray, prev: dict, hit: np.ndarray,
-                  rng: np.random.Generator) -> tuple[np.ndarray, np.ndarray]:
-    """Deprivation bit mask and count of households ``idx`` (welfare index ``w``).
+_NEVER = np.float16(-60000.0)
 
-    ``prev`` maps an indicator code to last year's full-length deprivation flags (updated in
-    place); ``hit`` flags households hit by a shock this year."""
+
+def _dep_margins(seed: int, codes: Sequence[str], year: int, idx: np.ndarray, n: int,
+                 w: np.ndarray, em: np.ndarray, ed: np.ndarray, prev: dict,
+                 hit: np.ndarray) -> np.ndarray:
+    """Per indicator and household, the probit margin: deprived iff ``margin + c > 0``.
+
+    ``c`` is the year's common deprivation level (calibrated). A household that was not
+    deprived last year in an indicator gets the margin ``_NEVER`` unless it relapses
+    (probability ``relapse``) or was hit by a shock: improvements mostly last. Returned as
+    float16 (rows = indicators) to keep national-scale runs within memory."""
     s = ((W_REF - w) / W_SCALE).astype(np.float32)
     em = em.astype(np.float32)
     ed = ed.astype(np.float32)
-    count = np.zeros(len(idx), dtype=np.int16)
-    mask = np.zeros(len(idx), dtype=np.int32)
+    out = np.empty((len(codes), len(idx)), dtype=np.float16)
     yrs = min(year - BASE_YEAR, 15)
-    seen = set()
     for j, code in enumerate(codes):
         a, b, d, g, k, relapse = DEP_PARAMS.get(code, DEP_DEFAULT)
-        lin = (a - d * yrs) + b * s + g * em + k * ed
-        dep = (lin + _dep_noise(seed, code, year, n)[idx]) > 0
+        margin = (a - d * yrs) + b * s + g * em + k * ed + _dep_noise(seed, code, year, n)[idx]
         last = prev.get(code)
-        if last is not None:
-            dep &= last[idx] | hit | (rng.random(len(idx), dtype=np.float32) < relapse)
-        else:
-            last = prev[code] = np.zeros(n, dtype=bool)
-        last[:] = False
-        last[idx] = dep
-        seen.add(code)
-        count += dep
-        mask |= dep.astype(np.int32) << j
-    for code in list(prev):
-        if code not in seen:           # an indicator the current standard dropped
-            del prev[code]
-    return mask, count
+        if last is not None and relapse < 1.0:
+            u = _rng(seed, "dep-relapse", code, year).random(n, dtype=np.float32)[idx]
+            margin[~(last[idx] | hit | (u < relapse))] = _NEVER
+        out[j] = margin
+    return out
+
+
+def _count(margins: np.ndarray, c: float) -> np.ndarray:
+    return (margins > np.float16(-c)).sum(axis=0, dtype=np.int16)
 
 
 def _income(ln_income: np.ndarray) -> np.ndarray:
@@ -738,17 +750,64 @@ def _income(ln_income: np.ndarray) -> np.ndarray:
     return (np.maximum(np.round(np.exp(ln_income) / 1000.0), 150) * 1000).astype(np.int64)
 
 
-def _solve_m(std: Standard, target: float, urban, base, count) -> float:
-    """Income level ``m`` such that the share of poor households is ``target`` (bisection)."""
-    lo, hi = math.log(5e4), math.log(5e7)
-    for _ in range(40):
-        mid = 0.5 * (lo + hi)
-        cat = classify_arrays(std, urban, _income(mid + base).astype(np.float64), None, count)
-        if np.mean(cat == 0) > target:
-            lo = mid
-        else:
-            hi = mid
-    return hi
+def _thresholds(std: Standard, n_ind: int) -> tuple[np.ndarray, np.ndarray]:
+    """Highest income at which a household is poor / poor-or-near-poor, per (urban, count).
+
+    Categories are piecewise constant in income with breaks at the line values and get
+    better as income rises, so the rule list of the standard (via ``classify_arrays``)
+    reduces to two small tables; 0 means "never"."""
+    poor = np.zeros((2, n_ind + 1))
+    near = np.zeros((2, n_ind + 1))
+    counts = np.arange(n_ind + 1, dtype=np.int16)
+    for u, area in enumerate(("rural", "urban")):
+        for ln in sorted({line.value(area) for line in std.lines.values()}):
+            cat = classify_arrays(std, np.full(n_ind + 1, bool(u)), np.full(n_ind + 1, float(ln)),
+                                  None, counts)
+            poor[u] = np.where(cat == 0, ln, poor[u])
+            near[u] = np.where(cat <= 1, ln, near[u])
+    return poor, near
+
+
+def _calibrate(std: Standard, urban, base, margins, poor_target, near_target, c0, c_max):
+    """Income level ``m`` and deprivation level ``c`` such that the shares of poor and of
+    poor-or-near-poor households hit their targets (``near_target`` None: ``c`` stays ``c0``).
+
+    A household is poor iff ``m + base <= ln(poor_line[urban, count(c)])``, so for a given
+    ``c`` the level ``m`` is a quantile; ``c`` is found by bisection."""
+    margins = margins.astype(np.float32)
+    poor_t, near_t = _thresholds(std, margins.shape[0])
+    u = urban.astype(np.intp)
+    with np.errstate(divide="ignore"):
+        ln_poor, ln_near = np.log(poor_t), np.log(near_t)
+
+    def count(c):
+        return (margins > -c).sum(axis=0)
+
+    def level(table, cnt, share):
+        v = table[u, cnt] - base                     # poor iff m <= v
+        share = min(max(share, 0.0), 1.0)
+        if share <= 0:
+            return float(np.max(v)) + 1e-6
+        k = min(len(v) - 1, max(0, int(round(len(v) * (1 - share)))))
+        return float(np.partition(v, k)[k])
+
+    c = c0
+    if near_target is not None:
+        cnt = count(c)
+        m = level(ln_near, cnt, poor_target + near_target)
+        lo, hi = -4.0, 4.0
+        for _ in range(22):
+            mid = 0.5 * (lo + hi)
+            share = np.mean(ln_poor[u, count(mid)] - base >= m)
+            if share < poor_target:
+                lo = mid
+            else:
+                hi = mid
+        c = min(0.5 * (lo + hi), c_max)
+    return level(ln_poor, count(c), poor_target), c
+
+
+_CALIBRATION_LOG: dict[int, tuple[float, float]] = {}   # last run: year -> (m, c), for diagnostics
 
 
 def _simulate(seed: int, roster: _Roster, vil: _Villages, span: list[int], years: set,
@@ -761,12 +820,12 @@ def _simulate(seed: int, roster: _Roster, vil: _Villages, span: list[int], years
     ed = vil.ed[v]
     pdist = vil.poor_district[v]
     spread = np.where(em, SPREAD_EM, 1.0).astype(np.float32)   # EM incomes are more dispersed
-    static = (SIGMA_A * spread * rng.standard_normal(n) + vil.effect[v] + GAP_EM * em
+    static = (SIGMA_A * spread * rng.standard_normal(n, dtype=np.float32) + vil.effect[v] + GAP_EM * em
               + GAP_PD * pdist + GAP_ED * ed + GAP_URBAN * urban).astype(np.float32)
-    own = (INCOME_OWN * spread * rng.standard_normal(n)).astype(np.float32)   # income only
+    own = (INCOME_OWN * spread * rng.standard_normal(n, dtype=np.float32)).astype(np.float32)   # income only
     support = np.zeros(n, dtype=np.float32)       # lasting effect of support after a pledge
     shock = np.zeros(n, dtype=np.float32)         # transient losses (illness, disaster, ...)
-    z_prev = rng.standard_normal(n).astype(np.float32)
+    z_prev = rng.standard_normal(n, dtype=np.float32)
     z = np.zeros(n, dtype=np.float32)
     cat_prev = np.full(n, -1, dtype=np.int8)
     last_cat = np.full(n, -1, dtype=np.int8)
@@ -774,13 +833,14 @@ def _simulate(seed: int, roster: _Roster, vil: _Villages, span: list[int], years
     out = {k: [] for k in ("hh", "year", "std", "urban", "income", "mask", "count", "cat",
                            "em", "pledged")}
     std_codes: list[str] = []
-    m_prev = None
+    m_prev, t_prev, c_prev, std_prev = None, span[0], 0.0, None
+    _CALIBRATION_LOG.clear()
     prev_dep: dict[str, np.ndarray] = {}
     sub_rng = _rng(seed, "calibration")
     for t in span:
         alive = (roster.start <= t) & ((roster.end < 0) | (roster.end >= t))
         new = roster.start == t
-        eps = rng.standard_normal(n).astype(np.float32)
+        eps = rng.standard_normal(n, dtype=np.float32)
         if t == span[0]:
             z = RHO * z_prev + math.sqrt(1 - RHO ** 2) * eps
         else:
@@ -801,10 +861,10 @@ def _simulate(seed: int, roster: _Roster, vil: _Villages, span: list[int], years
         else:
             poor_start = cat_prev == 0
         cand = alive & poor_start & ~new
-        p_pledge = np.clip(PLEDGE_BASE + 0.15 * (z_prev + 1.0), 0.05, 0.6)
-        pledged = cand & (rng.random(n) < p_pledge)
+        p_pledge = np.clip(PLEDGE_BASE + np.float32(0.15) * (z_prev + 1), 0.05, 0.6)
+        pledged = cand & (rng.random(n, dtype=np.float32) < p_pledge)
         support += PLEDGE_BOOST * pledged
-        hit = rng.random(n) < SHOCK_RATE
+        hit = rng.random(n, dtype=np.float32) < SHOCK_RATE
         shock = (SHOCK_DECAY * shock - SHOCK_SIZE * hit).astype(np.float32)
         idx = np.flatnonzero(alive)
         std = standard_for_year(t)
@@ -812,18 +872,39 @@ def _simulate(seed: int, roster: _Roster, vil: _Villages, span: list[int], years
         w = (static[idx] + gtrend[idx] + support[idx] + shock[idx]
              + SIGMA_Z * z[idx]).astype(np.float32)
         urb_i, em_i = urban[idx], em[idx]
-        mask, count = _deprivations(seed, codes, t, idx, n, w, em_i, ed[idx], prev_dep,
-                                    hit[idx], rng)
-        base = w.astype(np.float64) + own[idx] + INCOME_NOISE * rng.standard_normal(len(idx))
-        # the income level is calibrated on (a sample of) this year's households
+        margins = _dep_margins(seed, codes, t, idx, n, w, em_i, ed[idx], prev_dep, hit[idx])
+        base = w + own[idx] + np.float32(INCOME_NOISE) * rng.standard_normal(len(idx), dtype=np.float32)
+        # the income level (and the deprivation level) are calibrated on a sample of this
+        # year's households so that the poverty and near-poverty rates hit the targets
+        same_std = std.code == std_prev
+        c_max = c_prev + C_RISE if same_std else 4.0
         if target is not None:
-            sub = (np.arange(len(idx)) if len(idx) <= 400_000
-                   else np.sort(sub_rng.choice(len(idx), 400_000, replace=False)))
-            m = _solve_m(std, target / 100.0, urb_i[sub], base[sub], count[sub])
+            sub = (np.arange(len(idx)) if len(idx) <= CAL_SAMPLE
+                   else np.sort(sub_rng.choice(len(idx), CAL_SAMPLE, replace=False)))
+            near = prof.near_targets.get(t)
+            m, c = _calibrate(std, urb_i[sub], base[sub], margins[:, sub], target / 100.0,
+                              None if near is None else near / 100.0, min(c_prev, c_max), c_max)
+            if m_prev is not None:      # incomes never fall from one year to the next
+                m = max(m, m_prev + MIN_GROWTH * (t - t_prev))
         else:
             m = (m_prev if m_prev is not None else math.log(1.6e6)) + 0.07
-        m_prev = m
+            c = min(c_prev, c_max)
+        _CALIBRATION_LOG[t] = (round(m, 4), round(c, 4))
+        m_prev, t_prev, c_prev, std_prev = m, t, c, std.code
         income = _income(m + base)
+        count = _count(margins, c)
+        mask = np.zeros(len(idx), dtype=np.int32)
+        seen = set()
+        for j, code in enumerate(codes):
+            dep = margins[j] > np.float16(-c)
+            mask |= dep.astype(np.int32) << j
+            last = prev_dep.setdefault(code, np.zeros(n, dtype=bool))
+            last[:] = False
+            last[idx] = dep
+            seen.add(code)
+        for code in [k for k in prev_dep if k not in seen]:
+            del prev_dep[code]          # an indicator the new standard dropped
+        del margins
         cat = classify_arrays(std, urb_i, income.astype(np.float64), None, count)
         cat_prev = np.full(n, -1, dtype=np.int8)
         cat_prev[idx] = cat
@@ -857,7 +938,7 @@ def _simulate(seed: int, roster: _Roster, vil: _Villages, span: list[int], years
 # Members
 # ---------------------------------------------------------------------------------------
 
-_BLOCK = 2_000_000      # households per member block (bounds memory at national scale)
+_BLOCK = 1_000_000      # households per member block (bounds memory at national scale)
 
 
 def _province_codes() -> tuple[list[str], dict, dict]:
@@ -884,13 +965,13 @@ def _members_block(seed: int, block: int, hh: np.ndarray, roster: _Roster, ref: 
     young = origin > 0
     a0 = np.where(em[first], 20 + rng.gamma(3.0, 6.5, len(hh)), 22 + rng.gamma(3.0, 8.0, len(hh)))
     a0 = np.where(young, 19 + rng.gamma(2.0, 3.5, len(hh)), a0)
-    head_age = np.minimum(a0, 88).astype(np.int32) + elapsed
+    head_age = np.minimum(a0, 80).astype(np.int32) + elapsed
     has_spouse = (size >= 2) & (rng.random(len(hh)) < 0.87)
     # relations
     rel = np.full(nm, R_CHILD, dtype=np.int8)
     rel[no == 1] = R_HEAD
     rel[(no == 2) & has_spouse[h]] = R_SPOUSE
-    u = rng.random(nm)
+    u = rng.random(nm, dtype=np.float32)
     ha = head_age[h]
     last = no == size[h]
     other_slot = (rel == R_CHILD)
@@ -905,7 +986,7 @@ def _members_block(seed: int, block: int, hh: np.ndarray, roster: _Roster, ref: 
     age[sp] = np.maximum(18, ha[sp] + np.round(rng.normal(-3.0, 3.5, sp.sum()) *
                                                np.where(head_sex[sp] == 0, 1, -1))).astype(np.int32)
     ch = rel == R_CHILD
-    gap = rng.uniform(19, 44, nm)
+    gap = 19 + 25 * rng.random(nm, dtype=np.float32)
     age[ch] = np.maximum(0, ha[ch] - np.minimum(gap[ch], ha[ch])).astype(np.int32)
     gc = rel == R_GRANDCHILD
     age[gc] = np.maximum(0, ha[gc] - rng.uniform(40, 62, gc.sum())).astype(np.int32)
@@ -916,7 +997,7 @@ def _members_block(seed: int, block: int, hh: np.ndarray, roster: _Roster, ref: 
     # children born after the household was formed are fine, but nobody after ref year
     birth = (ref[h] - age).astype(np.int32)
     # sex
-    sex = (rng.random(nm) < 0.5).astype(np.int8)
+    sex = (rng.random(nm, dtype=np.float32) < 0.5).astype(np.int8)
     sex[rel == R_HEAD] = head_sex[rel == R_HEAD]
     sex[sp] = 1 - head_sex[sp]
     sex[pa_] = (u[pa_] > 0.78 + 0.22 * 0.4).astype(np.int8)
@@ -957,7 +1038,7 @@ def _members_block(seed: int, block: int, hh: np.ndarray, roster: _Roster, ref: 
     born_here = np.where(em & ~np.isin(eth, NORTHERN), 0.99,
                          np.where(birth >= 1995, 0.93, 0.55))
     born_here = np.where(origin[h] == 2, np.where(rel == R_CHILD, 0.4, 0.0), born_here)
-    here = rng.random(nm) < born_here
+    here = rng.random(nm, dtype=np.float32) < born_here
     prov = np.zeros(nm, dtype=np.int16)
     away = np.flatnonzero(~here)
     north = np.isin(eth[away], NORTHERN)
@@ -983,19 +1064,19 @@ def _members_block(seed: int, block: int, hh: np.ndarray, roster: _Roster, ref: 
     # schooling, work, disability, insurance at the reference age
     urb = urban_h[h]
     ses = ses_h[h]
-    u1, u2 = rng.random(nm), rng.random(nm)
+    u1, u2 = rng.random(nm, dtype=np.float32), rng.random(nm, dtype=np.float32)
     school = np.zeros(nm, dtype=np.int8)
     in_school = np.where(age < 6, False,
                 np.where(age <= 14, u1 < np.where(em, 0.93, 0.98),
                 np.where(age <= 17, u1 < np.where(em, 0.62, 0.86),
                 np.where(age <= 22, u1 < np.where(em, 0.12, 0.38) + 0.1 * urb, False))))
-    score = (rng.standard_normal(nm) + 1.1 * ~em + 0.035 * (birth - 1970) + 0.4 * urb
+    score = (rng.standard_normal(nm, dtype=np.float32) + 1.1 * ~em + 0.035 * (birth - 1970) + 0.4 * urb
              + 0.25 * (np.maximum(ses, 0) - 1)).astype(np.float32)
-    level = np.digitize(score, [-0.6, 0.3, 1.2, 2.3]).astype(np.int8)
+    level = np.digitize(score, [-0.6, 0.3, 1.4, 2.6]).astype(np.int8)
     level = np.where(age < 11, 0, np.where(age < 15, np.minimum(level, 1),
                      np.where(age < 18, np.minimum(level, 2), np.where(age < 22, np.minimum(level, 3), level))))
     school[:] = np.where(in_school, 5, level)
-    disability = rng.random(nm) < (0.012 + 0.0022 * np.maximum(age - 40, 0))
+    disability = rng.random(nm, dtype=np.float32) < (0.012 + 0.0022 * np.maximum(age - 40, 0))
     # work categories 0 farming 1 wage 2 self 3 unemployed 4 student 5 retired 6 none
     grp = np.where(urb, 2, np.where(em, 0, 1))
     working = np.asarray([[0.78, 0.10, 0.04, 0.03, 0, 0, 0.05],
@@ -1154,10 +1235,10 @@ def summary(pop: Population) -> dict[int, dict]:
     year = A.column("year").to_numpy()
     cat = pc.index_in(A.column("category"), value_set=pa.array(CATEGORIES)).to_numpy(zero_copy_only=False)
     em = A.column("ethnic_minority").to_numpy(zero_copy_only=False)
-    urb = A.column("area").to_numpy(zero_copy_only=False) == "urban"
+    urb = pc.equal(A.column("area"), "urban").to_numpy(zero_copy_only=False)
     income = A.column("income").to_numpy()
     pledged = A.column("pledged_escape").to_numpy(zero_copy_only=False)
-    std = A.column("standard").to_numpy(zero_copy_only=False)
+    std_col = A.column("standard")
     n_h = H.num_rows
     prev_cat = np.full(n_h, -1, dtype=np.int8)
     ever_poor = np.zeros(n_h, dtype=bool)
@@ -1170,7 +1251,7 @@ def summary(pop: Population) -> dict[int, dict]:
         poor = c == 0
         pd_ = pdist_h[h]
         row = {
-            "standard": str(std[r[0]]) if len(r) else None,
+            "standard": std_col[int(r[0])].as_py() if len(r) else None,
             "total": int(len(r)), "poor": int(poor.sum()), "near_poor": int((c == 1).sum()),
             "poverty_rate": _pct(poor.sum(), len(r)),
             "near_poverty_rate": _pct((c == 1).sum(), len(r)),

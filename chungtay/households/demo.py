@@ -220,8 +220,8 @@ def create_demo_users() -> None:
              ("xa2", "Lê Thị Hoa", c2, "commune_officer"),
              ("thon", "A Thút", village, "village_head")]
     for username, name, unit, role in specs:
-        first, _, last = name.rpartition(" ")
-        u = User.objects.create_user(username, password=DEMO_PASSWORD, first_name=last, last_name=first,
+        # Vietnamese names are written family name first: keep the full name in one field.
+        u = User.objects.create_user(username, password=DEMO_PASSWORD, first_name=name,
                                      is_superuser=username == "admin", is_staff=username == "admin")
         Assignment.objects.create(user=u, unit=unit, role=role)
 

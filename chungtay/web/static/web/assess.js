@@ -14,6 +14,11 @@
       .then(function (r) { return r.json(); })
       .then(function (d) { out.textContent = d.error || d.explanation; out.className = "preview " + (d.category || ""); });
   }
+  // The indicator list depends on the standard of the year: reload the form for another year.
+  form.elements["year"].addEventListener("change", function () {
+    var y = form.elements["year"].value;
+    if (y && y !== form.dataset.year) window.location.search = "?year=" + encodeURIComponent(y);
+  });
   form.addEventListener("input", update);
   form.addEventListener("change", update);
   update();

@@ -1,0 +1,170 @@
+"""End to end, in headless Chromium against a real server process on its own database:
+log in, drill down province → (district, before 2025) → commune → village, search the
+household list, open a household, register one and record its review through the forms.
+Screenshots go to docs/screenshots/ (they illustrate the README)."""
+import os
+import socket
+import subprocess
+import sys
+import time
+import uuid
+from pathlib import Path
+
+import pytest
+from playwright.sync_api import expect, sync_playwright
+
+from chungtay.core.fmt import fold
+
+pytestmark = [pytest.mark.e2e, pytest.mark.xdist_group("e2e")]
+ROOT = Path(__file__).resolve().parent.parent
+SHOTS = ROOT / "docs" / "screenshots"
+CHROMIUM = os.environ.get("CHUNGTAY_CHROMIUM", "/usr/bin/chromium")
+PASSWORD = "chungtay2025"
+
+
+def _free_port() -> int:
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return s.getsockname()[1]
+
+
+@pytest.fixture(scope="module")
+def server(tmp_path_factory):
+    env = dict(os.environ, CHUNGTAY_DATA_DIR=str(tmp_path_factory.mktemp("e2e")))
+    db_name = None
+    if os.environ.get("DATABASE_URL", "").startswith("postgres"):
+        import psycopg
+        base = os.environ["DATABASE_URL"].rsplit("/", 1)[0]
+        db_name = f"chungtay_e2e_{uuid.uuid4().hex[:8]}"
+        with psycopg.connect(base + "/postgres", autocommit=True) as c:
+            c.execute(f"CREATE DATABASE {db_name}")
+        env["DATABASE_URL"] = f"{base}/{db_name}"
+    subprocess.run([sys.executable, "-m", "chungtay", "demo", "--households", "4000", "--no-serve"],
+                   env=env, check=True, capture_output=True, cwd=ROOT)
+    port = _free_port()
+    proc = subprocess.Popen([sys.executable, "-m", "chungtay", "serve", "--port", str(port)], env=env, cwd=ROOT,
+                            stdout=subprocess.PIPE, stderr=subprocess.STDOUT)
+    for _ in range(100):
+        try:
+            socket.create_connection(("127.0.0.1", port), timeout=0.2).close()
+            break
+        except OSError:
+            time.sleep(0.1)
+    yield f"http://127.0.0.1:{port}"
+    proc.terminate()
+    proc.wait(10)
+    if db_name:
+        import psycopg
+        with psycopg.connect(base + "/postgres", autocommit=True) as c:
+            c.execute(f"DROP DATABASE IF EXISTS {db_name} WITH (FORCE)")
+
+
+@pytest.fixture(scope="module")
+def browser():
+    with sync_playwright() as p:
+        b = p.chromium.launch(executable_path=CHROMIUM, args=[
+            "--no-sandbox", "--disable-gpu", "--disable-background-networking", "--disable-component-update",
+            "--disable-sync", "--no-first-run"])
+        yield b
+        b.close()
+
+
+def login(browser, server, username):
+    page = browser.new_page(viewport={"width": 1366, "height": 900}, locale="vi-VN")
+    page.goto(server + "/login/")
+    page.fill("input[name=username]", username)
+    page.fill("input[name=password]", PASSWORD)
+    page.click("button.primary")
+    page.wait_for_load_state()
+    return page
+
+
+def shot(page, name):
+    SHOTS.mkdir(parents=True, exist_ok=True)
+    page.screenshot(path=str(SHOTS / f"{name}.png"), full_page=True)
+
+
+def test_drill_down_before_2025_through_districts(browser, server):
+    page = login(browser, server, "tinh")
+    expect(page.locator("h1")).to_have_text("Tỉnh Quảng Ngãi")
+    page.select_option("select[name=year]", "2017")
+    page.wait_for_url("**year=2017")
+    expect(page.locator(".kpi.poor em")).to_contain_text("%")
+    shot(page, "drilldown-province")
+    page.click("text=Tỉnh Kon Tum")
+    expect(page.locator("h2").first).to_contain_text("Huyện")
+    page.locator("table.data tbody tr td a").first.click()
+    expect(page.locator(".crumbs")).to_contain_text("Tỉnh Kon Tum")
+    expect(page.locator("table.data").first).to_be_visible()
+    page.locator("table.data tbody tr td a").first.click()          # an old commune
+    page.locator("table.data tbody tr td a").first.click()          # one of its villages
+    expect(page.locator("h1")).not_to_be_empty()
+    total = page.locator(".kpi b").first.inner_text()
+    assert total.replace(".", "").isdigit()
+    page.close()
+
+
+def test_drill_down_today_and_the_household_pages(browser, server):
+    page = login(browser, server, "tinh")
+    page.select_option("select[name=year]", "2024")
+    page.wait_for_url("**year=2024")
+    page.locator("table.data tbody tr td a").first.click()          # a 2025 commune
+    expect(page.locator(".crumbs")).to_contain_text("Tỉnh Quảng Ngãi")
+    expect(page.locator("text=Hộ nghèo thiếu hụt theo từng chỉ số")).to_be_visible()
+    shot(page, "drilldown-commune")
+    page.click("text=Danh sách hộ →")
+    rows = page.locator("table.data tbody tr")
+    head = rows.nth(3).locator("td").nth(1).inner_text().strip()     # e.g. "Nguyễn Văn Thành"
+    page.fill("form.filters input[name=q]", fold(head))                           # typed without accents
+    page.click("button:has-text('Lọc')")
+    expect(page.locator("table.data tbody")).to_contain_text(head)
+    shot(page, "household-list")
+    page.fill("form.filters input[name=q]", "")
+    page.select_option("form.filters select[name=category]", "poor")
+    page.click("button:has-text('Lọc')")
+    expect(rows.first.locator(".tag")).to_have_text("Hộ nghèo")
+    rows.first.locator("td a").first.click()
+    expect(page.locator("h2").first).to_contain_text("Thành viên")
+    expect(page.locator("table.history")).to_contain_text("Hộ nghèo: thu nhập")
+    assert "•••" in page.locator("table.data").first.inner_text()      # citizen IDs masked
+    shot(page, "household")
+    page.close()
+
+
+def test_commune_officer_registers_and_reviews_a_household(browser, server):
+    page = login(browser, server, "xa")
+    page.goto(server + "/households/new/")
+    page.fill("input[name=code]", "E2E-0001")
+    page.fill("input[name=full_name]", "Y Blơng")
+    page.select_option("select[name=sex]", "F")
+    page.fill("input[name=birth_year]", "1979")
+    page.select_option("select[name=ethnicity]", "Xơ Đăng")
+    page.fill("input[name=citizen_id]", "062179004321")
+    page.click("button.primary")
+    expect(page.locator("h1")).to_contain_text("Y Blơng")
+    expect(page.locator(".tag.em")).to_be_visible()
+    page.click("text=Ghi kết quả rà soát")
+    page.fill("input[name=year]", "2025")
+    page.fill("input[name=value]", "1200000")
+    for code in ("employment", "nutrition", "latrine", "telecom"):
+        page.check(f"input[data-code={code}]")
+    expect(page.locator("#preview")).to_contain_text("Hộ nghèo: thu nhập 1.200.000 đ ≤ chuẩn nghèo 1.500.000 đ")
+    shot(page, "survey-form")
+    page.click("button:has-text('Lưu kết quả')")
+    expect(page.locator("table.history")).to_contain_text("thiếu hụt 4 chỉ số (≥ 3)")
+    page.goto(server + "/households/?q=y blong&year=2025")
+    expect(page.locator("table.data tbody")).to_contain_text("E2E-0001")
+    page.close()
+
+
+def test_other_commune_officer_gets_404_for_that_household(browser, server):
+    page = login(browser, server, "xa")
+    page.goto(server + "/households/?q=e2e-0001")
+    href = page.locator("table.data tbody tr td a").first.get_attribute("href")
+    page.close()
+    other = login(browser, server, "xa2")
+    resp = other.goto(server + href)
+    assert resp.status == 404
+    other.goto(server + "/households/?q=e2e-0001")
+    expect(other.locator("table.data tbody")).to_contain_text("Không có hộ nào")
+    other.close()
