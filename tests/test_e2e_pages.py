@@ -144,7 +144,13 @@ def test_commune_officer_registers_and_reviews_a_household(browser, server):
     expect(page.locator("h1")).to_contain_text("Y Blơng")
     expect(page.locator(".tag.em")).to_be_visible()
     page.click("text=Ghi kết quả rà soát")
+    page.fill("input[name=year]", "2019")
+    page.locator("input[name=year]").dispatch_event("change")       # another year, another standard
+    expect(page.locator("input[data-code]")).to_have_count(10)
+    expect(page.locator("main")).to_contain_text("giai đoạn 2016–2020")
     page.fill("input[name=year]", "2025")
+    page.locator("input[name=year]").dispatch_event("change")
+    expect(page.locator("input[data-code]")).to_have_count(12)
     page.fill("input[name=value]", "1200000")
     for code in ("employment", "nutrition", "latrine", "telecom"):
         page.check(f"input[data-code={code}]")
