@@ -220,7 +220,7 @@ CAL_SAMPLE = 200_000            # households used to calibrate a year
 # a household that was not deprived in an indicator last year becomes deprived again only
 # with probability ``relapse`` (or after a shock): improvements such as a latrine or a
 # water source are mostly lasting.
-DEP_PERSIST = 0.93
+DEP_PERSIST = 0.96
 W_REF, W_SCALE = -0.60, 0.30
 DEP_PARAMS = {  # code: (a, b, d, g_em, k_ed, relapse)
     "health_access":      (-2.3, 0.45, 0.04, 0.25, 0.25, 1.00),
@@ -234,9 +234,9 @@ DEP_PARAMS = {  # code: (a, b, d, g_em, k_ed, relapse)
     "telecom":            (-2.2, 0.55, 0.02, 0.35, 0.25, 0.20),
     "information_assets": (-1.8, 0.55, 0.02, 0.40, 0.25, 0.20),
     # 2021-2025 and 2026-2030
-    "employment":         (-0.6, 0.45, 0.00, 0.30, 0.10, 0.60),
-    "dependants":         (-0.7, 0.40, 0.00, 0.35, 0.05, 0.60),
-    "nutrition":          (-0.7, 0.45, 0.00, 0.50, 0.20, 0.60),
+    "employment":         (-0.6, 0.45, 0.00, 0.30, 0.10, 0.40),
+    "dependants":         (-0.7, 0.40, 0.00, 0.35, 0.05, 0.40),
+    "nutrition":          (-0.7, 0.45, 0.00, 0.50, 0.20, 0.40),
     "information_means":  (-0.5, 0.50, 0.00, 0.40, 0.25, 0.40),
     "waste_treatment":    (-0.8, 0.40, 0.02, 0.50, 0.40, 0.20),
 }
@@ -532,7 +532,9 @@ def _name_tables():
 
 def _draw(rng, pair, n) -> np.ndarray:
     ids, p = pair
-    return ids[rng.choice(len(ids), size=n, p=p)]
+    cdf = np.cumsum(p, dtype=np.float64)
+    k = np.searchsorted(cdf / cdf[-1], rng.random(n, dtype=np.float32), side="right")
+    return ids[np.minimum(k, len(ids) - 1)]
 
 
 # name styles
@@ -611,7 +613,7 @@ def _household_size(rng, eth: np.ndarray, urban: np.ndarray, young: bool = False
     if young:
         lam = np.where(em, 1.6, 1.2)
     else:
-        lam = np.where(em, 3.55, 2.8) - 0.25 * urban
+        lam = np.where(em, 3.9, 3.1) - 0.25 * urban
     return (1 + np.minimum(rng.poisson(lam), 8)).astype(np.int8)
 
 
@@ -665,7 +667,8 @@ def _build_roster(seed: int, n0: int, span: list[int], vil: _Villages, prof: _Pr
         nv = np.concatenate([village_all[parent], m_v])
         ne = np.concatenate([eth_all[parent], m_eth])
         young = _household_size(rng, eth_all[parent], vil.urban[village_all[parent]], young=True)
-        msize = _household_size(rng, m_eth, vil.urban[m_v], young=True) + (rng.random(k_mig) < 0.5)
+        msize = np.minimum(_household_size(rng, m_eth, vil.urban[m_v], young=True)
+                           + (rng.random(k_mig) < 0.5), 9)
         cols["village"].append(nv)
         cols["start"].append(np.full(k, t, np.int16))
         cols["parent"].append(np.concatenate([parent, np.full(k_mig, -1, np.int64)]))
@@ -983,8 +986,8 @@ def _members_block(seed: int, block: int, hh: np.ndarray, roster: _Roster, ref: 
     age[:] = ha
     sp = rel == R_SPOUSE
     head_sex = roster.head_sex[hh][h]
-    age[sp] = np.maximum(18, ha[sp] + np.round(rng.normal(-3.0, 3.5, sp.sum()) *
-                                               np.where(head_sex[sp] == 0, 1, -1))).astype(np.int32)
+    gap_sp = np.round(rng.normal(-3.0, 3.5, sp.sum()) * np.where(head_sex[sp] == 0, 1, -1))
+    age[sp] = np.clip(ha[sp] + gap_sp, 18, 95).astype(np.int32)
     ch = rel == R_CHILD
     gap = 19 + 25 * rng.random(nm, dtype=np.float32)
     age[ch] = np.maximum(0, ha[ch] - np.minimum(gap[ch], ha[ch])).astype(np.int32)
@@ -1048,8 +1051,8 @@ def _members_block(seed: int, block: int, hh: np.ndarray, roster: _Roster, ref: 
             prov[sel] = np.asarray([pcodes.index(k) for k in keys], np.int16)[_pick(rng, table, len(sel))]
     prov_num = np.asarray([int(c) for c in pcodes], np.int64)[prov]
     century_sex = np.where(birth >= 2000, 2, 0) + sex
-    bucket = (prov.astype(np.int32) * 4 + century_sex) * 100 + birth % 100
-    order = np.argsort(bucket, kind="stable")
+    bucket = ((prov.astype(np.int32) * 4 + century_sex) * 100 + birth % 100).astype(np.uint16)
+    order = np.argsort(bucket, kind="stable")          # radix sort on 16-bit keys
     sb = bucket[order]
     starts = np.flatnonzero(np.r_[True, sb[1:] != sb[:-1]])
     runs = np.diff(np.r_[starts, len(sb)])
@@ -1088,11 +1091,12 @@ def _members_block(seed: int, block: int, hh: np.ndarray, roster: _Roster, ref: 
     teen = np.asarray([[0.75, 0.15, 0.0, 0.05, 0, 0, 0.05],
                        [0.45, 0.35, 0.05, 0.10, 0, 0, 0.05],
                        [0.05, 0.55, 0.15, 0.15, 0, 0, 0.10]])
-    w_adult = _cum_choice(u2, grp, working)
-    w_old = _cum_choice(u2, grp, old)
-    w_teen = _cum_choice(u2, grp, teen)
-    work = np.where(in_school, 4, np.where(age < 15, 6, np.where(age < 18, w_teen,
-                    np.where(age <= 60, w_adult, w_old)))).astype(np.int8)
+    work = np.full(nm, 6, dtype=np.int8)
+    for sel, table in ((age > 60, old), ((age >= 18) & (age <= 60), working),
+                       ((age >= 15) & (age < 18), teen)):
+        sel = np.flatnonzero(sel & ~in_school)
+        work[sel] = _cum_choice(u2[sel], grp[sel], table)
+    work[in_school] = 4
     work = np.where(disability & (age >= 15) & (u1 < 0.6) & (work != 4), 6, work).astype(np.int8)
     # health insurance: a household ticked "health_insurance" in its last year has uninsured
     # members aged 6+ (always the head); children under 6 are insured free of charge

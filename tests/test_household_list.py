@@ -50,6 +50,7 @@ def test_household_page_shows_members_and_every_year(as_commune_officer, my_comm
     assert r.status_code == 200
     years = set(hh.assessments.values_list("year", flat=True))
     assert len(years) >= 5 and all(str(y) in html for y in years)
+    from django.utils.html import escape
     for m in hh.members.all():
-        assert m.full_name in html
+        assert escape(m.full_name) in html
     assert "Hộ " in html and ("thu nhập" in html)   # explanations in plain Vietnamese
