@@ -12,21 +12,27 @@ and poor districts falling faster (6–8 points a year).
 Model (all vectorised with numpy; Python loops only run over years, communes, villages
 and name lists, never over households or people):
 
-* every household has a persistent latent welfare ``z`` following an AR(1) process
-  (ρ = 0.85) plus a fixed household effect, a village effect and group effects
-  (ethnic-minority head, poor district, especially difficult village, urban) whose gaps
-  narrow over time (faster in poor districts);
-* log income per person = ``m[year]`` + those terms; ``m[year]`` is solved each year by
-  bisection so that the province-wide poverty rate hits the profile's target for that year
-  (``KON_TUM_TARGETS``), which keeps the calibration independent of population size;
-* each deprivation indicator of the year's standard is ticked by a probit rule on income
-  (poorer → more deprived), group terms and a yearly decline, with a persistent
-  household-and-indicator component so that ticks are sticky from year to year;
+* every household has a latent welfare index: a fixed household effect, a village effect,
+  group effects (ethnic-minority head, poor district, especially difficult village, urban)
+  whose gaps narrow over 2016–2022 (faster for ethnic-minority households and in poor
+  districts), a persistent AR(1) component ``z`` (ρ = 0.85), occasional shocks (illness,
+  disaster) and the lasting effect of support received after a pledge to escape poverty;
+* log income per person = ``m[year]`` + welfare index + a small income-only component;
+* each deprivation indicator of the year's standard is ticked by a probit rule on the
+  welfare index (poorer → more deprived), group terms, a yearly decline, a common level
+  ``c[year]`` and a persistent household-and-indicator noise; once an improvement is made
+  (latrine, water, housing, ...) it mostly lasts, so ticks are sticky from year to year;
+* ``m[year]`` and ``c[year]`` are solved each year on a sample of households so that the
+  province-wide poverty and near-poverty rates hit the profile's targets
+  (``KON_TUM_TARGETS``, ``KON_TUM_NEAR_TARGETS``) whatever the population size; incomes
+  never fall (``m`` rises at least 2% a year) and, within one standard, the deprivation
+  level never rises by more than a little; ethnic-minority, Kinh, poor-district and urban
+  rates, movements and incomes follow from the structure, not from targets;
 * categories come from :func:`chungtay.core.vector.classify_arrays` on exactly the stored
   income and deprivation count, under :func:`standard_for_year`;
-* poor households may pledge to escape poverty at the start of a year (and then get a
-  welfare boost); about 1% of households end each year (moved away, merged, died out) and
-  about 1.5% appear, mostly split from an existing household of the same village.
+* about 1% of households end each year (moved away, merged, died out) and about 1.5%
+  appear, 85% of them split from an existing household of the same village (same
+  ethnicity and family name, welfare correlated with the parent's), the rest in-migrants.
 
 Members are a snapshot as of the household's last year in the generated range (its
 ``end_year`` or the last requested year); ages, schooling and work refer to that year.
@@ -842,7 +848,7 @@ def _simulate(seed: int, roster: _Roster, vil: _Villages, span: list[int], years
     sub_rng = _rng(seed, "calibration")
     for t in span:
         alive = (roster.start <= t) & ((roster.end < 0) | (roster.end >= t))
-        new = roster.start == t
+        new = (roster.start == t) & (t != span[0])       # households that appeared this year
         eps = rng.standard_normal(n, dtype=np.float32)
         if t == span[0]:
             z = RHO * z_prev + math.sqrt(1 - RHO ** 2) * eps
@@ -989,7 +995,7 @@ def _members_block(seed: int, block: int, hh: np.ndarray, roster: _Roster, ref: 
     gap_sp = np.round(rng.normal(-3.0, 3.5, sp.sum()) * np.where(head_sex[sp] == 0, 1, -1))
     age[sp] = np.clip(ha[sp] + gap_sp, 18, 95).astype(np.int32)
     ch = rel == R_CHILD
-    gap = 19 + 25 * rng.random(nm, dtype=np.float32)
+    gap = 20 + 24 * rng.random(nm, dtype=np.float32)
     age[ch] = np.maximum(0, ha[ch] - np.minimum(gap[ch], ha[ch])).astype(np.int32)
     gc = rel == R_GRANDCHILD
     age[gc] = np.maximum(0, ha[gc] - rng.uniform(40, 62, gc.sum())).astype(np.int32)
@@ -1003,7 +1009,7 @@ def _members_block(seed: int, block: int, hh: np.ndarray, roster: _Roster, ref: 
     sex = (rng.random(nm, dtype=np.float32) < 0.5).astype(np.int8)
     sex[rel == R_HEAD] = head_sex[rel == R_HEAD]
     sex[sp] = 1 - head_sex[sp]
-    sex[pa_] = (u[pa_] > 0.78 + 0.22 * 0.4).astype(np.int8)
+    sex[pa_] = (rng.random(int(pa_.sum()), dtype=np.float32) < 0.6).astype(np.int8)   # mostly widowed mothers
     # names
     style = roster.style[hh][h]
     hfam = roster.family[hh][h]

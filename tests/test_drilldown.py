@@ -75,3 +75,29 @@ def test_unit_csv_matches_the_report(as_province_officer):
     rows = list(csv.DictReader(io.StringIO(body)))
     assert sum(int(r["households"]) for r in rows[:-1]) == int(rows[-1]["households"])
     assert sum(int(r["poor"]) for r in rows[:-1]) == int(rows[-1]["poor"])
+
+
+def test_a_new_result_shows_in_the_next_request(commune_officer, my_commune):
+    from chungtay.households import actions
+    from chungtay.households.models import Household
+    hh = (Household.objects.filter(commune=my_commune, assessments__year=2025, assessments__category="average")
+          .order_by("id").first())
+    before = unit_report(commune_officer, my_commune, 2025).total
+    actions.record_assessment(commune_officer, hh, year=2025, income=900_000,
+                              deprived=["employment", "nutrition", "latrine"], reason="thiên tai")
+    after = unit_report(commune_officer, my_commune, 2025).total
+    assert (after.total, after.poor, after.average) == (before.total, before.poor + 1, before.average - 1)
+    assert after.deprived[0] == before.deprived[0] + 1   # employment, first indicator of 2021-2025
+
+
+def test_summary_equals_a_recount_from_assessments(admin_user):
+    from django.db.models import Count, Q
+    p = _province()
+    for year in (2016, 2021, 2022, 2025):
+        rep = unit_report(admin_user, p, year)
+        direct = Assessment.objects.filter(year=year, is_current=True, kind="periodic", province=p).aggregate(
+            total=Count("id"), poor=Count("id", filter=Q(category="poor")),
+            em_poor=Count("id", filter=Q(category="poor", ethnic_minority=True)),
+            d3=Count("id", filter=Q(category="poor", dep_3=True)))
+        assert (rep.total.total, rep.total.poor, rep.total.em_poor, rep.total.deprived[2]) == \
+            (direct["total"], direct["poor"], direct["em_poor"], direct["d3"])

@@ -510,6 +510,9 @@ def test_pledges(pop, idx):
         prev = np.full(n, "", dtype=object)
         prev[h[r]] = cat[r]
     assert all(rates)
+    # the first year's pledges come from the (estimated) start-of-year list
+    first = year == 2016
+    assert 0.1 < pledged[first].sum() / (cat[first] == "poor").sum() < 0.6
 
 
 def test_summary_table(summ):

@@ -13,6 +13,7 @@ from chungtay.core.classify import ClassificationError
 from chungtay.core.standards import StandardError, get_standard, standard_for_year
 from chungtay.units.models import Unit
 
+from . import summary
 from .models import KINH, Assessment, Household, Member
 
 MEMBER_FIELDS = ("full_name", "sex", "birth_year", "ethnicity", "relation", "health_insurance",
@@ -121,6 +122,8 @@ def record_assessment(actor, household: Household, *, year: int, income: float |
     for i, code in enumerate(standard.indicator_codes, 1):
         setattr(a, f"dep_{i}", code in result.deprived)
     a.save()
+    if kind == Assessment.PERIODIC:
+        summary.refresh(year, [village.id])
     audit(actor, "assessment.record", household, village, year=year, kind=kind, version=a.version,
           standard=standard.code, category=result.category, basis=result.basis)
     return a

@@ -22,7 +22,7 @@ from chungtay.units.loader import load_units
 from chungtay.units.models import Unit, UnitTag
 
 from . import protect
-from .models import Assessment, Household, Member
+from .models import Assessment, Household, Member, YearSummary
 
 DEMO_PASSWORD = "chungtay2025"
 DEMO_USERS = [
@@ -72,6 +72,7 @@ def load_population(pop, replace: bool = False, log=lambda m: None) -> dict:
     if Household.objects.exists():
         if not replace:
             return {"skipped": Household.objects.count()}
+        YearSummary.objects.all().delete()
         Assessment.objects.all().delete()
         Member.objects.all().delete()
         Household.objects.all().delete()
@@ -183,6 +184,8 @@ def load_population(pop, replace: bool = False, log=lambda m: None) -> dict:
                    "legacy_province_id", "recorded_at", "reason"], assessment_rows())
     log(f"  {n_a:,} assessments")
     _reset_sequences(Household, Member, Assessment)
+    from .summary import refresh
+    refresh()
     counts = {"villages": len(villages), "households": n_h, "members": n_m, "assessments": n_a}
     AuditEvent.objects.create(action="demo.load", object_type="population", object_id="synthetic",
                               changes=counts)

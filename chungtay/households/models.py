@@ -149,3 +149,44 @@ class Assessment(models.Model):
     def deprived_codes(self, standard) -> list[str]:
         return [c for i, c in enumerate(standard.indicator_codes, 1) if getattr(self, f"dep_{i}")]
 
+
+
+class YearSummary(models.Model):
+    """Counts of current periodic results per (year, village, location at the time).
+
+    Kept up to date by :func:`chungtay.households.summary.refresh` inside the same transaction
+    as every assessment write, so the drill-down reads a few hundred rows instead of
+    re-counting every household — and a new result shows in the next request.
+    """
+    year = models.PositiveSmallIntegerField()
+    village = models.ForeignKey("units.Unit", on_delete=models.CASCADE, related_name="+")
+    commune = models.ForeignKey("units.Unit", on_delete=models.CASCADE, related_name="+")
+    province = models.ForeignKey("units.Unit", on_delete=models.CASCADE, related_name="+")
+    legacy_commune = models.ForeignKey("units.Unit", null=True, on_delete=models.CASCADE, related_name="+")
+    district = models.ForeignKey("units.Unit", null=True, on_delete=models.CASCADE, related_name="+")
+    legacy_province = models.ForeignKey("units.Unit", null=True, on_delete=models.CASCADE, related_name="+")
+    total = models.IntegerField(default=0)
+    poor = models.IntegerField(default=0)
+    near_poor = models.IntegerField(default=0)
+    average = models.IntegerField(default=0)
+    above_average = models.IntegerField(default=0)
+    em_total = models.IntegerField(default=0)
+    em_poor = models.IntegerField(default=0)
+    d1 = models.IntegerField(default=0)
+    d2 = models.IntegerField(default=0)
+    d3 = models.IntegerField(default=0)
+    d4 = models.IntegerField(default=0)
+    d5 = models.IntegerField(default=0)
+    d6 = models.IntegerField(default=0)
+    d7 = models.IntegerField(default=0)
+    d8 = models.IntegerField(default=0)
+    d9 = models.IntegerField(default=0)
+    d10 = models.IntegerField(default=0)
+    d11 = models.IntegerField(default=0)
+    d12 = models.IntegerField(default=0)
+
+    objects = ScopedQuerySet.as_manager()
+
+    class Meta:
+        indexes = [models.Index(fields=["year", "province"]), models.Index(fields=["year", "commune"]),
+                   models.Index(fields=["year", "legacy_province"]), models.Index(fields=["year", "village"])]

@@ -7,12 +7,12 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 
-from django.db.models import Count, Q
+from django.db.models import Sum
 
 from chungtay.core.standards import Standard, StandardError, standard_for_year
 from chungtay.units.models import Unit
 
-from .models import MAX_INDICATORS, Assessment
+from .models import MAX_INDICATORS, YearSummary
 
 # unit (system, level) -> (column that selects its rows, column that groups its children)
 GROUPING = {
@@ -79,24 +79,18 @@ class UnitReport:
     children: list[Figures]
 
 
+FIELDS = ("total", "poor", "near_poor", "average", "above_average", "em_total", "em_poor")
+
+
 def _aggregates(n: int) -> dict:
-    agg = {
-        "total": Count("id"),
-        "poor": Count("id", filter=Q(category="poor")),
-        "near_poor": Count("id", filter=Q(category="near_poor")),
-        "average": Count("id", filter=Q(category="average")),
-        "above_average": Count("id", filter=Q(category="above_average")),
-        "em_total": Count("id", filter=Q(ethnic_minority=True)),
-        "em_poor": Count("id", filter=Q(ethnic_minority=True, category="poor")),
-    }
-    for i in range(1, n + 1):
-        agg[f"d{i}"] = Count("id", filter=Q(category="poor", **{f"dep_{i}": True}))
+    agg = {f: Sum(f) for f in FIELDS}
+    agg.update({f"d{i}": Sum(f"d{i}") for i in range(1, n + 1)})
     return agg
 
 
 def year_rows(user, year: int):
-    """Current periodic results of a year within the user's area."""
-    return Assessment.objects.for_user(user).filter(year=year, kind=Assessment.PERIODIC, is_current=True)
+    """Summary rows of a year within the user's area (see households.summary)."""
+    return YearSummary.objects.for_user(user).filter(year=year)
 
 
 def unit_report(user, unit: Unit, year: int) -> UnitReport:
@@ -124,10 +118,9 @@ def unit_report(user, unit: Unit, year: int) -> UnitReport:
 
 
 def _figures(unit, r: dict, n: int) -> Figures:
-    return Figures(unit, r["total"], r["poor"], r["near_poor"], r["average"], r["above_average"],
-                   r["em_total"], r["em_poor"], [r[f"d{i}"] for i in range(1, n + 1)])
+    return Figures(unit, *(r[f] or 0 for f in FIELDS), [r[f"d{i}"] or 0 for i in range(1, n + 1)])
 
 
 def available_years(user) -> list[int]:
-    return sorted(Assessment.objects.for_user(user).filter(kind=Assessment.PERIODIC)
-                  .values_list("year", flat=True).distinct().order_by(), reverse=True)
+    return sorted(set(YearSummary.objects.for_user(user).values_list("year", flat=True).distinct()
+                      .order_by()), reverse=True)

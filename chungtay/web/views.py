@@ -9,7 +9,6 @@ from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.paginator import Paginator
-from django.db.models import Count
 from django.http import HttpRequest, HttpResponse, JsonResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
@@ -22,20 +21,14 @@ from chungtay.core.standards import CATEGORIES, CATEGORY_NAMES, StandardError, a
     standard_for_year
 from chungtay.households import actions
 from chungtay.households.models import Assessment, Household
-from chungtay.households.stats import unit_report
+from chungtay.households.stats import available_years, unit_report
 from chungtay.units.models import Unit
 
 from .forms import AssessmentForm, HouseholdForm, MemberForm
 from .middleware import LANG_COOKIE
 
-FIRST_YEAR = 2016
 LEVEL_NAMES = {Unit.PROVINCE: ("Tỉnh/thành phố", "Province"), Unit.DISTRICT: ("Huyện", "District"),
                Unit.COMMUNE: ("Xã/phường", "Commune"), Unit.VILLAGE: ("Thôn/tổ dân phố", "Village")}
-
-
-def available_years(user) -> list[int]:
-    base = Assessment.objects.for_user(user).filter(kind=Assessment.PERIODIC, is_current=True)
-    return [y for y in range(date.today().year, FIRST_YEAR - 1, -1) if base.filter(year=y).exists()]
 
 
 def _year(request: HttpRequest, years: list[int]) -> int:
