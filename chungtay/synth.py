@@ -303,9 +303,14 @@ def _digits(prefix: str, numbers: np.ndarray, width: int) -> pa.ChunkedArray:
         buf = np.empty((n, w), dtype=np.uint8)
         buf[:, :len(pre)] = pre
         v = num.copy()
-        for k in range(width - 1, -1, -1):
-            buf[:, len(pre) + k] = 48 + (v % 10)
-            v //= 10
+        k = width
+        while k > 0:                    # six digits at a time in 32-bit arithmetic
+            part = (v % 1_000_000).astype(np.int32)
+            v //= 1_000_000
+            for _ in range(min(6, k)):
+                k -= 1
+                buf[:, len(pre) + k] = 48 + part % 10
+                part //= 10
         offsets = np.arange(0, (n + 1) * w, w, dtype=np.int32)
         chunks.append(pa.StringArray.from_buffers(
             n, pa.py_buffer(offsets.tobytes()), pa.py_buffer(buf.tobytes())))
@@ -538,6 +543,8 @@ def _name_tables():
 
 def _draw(rng, pair, n) -> np.ndarray:
     ids, p = pair
+    if np.all(p == p[0]):
+        return ids[rng.integers(0, len(ids), n)]
     cdf = np.cumsum(p, dtype=np.float64)
     k = np.searchsorted(cdf / cdf[-1], rng.random(n, dtype=np.float32), side="right")
     return ids[np.minimum(k, len(ids) - 1)]
