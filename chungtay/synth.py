@@ -34,6 +34,9 @@ and name lists, never over households or people):
   appear, 85% of them split from an existing household of the same village (same
   ethnicity and family name, welfare correlated with the parent's), the rest in-migrants.
 
+``POOR_DISTRICTS`` (Đắk Glei, Kon Plông, Tu Mơ Rông, Ia H'Drai) is a synthetic demo tag used
+by the generator and by :func:`summary`, not an official list of poor districts.
+
 Members are a snapshot as of the household's last year in the generated range (its
 ``end_year`` or the last requested year); ages, schooling and work refer to that year.
 """

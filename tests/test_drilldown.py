@@ -101,3 +101,9 @@ def test_summary_equals_a_recount_from_assessments(admin_user):
             d3=Count("id", filter=Q(category="poor", dep_3=True)))
         assert (rep.total.total, rep.total.poor, rep.total.em_poor, rep.total.deprived[2]) == \
             (direct["total"], direct["poor"], direct["em_poor"], direct["d3"])
+
+
+def test_poor_districts_are_tagged_for_their_years(as_province_officer):
+    kon_tum = Unit.objects.get(system="legacy", level="province", code="62")
+    html = as_province_officer.get(reverse("unit", args=[kon_tum.pk]) + "?year=2018").content.decode()
+    assert html.count("Huyện nghèo") == 4          # Đắk Glei, Kon Plông, Tu Mơ Rông, Ia H'Drai (demo tags)

@@ -22,7 +22,7 @@ from chungtay.core.standards import CATEGORIES, CATEGORY_NAMES, StandardError, a
 from chungtay.households import actions
 from chungtay.households.models import Assessment, Household
 from chungtay.households.stats import available_years, unit_report
-from chungtay.units.models import Unit
+from chungtay.units.models import Unit, UnitTag
 
 from .forms import AssessmentForm, HouseholdForm, MemberForm
 from .middleware import LANG_COOKIE
@@ -84,11 +84,15 @@ def unit_page(request, pk: int):
     if request.GET.get("format") == "csv":
         return _unit_csv(report)
     child_level = report.children[0].unit.level if report.children and report.children[0].unit else None
+    ids = [f.unit.id for f in report.children if f.unit] + [unit.id]
+    tags: dict[int, list[str]] = {}
+    for tag in UnitTag.objects.filter(unit_id__in=ids, start_year__lte=year).exclude(end_year__lt=year):
+        tags.setdefault(tag.unit_id, []).append(tag.get_tag_display())
     return render(request, "web/unit.html", {
         "unit": unit, "year": year, "years": years, "report": report, "legacy": legacy,
         "breadcrumb": _breadcrumb(request.user, unit), "child_level": LEVEL_NAMES.get(child_level),
         "indicators": report.standard.indicators if report.standard else (),
-        "categories": CATEGORIES,
+        "categories": CATEGORIES, "tags": tags,
     })
 
 
