@@ -91,17 +91,8 @@ def cmd_generate(args) -> int:
         for p in synth.write(pop, out, args.format):
             print(p)
     if args.summary:
-        _print_summary(synth.summary(pop))
+        print(synth.format_summary(synth.summary(pop)), file=sys.stderr)
     return 0
-
-
-def _print_summary(summary) -> None:
-    rows = summary if isinstance(summary, list) else summary.get("years", summary)
-    if isinstance(rows, dict):
-        rows = [dict(year=y, **v) for y, v in rows.items()]
-    for r in rows:
-        print("  " + "  ".join(f"{k}={v:.2f}" if isinstance(v, float) else f"{k}={v}" for k, v in r.items()),
-              file=sys.stderr)
 
 
 def _years(spec: str) -> list[int]:
