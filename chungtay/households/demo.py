@@ -69,6 +69,9 @@ def _reset_sequences(*models) -> None:
 def load_population(pop, replace: bool = False, log=lambda m: None) -> dict:
     from chungtay.synth import POOR_DISTRICTS
     load_units()
+    if connection.vendor == "sqlite":
+        with connection.cursor() as cur:   # a larger page cache keeps index inserts in memory
+            cur.execute("PRAGMA cache_size=-400000")
     if Household.objects.exists():
         if not replace:
             return {"skipped": Household.objects.count()}
