@@ -1,10 +1,9 @@
 #!/usr/bin/env bash
 # Time from a fresh clone to a demo answering HTTP: clone, `make demo` (venv, install,
 # migrate, generate and load 129,000 households × 10 years, start), first 200 from /login/.
-# Usage: benchmarks/bench_clone_to_demo.sh [REPO] [PORT]
+# Usage: benchmarks/bench_clone_to_demo.sh [REPO]   (port 8000 must be free)
 set -euo pipefail
 REPO="${1:-$(git rev-parse --show-toplevel)}"
-PORT="${2:-8800}"
 WORK=$(mktemp -d)
 trap 'kill $(jobs -p) 2>/dev/null || true; pkill -f "$WORK/.venv" 2>/dev/null || true; rm -rf "$WORK"' EXIT
 start=$(date +%s.%N)
