@@ -128,34 +128,37 @@ def drop_page_cache(root) -> None:
 # --------------------------------------------------------------------------- queries
 
 def agg_sql(source: str, codes, packed: bool = True) -> str:
-    """The commune table in one query, two-phase (the fast form).
+    """The commune table as one query, in the fast form.
 
-    Inner: GROUP BY (commune, category, ethnic_minority) — at most 8 groups per commune —
-    with plain sums of the 12 deprivation bits; outer: pivot those ~20,000 rows to one row
-    per commune with FILTERs. Every one of the 27 M rows goes through 13 cheap sums and no
-    filter; see :func:`agg_sql_filters` for the obvious form, which is ~3× slower.
+    ``g``: GROUP BY (commune, category, ethnic_minority) with only ``count(*)`` — at most 8
+    groups per commune — pivoted by ``c`` to one row per commune (~27,000 rows in, cheap);
+    ``p``: the 12 deprivation sums over the poor rows only (6 % of the rows). Each of the
+    27 M rows costs one hash-table update and one comparison. :func:`agg_sql_filters` is
+    the obvious single-pass form, which runs 17 FILTER clauses over every row (~4× slower).
+    ``packed``: bits from the int16 ``deprivations``, else from the 12 uint8 columns.
     """
-    if packed:
-        bits = ", ".join(f"sum((deprivations >> {k}) & 1) AS b{k}" for k in range(len(codes)))
-    else:
-        bits = ", ".join(f"sum({c}) AS b{k}" for k, c in enumerate(codes))
-    poor = ", ".join(f"sum(b{k}) FILTER (WHERE category = {POOR}) AS poor_{c}" for k, c in enumerate(codes))
-    return (f"SELECT commune, any_value(province) AS province, sum(n) AS households, "
-            f"sum(n) FILTER (WHERE category = {POOR}) AS poor, "
-            f"sum(n) FILTER (WHERE category = {NEAR}) AS near_poor, "
-            f"sum(n) FILTER (WHERE category = {AVG}) AS average, "
-            f"sum(n) FILTER (WHERE ethnic_minority) AS em_households, "
-            f"sum(n) FILTER (WHERE ethnic_minority AND category = {POOR}) AS em_poor, {poor} "
-            f"FROM (SELECT commune, category, ethnic_minority, any_value(province) AS province, "
-            f"count(*) AS n, {bits} FROM {source} GROUP BY commune, category, ethnic_minority) "
-            f"GROUP BY commune ORDER BY commune")
+    def bit(k, c):
+        return f"(deprivations >> {k}) & 1" if packed else c
+    sums = ", ".join(f"sum({bit(k, c)}) AS poor_{c}" for k, c in enumerate(codes))
+    poor_cols = ", ".join(f"CAST(coalesce(p.poor_{c}, 0) AS BIGINT) AS poor_{c}" for c in codes)
+
+    def n(cond):
+        return f"CAST(coalesce(sum(n) FILTER (WHERE {cond}), 0) AS BIGINT)"
+    return (f"WITH g AS (SELECT commune, category, ethnic_minority, count(*) AS n FROM {source} "
+            f"GROUP BY commune, category, ethnic_minority), "
+            f"c AS (SELECT commune, CAST(sum(n) AS BIGINT) AS households, {n(f'category = {POOR}')} AS poor, "
+            f"{n(f'category = {NEAR}')} AS near_poor, {n(f'category = {AVG}')} AS average, "
+            f"{n('ethnic_minority')} AS em_households, {n(f'ethnic_minority AND category = {POOR}')} AS em_poor "
+            f"FROM g GROUP BY commune), "
+            f"p AS (SELECT commune, {sums} FROM {source} WHERE category = {POOR} GROUP BY commune) "
+            f"SELECT c.*, {poor_cols} FROM c LEFT JOIN p USING (commune) ORDER BY commune")
 
 
 def agg_sql_filters(source: str, codes) -> str:
     """The obvious single-pass form: 17 ``count(*) FILTER (…)`` over every row."""
     cols = [f"count(*) FILTER (WHERE category = {POOR} AND (deprivations & {1 << k}) <> 0) AS poor_{c}"
             for k, c in enumerate(codes)]
-    return (f"SELECT commune, any_value(province) AS province, count(*) AS households, "
+    return (f"SELECT commune, count(*) AS households, "
             f"count(*) FILTER (WHERE category = {POOR}) AS poor, "
             f"count(*) FILTER (WHERE category = {NEAR}) AS near_poor, "
             f"count(*) FILTER (WHERE category = {AVG}) AS average, "

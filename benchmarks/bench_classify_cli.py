@@ -14,9 +14,7 @@ from __future__ import annotations
 import argparse
 import cProfile
 import io
-import os
 import pstats
-import resource
 import subprocess
 import sys
 import time
@@ -74,23 +72,38 @@ def duck_query(std, src, dst, fmt: str) -> str:
             f"TO '{dst}' (FORMAT {fmt})")
 
 
-def run_child(cmd, cwd):
-    """(wall seconds, peak RSS MiB of that child) — os.wait4 gives the child's own rusage."""
+def run_child(cmd, cwd) -> float:
+    """Wall seconds of one run of ``cmd``."""
     t0 = time.perf_counter()
-    p = subprocess.Popen(cmd, cwd=cwd, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE)
-    _, status, ru = os.wait4(p.pid, 0)
+    p = subprocess.run(cmd, cwd=cwd, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE)
     wall = time.perf_counter() - t0
-    p.returncode = os.waitstatus_to_exitcode(status)
-    err = p.stderr.read().decode()
-    p.stderr.close()
     if p.returncode != 0:
-        raise SystemExit(f"{' '.join(map(str, cmd))} failed ({p.returncode}): {err}")
-    return wall, ru.ru_maxrss / 1024
+        raise SystemExit(f"{' '.join(map(str, cmd))} failed ({p.returncode}): {p.stderr.decode()}")
+    return wall
 
 
-def best_child(cmd, cwd, repeat):
-    runs = [run_child(cmd, cwd) for _ in range(repeat)]
-    return min(w for w, _ in runs), [round(w, 3) for w, _ in runs], max(m for _, m in runs)
+PEAK_WRAPPER = """
+import atexit, runpy, sys
+def _peak():
+    for line in open('/proc/self/status'):
+        if line.startswith('VmHWM:'):
+            print('VmHWM', int(line.split()[1]), file=sys.stderr)
+atexit.register(_peak)
+sys.argv = ['chungtay'] + sys.argv[1:]
+runpy.run_module('chungtay', run_name='__main__', alter_sys=True)
+"""
+
+
+def child_peak_mib(args, cwd) -> float:
+    """Peak RSS of ``python -m chungtay ARGS``, from the child's own VmHWM.
+
+    (``ru_maxrss`` of a child is no use here: Linux carries the parent's high-water mark
+    across fork/exec, so it reports at least this benchmark's own memory.)
+    """
+    p = subprocess.run([sys.executable, "-c", PEAK_WRAPPER, *args], cwd=cwd, capture_output=True, text=True)
+    if p.returncode != 0:
+        raise SystemExit(f"chungtay {' '.join(args)} failed: {p.stderr}")
+    return int(p.stderr.split("VmHWM")[-1].split()[0]) / 1024
 
 
 def read_out(path):
@@ -164,7 +177,8 @@ def main(argv=None) -> dict:
     print(f"{args.rows:,} rows -> {src} ({src.stat().st_size / 2**20:.0f} MiB) in {time.perf_counter() - t0:.1f}s")
 
     py = sys.executable
-    startup_s, _, _ = best_child([py, "-c", "import chungtay.cli, chungtay.core.tables"], _common.ROOT, args.repeat)
+    startup_s = min(run_child([py, "-c", "import chungtay.cli, chungtay.core.tables"], _common.ROOT)
+                    for _ in range(args.repeat))
     res = {"rows": args.rows, "input_mib": round(src.stat().st_size / 2**20, 1),
            "python_startup_and_imports_s": round(startup_s, 3)}
 
@@ -177,11 +191,9 @@ def main(argv=None) -> dict:
         sql = duck_query(std, src, duck_out, fmt)
         # interleaved (CLI, DuckDB 2 threads, DuckDB 1 thread) × repeat, so that a burst of
         # load from other processes hits all three alike; best of each
-        cli_runs, cli_rss, duck_runs = [], 0.0, {2: [], 1: []}
+        cli_runs, duck_runs = [], {2: [], 1: []}
         for _ in range(args.repeat):
-            wall, rss = run_child(cli_cmd, _common.ROOT)
-            cli_runs.append(round(wall, 3))
-            cli_rss = max(cli_rss, rss)
+            cli_runs.append(round(run_child(cli_cmd, _common.ROOT), 3))
             for threads in (2, 1):
                 con.execute(f"SET threads = {threads}")
                 t = time.perf_counter()
@@ -190,6 +202,7 @@ def main(argv=None) -> dict:
         con.execute(f"SET threads = {default_threads}")
         cli_s = min(cli_runs)
         duck = {k: min(v) for k, v in duck_runs.items()}
+        cli_rss = child_peak_mib(cli_cmd[3:], _common.ROOT)
         n = check_same(cli_out, duck_out, std.indicator_codes)
         ratio = cli_s / duck[2]
         print(f"[{fmt}] CLI {cli_s:6.2f}s (runs {cli_runs}, peak RSS {cli_rss:.0f} MiB, "
