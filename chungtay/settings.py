@@ -23,6 +23,7 @@ INSTALLED_APPS = [
     "chungtay.units",
     "chungtay.accounts",
     "chungtay.households",
+    "chungtay.reviews",
     "chungtay.web",
 ]
 

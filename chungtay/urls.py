@@ -1,3 +1,6 @@
 from django.urls import include, path
 
-urlpatterns = [path("", include("chungtay.web.urls"))]
+urlpatterns = [
+    path("", include("chungtay.web.urls")),
+    path("reviews/", include("chungtay.reviews.urls")),
+]

@@ -90,10 +90,19 @@ def add_member(actor, household: Household, data: dict) -> Member:
 def record_assessment(actor, household: Household, *, year: int, income: float | None = None,
                       score_a: float | None = None, deprived=(), kind: str = Assessment.PERIODIC,
                       standard_code: str | None = None, pledged_escape: bool = False,
-                      reason: str = "") -> Assessment:
-    """Classify and store a new version of the household's result for the round."""
+                      reason: str = "", _round_ok: bool = False) -> Assessment:
+    """Classify and store a new version of the household's result for the round.
+
+    A periodic result of a year whose review round is locked is never changed: a later
+    change goes through a regular review (kind="regular")."""
     if not scope_for(actor).covers(household.village):
         raise PermissionDenied("Hộ nằm ngoài địa bàn được giao")
+    if kind == Assessment.PERIODIC:
+        from chungtay.reviews.models import ReviewRound
+        if ReviewRound.objects.filter(commune_id=household.commune_id, year=year, kind=ReviewRound.PERIODIC,
+                                      state=ReviewRound.LOCKED).exists():
+            raise ValidationError(f"Kết quả rà soát năm {year} đã được công nhận và khóa: thay đổi phải "
+                                  "qua rà soát thường xuyên")
     try:
         standard = get_standard(standard_code) if standard_code else standard_for_year(year)
         result = core_classify(standard, area="urban" if household.is_urban else "rural",

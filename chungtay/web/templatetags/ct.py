@@ -72,3 +72,8 @@ def qs(context, **kwargs):
         else:
             q[k] = v
     return "?" + q.urlencode() if q else "?"
+
+
+@register.filter
+def sum_values(values):
+    return sum(values)

@@ -1,0 +1,299 @@
+"""Pages of a review round. Thin: reads via rounds_for/for_user, writes via reviews.actions."""
+from __future__ import annotations
+
+from datetime import date
+
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.core.exceptions import ValidationError
+from django.shortcuts import get_object_or_404, redirect, render
+from django.views.decorators.http import require_POST
+
+from chungtay.accounts.access import scope_for, unit_for_user
+from chungtay.core.movements import HEADLINE, MOVEMENTS, STATES
+from chungtay.core.standards import CATEGORY_NAMES, StandardError, standard_for_year
+from chungtay.households.models import Assessment, Household
+from chungtay.households.movements import unit_movements
+from chungtay.households.stats import available_years
+from chungtay.units.models import Unit
+from chungtay.web.forms import AssessmentForm
+
+from . import actions
+from .forms import (AddHouseholdForm, ComplaintForm, MeetingForm, OpenRoundForm, PostingForm, RecogniseForm,
+                    ResolveForm)
+from .models import Complaint, ReviewRound, RoundHousehold
+
+
+def _round(request, pk) -> ReviewRound:
+    return get_object_or_404(actions.rounds_for(request.user), pk=pk)
+
+
+def _fail(request, e: ValidationError, form=None):
+    if form is not None and hasattr(e, "error_dict"):
+        for f, errs in e.message_dict.items():
+            form.add_error(f if f in form.fields else None, errs)
+    else:
+        messages.error(request, " ".join(e.messages))
+
+
+def _communes(user):
+    scope = scope_for(user)
+    qs = Unit.objects.filter(system=Unit.SYSTEM_2025, level=Unit.COMMUNE)
+    if not scope.everything:
+        from django.db.models import Q
+        qs = qs.filter(Q(id__in=scope.commune_ids) | Q(parent_id__in=scope.province_ids))
+    ids = Household.objects.for_user(user).values("commune_id").distinct()
+    return list(qs.filter(id__in=ids).order_by("name"))
+
+
+@login_required
+def round_list(request):
+    rounds = actions.rounds_for(request.user).order_by("-year", "commune__name")
+    communes = _communes(request.user)
+    form = OpenRoundForm(request.POST or None, communes=communes,
+                         initial={"year": date.today().year, "commune": communes[0].id if communes else None})
+    if request.method == "POST" and form.is_valid():
+        d = form.cleaned_data
+        try:
+            rnd = actions.open_round(request.user, unit_for_user(request.user, d["commune"]), d["year"],
+                                     posting_days=d["posting_days"])
+        except ValidationError as e:
+            _fail(request, e, form)
+        else:
+            messages.success(request, f"Đã mở đợt rà soát năm {rnd.year}: {rnd.members.count()} hộ trong danh sách")
+            return redirect("round", pk=rnd.pk)
+    return render(request, "reviews/list.html", {"rounds": rounds, "form": form})
+
+
+@login_required
+def round_page(request, pk: int):
+    rnd = _round(request, pk)
+    entries = list(rnd.members.select_related("household__village", "assessment").order_by(
+        "household__village__name", "household__code"))
+    counts = actions.round_counts(rnd)
+    todo = _todo(rnd, counts)
+    villages = Unit.objects.filter(parent=rnd.commune, level=Unit.VILLAGE).order_by("name")
+    return render(request, "reviews/round.html", {
+        "rnd": rnd, "entries": entries, "counts": counts, "todo": todo, "steps": ReviewRound.STATES,
+        "step_names": dict(RoundHousehold.STEPS), "add_form": AddHouseholdForm(),
+        "meeting_form": MeetingForm(villages=villages, initial={"held_on": date.today()}),
+        "posting_form": PostingForm(initial={"posted_from": date.today()}),
+        "complaint_form": ComplaintForm(initial={"received_on": date.today()}),
+        "recognise_form": RecogniseForm(initial={"decision_date": rnd.posted_to or date.today()}),
+        "complaints": rnd.complaints.select_related("household").order_by("received_on", "id"),
+        "meetings": rnd.meetings.select_related("village").order_by("held_on", "id"),
+        "resolve_form": ResolveForm(),
+    })
+
+
+def _todo(rnd, counts) -> list[str]:
+    s = rnd.state
+    if s == ReviewRound.LISTING:
+        return ["Bổ sung hộ có giấy đề nghị (Mẫu 01), rồi bắt đầu rà soát"]
+    if s == ReviewRound.SURVEYING:
+        return [f"Còn {counts['listed']} hộ chưa rà soát"] if counts["listed"] else ["Chuyển sang họp dân"]
+    if s == ReviewRound.MEETING:
+        out = []
+        if counts["surveyed"]:
+            out.append(f"{counts['surveyed']} hộ chờ họp dân biểu quyết")
+        if counts["returned"]:
+            out.append(f"{counts['returned']} hộ phải rà soát lại (dưới 50% đồng ý)")
+        return out or ["Niêm yết danh sách"]
+    if s == ReviewRound.POSTING:
+        pending = rnd.complaints.filter(outcome=Complaint.PENDING).count()
+        return ([f"{pending} khiếu nại chưa giải quyết"] if pending else []) + [
+            f"Niêm yết đến {rnd.posted_to:%d/%m/%Y}, sau đó Chủ tịch UBND xã công nhận"]
+    if s == ReviewRound.RECOGNISED:
+        return ["Khóa kết quả đợt rà soát"]
+    return []
+
+
+@login_required
+@require_POST
+def round_add(request, pk: int):
+    rnd = _round(request, pk)
+    form = AddHouseholdForm(request.POST)
+    if form.is_valid():
+        hh = Household.objects.for_user(request.user).filter(code=form.cleaned_data["code"].strip()).first()
+        try:
+            if hh is None:
+                raise ValidationError(f"Không tìm thấy hộ có mã {form.cleaned_data['code']} trong địa bàn")
+            actions.add_household(request.user, rnd, hh, form.cleaned_data["reason"])
+            messages.success(request, f"Đã thêm hộ {hh.code} vào danh sách rà soát")
+        except ValidationError as e:
+            _fail(request, e)
+    return redirect("round", pk=rnd.pk)
+
+
+@login_required
+@require_POST
+def round_advance(request, pk: int):
+    rnd = _round(request, pk)
+    step = request.POST.get("to")
+    try:
+        if step == "surveying":
+            actions.start_survey(request.user, rnd)
+        elif step == "meeting":
+            actions.start_meetings(request.user, rnd)
+        elif step == "locked":
+            n = actions.lock(request.user, rnd)
+            messages.success(request, f"Đã khóa đợt rà soát; {n} hộ không thuộc diện rà soát giữ kết quả năm trước")
+        else:
+            raise ValidationError("Bước không hợp lệ")
+    except ValidationError as e:
+        _fail(request, e)
+    return redirect("round", pk=rnd.pk)
+
+
+@login_required
+def round_survey(request, pk: int, hid: int):
+    rnd = _round(request, pk)
+    hh = get_object_or_404(Household.objects.for_user(request.user), pk=hid)
+    rh = get_object_or_404(rnd.members, household=hh)
+    try:
+        standard = standard_for_year(rnd.year)
+    except StandardError:
+        standard = None
+    form = AssessmentForm(request.POST or None, standard=standard, initial={"year": rnd.year})
+    form.fields["year"].disabled = True
+    if request.method == "POST" and form.is_valid():
+        d = form.cleaned_data
+        deprived = [ind.code for name, ind in form.indicator_fields if d.get(name)]
+        try:
+            a = actions.record_survey(request.user, rnd, hh, deprived=deprived, pledged_escape=d["pledged_escape"],
+                                      reason=d["reason"], **{d["basis"]: d["value"]})
+        except ValidationError as e:
+            _fail(request, e, form)
+        else:
+            messages.success(request, f"{hh.head_name}: {a.explanation_vi if request.lang == 'vi' else a.explanation_en}")
+            nxt = rnd.members.filter(step__in=[RoundHousehold.LISTED, RoundHousehold.RETURNED]).exclude(
+                household=hh).order_by("household__village__name", "household__code").first()
+            if nxt and request.POST.get("next") == "1":
+                return redirect("round_survey", pk=rnd.pk, hid=nxt.household_id)
+            return redirect("round", pk=rnd.pk)
+    return render(request, "web/assess.html", {"form": form, "hh": hh, "standard": standard, "year": rnd.year,
+                                               "rnd": rnd, "entry": rh})
+
+
+@login_required
+@require_POST
+def round_meeting(request, pk: int):
+    rnd = _round(request, pk)
+    villages = Unit.objects.filter(parent=rnd.commune, level=Unit.VILLAGE)
+    form = MeetingForm(request.POST, villages=villages)
+    if form.is_valid():
+        d = form.cleaned_data
+        votes = {}
+        for key, value in request.POST.items():
+            if key.startswith("agree_") and value.strip() != "":
+                try:
+                    votes[int(key[6:])] = int(value)
+                except ValueError:
+                    messages.error(request, "Số người đồng ý phải là số")
+                    return redirect("round", pk=rnd.pk)
+        try:
+            village = villages.get(pk=d["village"])
+            m = actions.record_meeting(request.user, rnd, village, held_on=d["held_on"], chaired_by=d["chaired_by"],
+                                       attendees=d["attendees"], minutes=d["minutes"], votes=votes)
+            back = rnd.members.filter(household__village=village, step=RoundHousehold.RETURNED).count()
+            messages.success(request, f"Đã ghi biên bản họp thôn {m.village.name}"
+                             + (f"; {back} hộ phải rà soát lại" if back else ""))
+        except ValidationError as e:
+            _fail(request, e)
+    else:
+        messages.error(request, "Thông tin cuộc họp chưa đủ: " + "; ".join(
+            f"{form.fields[f].label}: {' '.join(e)}" for f, e in form.errors.items() if f in form.fields))
+    return redirect("round", pk=rnd.pk)
+
+
+@login_required
+@require_POST
+def round_posting(request, pk: int):
+    rnd = _round(request, pk)
+    try:
+        if "complainant" in request.POST:
+            form = ComplaintForm(request.POST)
+            if not form.is_valid():
+                raise ValidationError("Thông tin khiếu nại chưa đủ")
+            d = form.cleaned_data
+            hh = Household.objects.for_user(request.user).filter(code=d["code"].strip()).first()
+            if hh is None:
+                raise ValidationError(f"Không tìm thấy hộ có mã {d['code']}")
+            actions.record_complaint(request.user, rnd, hh, received_on=d["received_on"],
+                                     complainant=d["complainant"], content=d["content"])
+            messages.success(request, f"Đã ghi nhận khiếu nại về hộ {hh.code}")
+        else:
+            form = PostingForm(request.POST)
+            if not form.is_valid():
+                raise ValidationError("Cần ngày niêm yết và nơi niêm yết")
+            actions.post_lists(request.user, rnd, posted_from=form.cleaned_data["posted_from"],
+                               places=form.cleaned_data["places"])
+            messages.success(request, "Đã niêm yết danh sách")
+    except ValidationError as e:
+        _fail(request, e)
+    return redirect("round", pk=rnd.pk)
+
+
+@login_required
+@require_POST
+def round_resolve(request, pk: int, cid: int):
+    rnd = _round(request, pk)
+    complaint = get_object_or_404(rnd.complaints, pk=cid)
+    form = ResolveForm(request.POST)
+    try:
+        if not form.is_valid():
+            raise ValidationError("Cần kết quả và nội dung giải quyết")
+        d = form.cleaned_data
+        recheck = None
+        if d["outcome"] == Complaint.UPHELD and d["income"] is not None:
+            prev = complaint.household.assessments.filter(year=rnd.year, is_current=True, kind=rnd.kind).first()
+            std = standard_for_year(rnd.year)
+            recheck = {"income": d["income"], "deprived": prev.deprived_codes(std) if prev else []}
+        actions.resolve_complaint(request.user, complaint, outcome=d["outcome"], resolution=d["resolution"],
+                                  recheck=recheck)
+        messages.success(request, "Đã giải quyết khiếu nại")
+    except ValidationError as e:
+        _fail(request, e)
+    return redirect("round", pk=rnd.pk)
+
+
+@login_required
+@require_POST
+def round_recognise(request, pk: int):
+    rnd = _round(request, pk)
+    form = RecogniseForm(request.POST)
+    try:
+        if not form.is_valid():
+            raise ValidationError("Cần số, ngày quyết định và người ký")
+        actions.recognise(request.user, rnd, **form.cleaned_data)
+        messages.success(request, f"Đã công nhận kết quả rà soát theo quyết định {rnd.decision_no}")
+    except ValidationError as e:
+        _fail(request, e)
+    return redirect("round", pk=rnd.pk)
+
+
+@login_required
+def movements_page(request, unit: int):
+    u = unit_for_user(request.user, unit)
+    years = sorted(available_years(request.user))
+    try:
+        y2 = int(request.GET.get("to") or (years[-1] if years else date.today().year))
+        y1 = int(request.GET.get("from") or y2 - 1)
+    except ValueError:
+        y2, y1 = years[-1], years[-1] - 1
+    r = unit_movements(request.user, u, y1, y2)
+    show = request.GET.get("list")
+    listing = []
+    if show in MOVEMENTS:
+        ids = r.households(show)[:500]
+        listing = list(Household.objects.for_user(request.user).filter(id__in=ids).select_related("village")
+                       .order_by("village__name", "code"))
+    peak = max([r.counts[m] for m in HEADLINE] + [1])
+    return render(request, "reviews/movements.html", {
+        "unit": u, "r": r, "years": years, "y1": y1, "y2": y2, "headline": [(m, MOVEMENTS[m], r.counts[m],
+                                                                           100 * r.counts[m] / peak) for m in HEADLINE],
+        "all": [(m, MOVEMENTS[m], r.counts[m]) for m in MOVEMENTS], "states": STATES,
+        "state_names": {**{c: n for c, n in CATEGORY_NAMES.items()}, "none": ("Không có / ra khỏi địa bàn",
+                                                                              "Not present")},
+        "show": show, "listing": listing, "show_name": MOVEMENTS.get(show),
+    })
