@@ -72,7 +72,8 @@ def round_page(request, pk: int):
         "household__village__name", "household__code"))
     counts = actions.round_counts(rnd)
     todo = _todo(rnd, counts)
-    villages = Unit.objects.filter(parent=rnd.commune, level=Unit.VILLAGE).order_by("name")
+    waiting = {e.household.village_id for e in entries if e.step == RoundHousehold.SURVEYED}
+    villages = Unit.objects.filter(parent=rnd.commune, level=Unit.VILLAGE, id__in=waiting).order_by("name")
     return render(request, "reviews/round.html", {
         "rnd": rnd, "entries": entries, "counts": counts, "todo": todo, "steps": ReviewRound.STATES,
         "step_names": dict(RoundHousehold.STEPS), "add_form": AddHouseholdForm(),
