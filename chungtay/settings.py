@@ -24,6 +24,7 @@ INSTALLED_APPS = [
     "chungtay.accounts",
     "chungtay.households",
     "chungtay.reviews",
+    "chungtay.plans",
     "chungtay.web",
 ]
 
@@ -73,6 +74,11 @@ LANGUAGES = [("vi", "Tiếng Việt"), ("en", "English")]
 TIME_ZONE = "Asia/Ho_Chi_Minh"
 USE_I18N = False   # UI text is chosen by the {% t %} tag (see chungtay/web/templatetags/ct.py)
 USE_TZ = True
+
+# Boundary layer for maps (not shipped: see docs/dashboards.md). Default: the shared/geo folder
+# beside the checkout, when present; otherwise maps fall back to points at unit centroids.
+_geo = BASE_DIR.parent.parent / "shared" / "geo"
+GEO_DIR = os.environ.get("CHUNGTAY_GEO_DIR", str(_geo) if _geo.exists() else "")
 
 STATIC_URL = "static/"
 STATIC_ROOT = DATA_DIR / "static"

@@ -3,4 +3,5 @@ from django.urls import include, path
 urlpatterns = [
     path("", include("chungtay.web.urls")),
     path("reviews/", include("chungtay.reviews.urls")),
+    path("", include("chungtay.plans.urls")),
 ]

@@ -184,6 +184,9 @@ class YearSummary(models.Model):
     d10 = models.IntegerField(default=0)
     d11 = models.IntegerField(default=0)
     d12 = models.IntegerField(default=0)
+    # income per person of poor households measured by income (not by score A)
+    poor_income_sum = models.BigIntegerField(default=0)
+    poor_income_n = models.IntegerField(default=0)
 
     objects = ScopedQuerySet.as_manager()
 

@@ -36,7 +36,10 @@ def unit_movements(user, unit: Unit, year_from: int, year_to: int) -> MovementRe
     base = Assessment.objects.for_user(user).filter(kind=Assessment.PERIODIC, is_current=True,
                                                     **{f"{select}_id": unit.id})
     before, after = _results(base, year_from), _results(base, year_to)
-    earlier = base.filter(year__lt=year_from)
+    # "Re-poor": poor in an earlier review *under the same standard* as the second year; after
+    # a change of standard every household counts afresh (a new line defines a new poverty).
+    std_to = base.filter(year=year_to).values_list("standard", flat=True).first()
+    earlier = base.filter(year__lt=year_from, standard=std_to)
     poor_earlier = set(earlier.filter(category="poor").values_list("household_id", flat=True).distinct())
     near_earlier = set(earlier.filter(category="near_poor").values_list("household_id", flat=True).distinct())
     by_h = movements(before, after, poor_earlier, near_earlier)

@@ -15,6 +15,8 @@ COUNTS = {
     "em_total": "SUM(CASE WHEN ethnic_minority THEN 1 ELSE 0 END)",
     "em_poor": "SUM(CASE WHEN ethnic_minority AND category = 'poor' THEN 1 ELSE 0 END)",
     **{f"d{i}": f"SUM(CASE WHEN category = 'poor' AND dep_{i} THEN 1 ELSE 0 END)" for i in range(1, 13)},
+    "poor_income_sum": "SUM(CASE WHEN category = 'poor' AND basis = 'income' THEN income ELSE 0 END)",
+    "poor_income_n": "SUM(CASE WHEN category = 'poor' AND basis = 'income' THEN 1 ELSE 0 END)",
 }
 
 

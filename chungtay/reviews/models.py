@@ -38,8 +38,12 @@ class ReviewRound(models.Model):
     locked_at = models.DateTimeField(null=True, blank=True)
 
     class Meta:
-        constraints = [models.UniqueConstraint(fields=["commune", "year", "kind", "month"], name="round_once",
-                                               nulls_distinct=False)]
+        constraints = [
+            models.UniqueConstraint(fields=["commune", "year"], condition=models.Q(kind="periodic"),
+                                    name="one_periodic_round_a_year"),
+            models.UniqueConstraint(fields=["commune", "year", "month"], condition=models.Q(kind="regular"),
+                                    name="one_regular_round_a_month"),
+        ]
 
     def __str__(self) -> str:
         return f"{self.get_kind_display()} {self.year} – {self.commune}"

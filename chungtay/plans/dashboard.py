@@ -1,0 +1,91 @@
+"""Data behind the province and commune dashboards (one dict, rendered as page, JSON or CSV)."""
+from __future__ import annotations
+
+import json
+from functools import lru_cache
+from pathlib import Path
+
+from django.conf import settings
+from django.core.cache import cache
+from django.db.models import Max, Sum
+
+from chungtay.core.standards import StandardError, standard_for_year
+from chungtay.households.models import YearSummary
+from chungtay.households.movements import unit_movements
+from chungtay.households.stats import GROUPING, unit_report
+
+from .models import Target
+from .progress import target_progress
+
+TREND_FIELDS = ("total", "poor", "near_poor", "em_total", "em_poor")
+
+
+def _rate(a, b):
+    return round(100.0 * a / b, 2) if b else None
+
+
+def trend(user, unit) -> list[dict]:
+    select, _ = GROUPING[(unit.system, unit.level)]
+    rows = (YearSummary.objects.for_user(user).filter(**{f"{select}_id": unit.id}).values("year")
+            .annotate(**{f: Sum(f) for f in TREND_FIELDS}).order_by("year"))
+    return [{"year": r["year"], **{f: r[f] for f in TREND_FIELDS}, "poverty_rate": _rate(r["poor"], r["total"]),
+             "near_poverty_rate": _rate(r["near_poor"], r["total"]),
+             "em_poverty_rate": _rate(r["em_poor"], r["em_total"])} for r in rows]
+
+
+def movement_series(user, unit, years: list[int], last: int = 4) -> list[dict]:
+    """Escaped / newly poor / re-poor per year pair, cached until the data changes."""
+    version = YearSummary.objects.aggregate(v=Max("id"))["v"]
+    pairs = list(zip(years[:-1], years[1:]))[-last:]
+    out = []
+    for y1, y2 in pairs:
+        key = f"mov:{user.pk}:{unit.pk}:{y1}:{y2}:{version}"
+        row = cache.get(key)
+        if row is None:
+            r = unit_movements(user, unit, y1, y2)
+            row = {"from": y1, "to": y2, **{k: r.counts[k] for k in (
+                "escaped_poverty", "poor_to_near_poor", "newly_poor", "re_poor", "escaped_near_poverty")},
+                "standard_changed": r.standard_changed}
+            cache.set(key, row, 3600)
+        out.append(row)
+    return out
+
+
+def dashboard_data(user, unit, year: int) -> dict:
+    rep = unit_report(user, unit, year)
+    tr = trend(user, unit)
+    years = [r["year"] for r in tr]
+    try:
+        inds = standard_for_year(year).indicators
+    except StandardError:
+        inds = ()
+    total_dep = sum(rep.total.deprived) or 1
+    deprivations = [{"code": i.code, "name_vi": i.name_vi, "name_en": i.name_en, "poor_deprived": n,
+                     "censored_headcount": _rate(n, rep.total.total), "contribution": round(100.0 * n / total_dep, 2)}
+                    for i, n in zip(inds, rep.total.deprived)]
+    children = [{"id": f.unit.id, "code": f.unit.code, "name": f.unit.full_name, "total": f.total, "poor": f.poor,
+                 "near_poor": f.near_poor, "poverty_rate": _rate(f.poor, f.total),
+                 "near_poverty_rate": _rate(f.near_poor, f.total), "em_poverty_rate": _rate(f.em_poor, f.em_total),
+                 "lat": f.unit.lat, "lon": f.unit.lon} for f in rep.children if f.unit]
+    targets = [target_progress(user, t, years) for t in
+               Target.objects.filter(unit=unit, plan__end_year__gte=min(years or [year])).select_related("plan")]
+    return {"unit": unit, "year": year, "years": years, "report": rep, "trend": tr,
+            "movements": movement_series(user, unit, [y for y in years if y <= year]),
+            "deprivations": deprivations, "children": children, "targets": targets}
+
+
+def geo_dir() -> Path | None:
+    d = Path(getattr(settings, "GEO_DIR", "") or "")
+    return d if d and (d / "communes-2025.geojson").exists() else None
+
+
+@lru_cache(maxsize=8)
+def province_communes_geojson(province_code: str) -> str | None:
+    """Commune boundaries of one province from the deployment's boundary layer (not shipped:
+    see docs/dashboards.md on the layer's licence)."""
+    d = geo_dir()
+    if d is None:
+        return None
+    data = json.loads((d / "communes-2025.geojson").read_text(encoding="utf-8"))
+    feats = [f for f in data["features"] if f["properties"].get("province_code") == province_code]
+    return json.dumps({"type": "FeatureCollection", "features": feats}, ensure_ascii=False)

@@ -1,0 +1,193 @@
+"""Plans, targets and dashboards. Reads are scoped (unit_for_user, for_user); writes go
+through plans.actions."""
+from __future__ import annotations
+
+import csv
+import json
+
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.db.models import Q
+from django.http import Http404, HttpResponse
+from django.shortcuts import get_object_or_404, redirect, render
+from django.views.decorators.http import require_POST
+
+from chungtay.accounts.access import scope_for, unit_for_user
+from chungtay.core.progress import STATUS_NAMES, STATUS_RULE_EN, STATUS_RULE_VI
+from chungtay.households.stats import available_years
+from chungtay.units.models import Unit
+
+from . import actions
+from .dashboard import dashboard_data, province_communes_geojson
+from .forms import PlanForm, TargetForm
+from .models import METRIC_NAMES, PERCENT_METRICS, Plan, Target
+from .progress import target_progress
+
+
+def plans_for(user):
+    scope = scope_for(user)
+    qs = Plan.objects.select_related("unit")
+    if scope.everything:
+        return qs
+    return qs.filter(Q(province_id__in=scope.province_ids) | Q(commune_id__in=scope.commune_ids))
+
+
+def _units(user):
+    scope = scope_for(user)
+    if scope.everything:
+        return list(Unit.objects.filter(system="2025", level="province").order_by("code"))
+    return scope.top_units()
+
+
+@login_required
+def plan_list(request):
+    units = [u for u in _units(request.user) if u.level in (Unit.PROVINCE, Unit.COMMUNE)]
+    form = PlanForm(request.POST or None, units=units, initial={"start_year": 2016, "end_year": 2020})
+    if request.method == "POST" and form.is_valid():
+        d = form.cleaned_data
+        try:
+            p = actions.create_plan(request.user, unit=unit_for_user(request.user, d.pop("unit")), **d)
+        except ValidationError as e:
+            form.add_error(None, e)
+        else:
+            return redirect("plan", pk=p.pk)
+    return render(request, "plans/list.html", {"plans": plans_for(request.user).order_by("-start_year"),
+                                               "form": form if units else None})
+
+
+@login_required
+def plan_page(request, pk: int):
+    plan = get_object_or_404(plans_for(request.user), pk=pk)
+    years = sorted(available_years(request.user))
+    units = [plan.unit] + list(Unit.objects.filter(parent=plan.unit).order_by("name")) + list(
+        Unit.objects.filter(system="legacy", level="province").filter(code__in=_legacy_codes(plan.unit)))
+    units = [u for u in units if scope_for(request.user).covers(u)]
+    form = TargetForm(request.POST or None, units=units, initial={
+        "unit": plan.unit.id, "baseline_year": plan.start_year - 1, "kind": Target.POINTS, "low": 3, "high": 4})
+    if request.method == "POST" and form.is_valid():
+        d = form.cleaned_data
+        try:
+            d["unit"] = unit_for_user(request.user, d["unit"])
+            actions.add_target(request.user, plan, **{k: v for k, v in d.items()})
+        except (ValidationError, PermissionDenied) as e:
+            form.add_error(None, str(e))
+        else:
+            messages.success(request, "Đã thêm chỉ tiêu")
+            return redirect("plan", pk=plan.pk)
+    as_of = _int(request.GET.get("as_of"))
+    rows = [target_progress(request.user, t, years, as_of) for t in plan.targets.filter(parent=None).select_related("unit")]
+    derived = [target_progress(request.user, t, years, as_of) for t in plan.targets.exclude(parent=None).select_related("unit")
+               if scope_for(request.user).covers(t.unit)]
+    return render(request, "plans/plan.html", {"plan": plan, "rows": rows, "as_of": as_of, "years": years, "derived": derived, "form": form,
+                                               "metric_names": METRIC_NAMES, "status_names": STATUS_NAMES,
+                                               "rule_vi": STATUS_RULE_VI, "rule_en": STATUS_RULE_EN})
+
+
+def _int(v):
+    try:
+        return int(v)
+    except (TypeError, ValueError):
+        return None
+
+
+def _legacy_codes(unit):
+    from chungtay.accounts.access import LEGACY_TO_NEW
+    return [old for old, new in LEGACY_TO_NEW.items() if new == unit.code] if unit.level == Unit.PROVINCE else []
+
+
+def _target(request, pk):
+    t = get_object_or_404(Target.objects.select_related("plan", "unit"), pk=pk)
+    if not plans_for(request.user).filter(pk=t.plan_id).exists() or not scope_for(request.user).covers(t.unit):
+        raise Http404
+    return t
+
+
+@login_required
+def target_page(request, pk: int):
+    t = _target(request, pk)
+    as_of = _int(request.GET.get("as_of"))
+    tp = target_progress(request.user, t, as_of=as_of)
+    return render(request, "plans/target.html", {"t": t, "tp": tp, "as_of": as_of, "metric_names": METRIC_NAMES,
+                                                 "status_names": STATUS_NAMES, "rule_vi": STATUS_RULE_VI,
+                                                 "rule_en": STATUS_RULE_EN, "percent": t.metric in PERCENT_METRICS,
+                                                 "chart": json.dumps(_target_chart(tp))})
+
+
+def _target_chart(tp) -> dict:
+    p = tp.progress
+    step = -1 if p.direction == -1 else 1
+    pts = [{"year": v.year, "value": v.value} for v in tp.series if v.value is not None]
+    plan = []
+    if tp.baseline.value is not None and tp.target.kind == Target.POINTS:
+        plan = [{"year": y, "value": round(tp.baseline.value + step * tp.target.counted * (y - tp.target.baseline_year), 2)}
+                for y in range(tp.target.baseline_year, tp.target.end_year + 1)]
+    return {"actual": pts, "plan": plan}
+
+
+@login_required
+@require_POST
+def target_derive(request, pk: int):
+    t = _target(request, pk)
+    try:
+        made = actions.derive_for_children(request.user, t)
+        messages.success(request, f"Đã phân bổ chỉ tiêu cho {len(made)} xã/phường")
+    except (ValidationError, PermissionDenied) as e:
+        messages.error(request, str(e))
+    return redirect("plan", pk=t.plan_id)
+
+
+def _year(request, years):
+    try:
+        return int(request.GET.get("year") or years[-1])
+    except (ValueError, IndexError):
+        raise Http404
+
+
+@login_required
+def dashboard(request, pk: int):
+    unit = unit_for_user(request.user, pk)
+    years = sorted(available_years(request.user))
+    year = _year(request, years)
+    d = dashboard_data(request.user, unit, year)
+    chart = {k: d[k] for k in ("trend", "movements", "deprivations", "children")}
+    chart.update(year=year, lang=request.lang, has_map=unit.level == Unit.PROVINCE and unit.system == "2025"
+                 and province_communes_geojson(unit.code) is not None)
+    return render(request, "plans/dashboard.html", {**d, "years_all": list(reversed(years)), "years": years,
+                                                    "chart_json": json.dumps(chart, ensure_ascii=False),
+                                                    "metric_names": METRIC_NAMES, "status_names": STATUS_NAMES})
+
+
+@login_required
+def dashboard_csv(request, pk: int):
+    unit = unit_for_user(request.user, pk)
+    years = sorted(available_years(request.user))
+    year = _year(request, years)
+    part = request.GET.get("part", "children")
+    d = dashboard_data(request.user, unit, year)
+    rows = {"trend": d["trend"], "children": d["children"], "deprivations": d["deprivations"],
+            "movements": d["movements"]}.get(part)
+    if rows is None:
+        raise Http404
+    resp = HttpResponse(content_type="text/csv; charset=utf-8")
+    resp["Content-Disposition"] = f'attachment; filename="chungtay-{unit.code}-{year}-{part}.csv"'
+    resp.write("\ufeff")
+    if rows:
+        cols = [c for c in rows[0] if c not in ("id", "lat", "lon")]
+        w = csv.DictWriter(resp, fieldnames=cols, extrasaction="ignore")
+        w.writeheader()
+        w.writerows(rows)
+    return resp
+
+
+@login_required
+def dashboard_geo(request, pk: int):
+    unit = unit_for_user(request.user, pk)
+    if unit.level != Unit.PROVINCE or unit.system != "2025":
+        raise Http404
+    geo = province_communes_geojson(unit.code)
+    if geo is None:
+        raise Http404("Không có lớp ranh giới")
+    resp = HttpResponse(geo, content_type="application/geo+json")
+    resp["Cache-Control"] = "private, max-age=3600"
+    return resp
