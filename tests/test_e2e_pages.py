@@ -22,6 +22,24 @@ CHROMIUM = os.environ.get("CHUNGTAY_CHROMIUM", "/usr/bin/chromium")
 PASSWORD = "chungtay2025"
 
 
+class Server(str):
+    """The base URL; ``sql()`` reads the server's own database (SQLite file or PostgreSQL)."""
+
+    def __new__(cls, url, database):
+        obj = super().__new__(cls, url)
+        obj.database = database
+        return obj
+
+    def sql(self, query: str, *params):
+        if self.database.startswith("postgres"):
+            import psycopg
+            with psycopg.connect(self.database) as c:
+                return c.execute(query.replace("?", "%s"), params).fetchall()
+        import sqlite3
+        with sqlite3.connect(self.database) as c:
+            return c.execute(query, params).fetchall()
+
+
 def _free_port() -> int:
     with socket.socket() as s:
         s.bind(("127.0.0.1", 0))
@@ -50,7 +68,8 @@ def server(tmp_path_factory):
             break
         except OSError:
             time.sleep(0.1)
-    yield f"http://127.0.0.1:{port}"
+    yield Server(f"http://127.0.0.1:{port}",
+                 env["DATABASE_URL"] if db_name else str(Path(env["CHUNGTAY_DATA_DIR"]) / "chungtay.sqlite3"))
     proc.terminate()
     proc.wait(10)
     if db_name:
