@@ -141,6 +141,15 @@ def cmd_serve(args) -> int:
     return 0
 
 
+def cmd_export(args) -> int:
+    _django()
+    from chungtay.snapshots import export
+    years = _years(args.years) if args.years else None
+    files = export(args.out, years, log=lambda m: print(m, file=sys.stderr))
+    print(f"{len(files)} Parquet files in {args.out} (hive partitions year=/province=)", file=sys.stderr)
+    return 0
+
+
 def build_parser() -> argparse.ArgumentParser:
     p = argparse.ArgumentParser(prog="chungtay", description="Chung Tay — poverty registry and standards")
     sub = p.add_subparsers(dest="command", required=True)
@@ -184,10 +193,16 @@ def build_parser() -> argparse.ArgumentParser:
     d.add_argument("--no-serve", action="store_true")
     d.set_defaults(func=cmd_demo)
 
+    ex = sub.add_parser("export", help="Parquet snapshots by year and province for analysts")
+    ex.add_argument("--out", default="data/snapshots")
+    ex.add_argument("--years", help="e.g. 2016-2025 or 2024,2025 (default: all)")
+    ex.set_defaults(func=cmd_export)
+
     sv = sub.add_parser("serve", help="start the web app")
     sv.add_argument("--host", default="127.0.0.1")
     sv.add_argument("--port", type=int, default=8000)
     sv.set_defaults(func=cmd_serve)
+
     return p
 
 
