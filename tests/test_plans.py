@@ -111,3 +111,21 @@ def test_plan_page_shows_status_and_rule(as_province_officer, province_officer, 
                        counted=3, baseline_year=2022)
     html = as_province_officer.get(reverse("plan", args=[plan.pk])).content.decode()
     assert "Quy tắc đánh giá" in html and ("Đúng tiến độ" in html or "Chậm tiến độ" in html or "nguy cơ" in html)
+
+
+def test_national_page_sums_the_provinces(client, admin_user, province):
+    client.force_login(admin_user)
+    r = client.get(reverse("home"))
+    assert r.status_code == 302 and r["Location"] == reverse("national")
+    r = client.get(reverse("national") + "?year=2024")
+    assert r.context["totals"]["total"] == Assessment.objects.filter(year=2024, is_current=True, kind="periodic").count()
+    assert [row["code"] for row in r.context["rows"]] == ["51"]
+    geo = client.get(reverse("national_geo"))
+    import json
+    assert len(json.loads(geo.content)["features"]) == 34
+
+
+def test_national_page_is_scoped(as_commune_officer, my_commune):
+    r = as_commune_officer.get(reverse("national") + "?year=2024")
+    assert r.context["totals"]["total"] == Assessment.objects.filter(
+        year=2024, is_current=True, kind="periodic", commune=my_commune).count()

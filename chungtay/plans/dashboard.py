@@ -89,3 +89,19 @@ def province_communes_geojson(province_code: str) -> str | None:
     data = json.loads((d / "communes-2025.geojson").read_text(encoding="utf-8"))
     feats = [f for f in data["features"] if f["properties"].get("province_code") == province_code]
     return json.dumps({"type": "FeatureCollection", "features": feats}, ensure_ascii=False)
+
+
+NATIONAL_GEO = Path(__file__).resolve().parent.parent / "data" / "geo" / "provinces-2025.geojson"
+
+
+def national_rows(user, year: int) -> list[dict]:
+    """One row per 2025 province within the user's area: counts and rates of the year."""
+    from chungtay.units.models import Unit
+    rows = (YearSummary.objects.for_user(user).filter(year=year).values("province_id")
+            .annotate(**{f: Sum(f) for f in TREND_FIELDS}).order_by())
+    units = Unit.objects.in_bulk([r["province_id"] for r in rows])
+    out = [{"id": r["province_id"], "code": units[r["province_id"]].code, "name": units[r["province_id"]].full_name,
+            **{f: r[f] for f in TREND_FIELDS}, "poverty_rate": _rate(r["poor"], r["total"]),
+            "near_poverty_rate": _rate(r["near_poor"], r["total"]), "em_poverty_rate": _rate(r["em_poor"], r["em_total"])}
+           for r in rows]
+    return sorted(out, key=lambda r: r["code"])

@@ -19,7 +19,7 @@ from chungtay.households.stats import available_years
 from chungtay.units.models import Unit
 
 from . import actions
-from .dashboard import dashboard_data, province_communes_geojson
+from .dashboard import NATIONAL_GEO, dashboard_data, national_rows, province_communes_geojson
 from .forms import PlanForm, TargetForm
 from .models import METRIC_NAMES, PERCENT_METRICS, Plan, Target
 from .progress import target_progress
@@ -190,4 +190,26 @@ def dashboard_geo(request, pk: int):
         raise Http404("Không có lớp ranh giới")
     resp = HttpResponse(geo, content_type="application/geo+json")
     resp["Cache-Control"] = "private, max-age=3600"
+    return resp
+
+
+@login_required
+def national(request):
+    """All provinces of the user's area for a year, on the (shipped, CC BY-SA) province map."""
+    years = sorted(available_years(request.user))
+    year = _year(request, years)
+    rows = national_rows(request.user, year)
+    totals = {f: sum(r[f] or 0 for r in rows) for f in ("total", "poor", "near_poor", "em_total", "em_poor")}
+    rate = lambda a, b: 100.0 * a / b if b else None  # noqa: E731
+    chart = {"children": [{**r, "poor": r["poor"]} for r in rows], "year": year, "lang": request.lang}
+    return render(request, "plans/national.html", {
+        "rows": rows, "year": year, "years_all": list(reversed(years)), "totals": totals,
+        "poverty_rate": rate(totals["poor"], totals["total"]), "near_rate": rate(totals["near_poor"], totals["total"]),
+        "em_rate": rate(totals["em_poor"], totals["em_total"]), "chart_json": json.dumps(chart, ensure_ascii=False)})
+
+
+@login_required
+def national_geo(request):
+    resp = HttpResponse(NATIONAL_GEO.read_bytes(), content_type="application/geo+json")
+    resp["Cache-Control"] = "private, max-age=86400"
     return resp

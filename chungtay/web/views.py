@@ -53,7 +53,10 @@ def _breadcrumb(user, unit: Unit) -> list[Unit]:
 
 @login_required
 def home(request):
-    tops = scope_for(request.user).top_units()
+    scope = scope_for(request.user)
+    if scope.everything:
+        return redirect("national")
+    tops = scope.top_units()
     if len(tops) == 1:
         return redirect("unit", pk=tops[0].pk)
     return render(request, "web/home.html", {"tops": tops, "years": available_years(request.user)})
