@@ -25,6 +25,7 @@ INSTALLED_APPS = [
     "chungtay.households",
     "chungtay.reviews",
     "chungtay.plans",
+    "chungtay.reports",
     "chungtay.web",
 ]
 

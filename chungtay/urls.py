@@ -4,4 +4,5 @@ urlpatterns = [
     path("", include("chungtay.web.urls")),
     path("reviews/", include("chungtay.reviews.urls")),
     path("", include("chungtay.plans.urls")),
+    path("reports/", include("chungtay.reports.urls")),
 ]

@@ -28,7 +28,7 @@ class MovementReport:
 
 
 def _results(qs, year):
-    return dict(qs.filter(year=year).values_list("household_id", "category"))
+    return dict(qs.filter(year=year).values_list("household_id", "category").order_by())
 
 
 def unit_movements(user, unit: Unit, year_from: int, year_to: int) -> MovementReport:
@@ -40,8 +40,10 @@ def unit_movements(user, unit: Unit, year_from: int, year_to: int) -> MovementRe
     # a change of standard every household counts afresh (a new line defines a new poverty).
     std_to = base.filter(year=year_to).values_list("standard", flat=True).first()
     earlier = base.filter(year__lt=year_from, standard=std_to)
-    poor_earlier = set(earlier.filter(category="poor").values_list("household_id", flat=True).distinct())
-    near_earlier = set(earlier.filter(category="near_poor").values_list("household_id", flat=True).distinct())
+    # order_by(): the model's default ordering would otherwise enter the SELECT DISTINCT
+    poor_earlier = set(earlier.filter(category="poor").values_list("household_id", flat=True).order_by().distinct())
+    near_earlier = set(earlier.filter(category="near_poor").values_list("household_id", flat=True)
+                       .order_by().distinct())
     by_h = movements(before, after, poor_earlier, near_earlier)
     counts = Counter(by_h.values())
     pledges = set(base.filter(year=year_to, pledged_escape=True).values_list("household_id", flat=True))

@@ -1,0 +1,3 @@
+"""Official outputs of the annual review: posting lists, certificates, summary reports.
+
+Generated from the data, never typed (docs/reports.md)."""

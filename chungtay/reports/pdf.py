@@ -1,0 +1,258 @@
+"""Print-ready PDFs (A4) in the layout of Vietnamese administrative documents.
+
+The heading follows the usual form of state documents (Decree 30/2020/NĐ-CP): the issuing
+agency on the left, the national name and motto on the right with the place/date line under
+it, the title centred, the signature block at the bottom right. Text is set in DejaVu Sans,
+embedded from ``fonts/`` (subset), so Vietnamese diacritics print on any machine.
+"""
+from __future__ import annotations
+
+import re
+from pathlib import Path
+
+from fpdf import FPDF
+from fpdf.enums import XPos, YPos
+from fpdf.fonts import FontFace
+
+from .data import Certificate, Issuer, PostingList, date_line, inline_name
+
+FONT_DIR = Path(__file__).resolve().parent / "fonts"
+FONT = "DejaVu"
+NATION = "CỘNG HÒA XÃ HỘI CHỦ NGHĨA VIỆT NAM"
+MOTTO = "Độc lập - Tự do - Hạnh phúc"
+LEFT, TOP, RIGHT = 25.0, 15.0, 15.0
+ROMAN = ("I", "II", "III", "IV", "V", "VI")
+
+
+class OfficialPDF(FPDF):
+    def __init__(self, title: str, author: str):
+        super().__init__(orientation="P", unit="mm", format="A4")
+        self.set_margins(LEFT, TOP, RIGHT)
+        self.set_auto_page_break(True, margin=16)
+        self.add_font(FONT, "", FONT_DIR / "DejaVuSans.ttf")
+        self.add_font(FONT, "B", FONT_DIR / "DejaVuSans-Bold.ttf")
+        self.add_font(FONT, "I", FONT_DIR / "DejaVuSans-Oblique.ttf")
+        self.set_title(title)
+        self.set_author(author)
+        self.set_creator("Chung Tay")
+        self.set_lang("vi")
+        self.alias_nb_pages()
+        self.add_page()
+
+    @property
+    def body_width(self) -> float:
+        return self.w - self.l_margin - self.r_margin
+
+    def footer(self):
+        if self.pages_count < 1:
+            return
+        self.set_y(-11)
+        self.set_font(FONT, "", 7.5)
+        self.set_text_color(110)
+        self.cell(0, 4, f"Trang {self.page_no()}/{{nb}}", align="C")
+        self.set_text_color(0)
+
+    # -------------------------------------------------------------- building blocks
+    def fit_font(self, style: str, size: float, text: str, width: float) -> None:
+        self.set_font(FONT, style, size)
+        while self.get_string_width(text) > width and size > 7:
+            size -= 0.25
+            self.set_font(FONT, style, size)
+
+    def centered(self, x: float, w: float, h: float, text: str, style: str = "", size: float = 10.5,
+                 underline: float | None = None) -> None:
+        """One centred line in the column [x, x + w]; ``underline``: length of a rule under it
+        (0 = as long as the text)."""
+        self.fit_font(style, size, text, w)
+        self.set_x(x)
+        self.cell(w, h, text, align="C", new_x=XPos.LMARGIN, new_y=YPos.NEXT)
+        if underline is not None:
+            length = underline or self.get_string_width(text)
+            y = self.get_y() + 0.6
+            self.set_line_width(0.3)
+            self.line(x + (w - length) / 2, y, x + (w + length) / 2, y)
+
+    def national_heading(self, issuer: Issuer, date_text: str, number: str | None = None) -> None:
+        """Agency (left) and national name + motto (right); number and date line under them."""
+        top = self.get_y()
+        lw, rx = 72.0, LEFT + 72.0
+        rw = self.w - self.r_margin - rx
+        upper, name = issuer.agency
+        self.centered(LEFT, lw, 5.2, upper, "", 10.5)
+        self.centered(LEFT, lw, 5.2, name, "B", 10.5, underline=22)
+        left_bottom = self.get_y()
+        if number:
+            self.set_y(left_bottom + 3)
+            self.centered(LEFT, lw, 5, number, "", 10)
+            left_bottom = self.get_y()
+        self.set_y(top)
+        self.centered(rx, rw, 5.2, NATION, "B", 10.5)
+        self.centered(rx, rw, 5.2, MOTTO, "B", 11, underline=0)
+        self.set_y(self.get_y() + 3)
+        self.centered(rx, rw, 5, date_text, "I", 10)
+        self.set_y(max(left_bottom, self.get_y()) + 7)
+
+    def title_block(self, lines: list[tuple[str, str, float]]) -> None:
+        for text, style, size in lines:
+            self.set_font(FONT, style, size)
+            self.multi_cell(self.body_width, size * 0.5, text, align="C", new_x=XPos.LMARGIN, new_y=YPos.NEXT)
+        self.ln(4)
+
+    def paragraph(self, text: str, style: str = "", size: float = 10.5, h: float = 5.6,
+                  indent: float = 0, align: str = "J") -> None:
+        self.set_font(FONT, style, size)
+        self.set_x(LEFT + indent)
+        self.multi_cell(self.body_width - indent, h, text, align=align, new_x=XPos.LMARGIN, new_y=YPos.NEXT)
+
+    def labelled(self, label: str, value: str, size: float = 10.5, h: float = 6.2, tail: str = "") -> None:
+        """"Label: value" with the value in bold (and regular ``tail``), wrapped to the body width."""
+        self.set_x(LEFT)
+        self.set_font(FONT, "", size)
+        self.write(h, label + " ")
+        self.set_font(FONT, "B", size)
+        self.write(h, value)
+        if tail:
+            self.set_font(FONT, "", size)
+            self.write(h, tail)
+        self.ln(h)
+
+    def signatures(self, blocks: list[tuple[float, float, list[tuple[str, str]], str]]) -> None:
+        """Signature blocks side by side: (x, width, [(text, style)…], name under the blank)."""
+        if self.get_y() > self.h - 70:
+            self.add_page()
+        top = self.get_y()
+        bottom = top
+        for x, w, lines, name in blocks:
+            self.set_y(top)
+            for text, style in lines:
+                self.centered(x, w, 5.2, text, style, 10 if style == "I" else 10.5)
+            self.set_y(self.get_y() + 24)
+            if name:
+                self.centered(x, w, 5.5, name, "B", 10.5)
+            bottom = max(bottom, self.get_y())
+        self.set_y(bottom)
+
+    def table_style(self):
+        return FontFace(emphasis="BOLD", fill_color=(238, 238, 238))
+
+
+def _chair_blocks(pdf: OfficialPDF, chairman: str, on_behalf: bool, left: tuple[str, str] | None):
+    w = 80.0
+    right_x = pdf.w - pdf.r_margin - w
+    right = ([("TM. ỦY BAN NHÂN DÂN", "B")] if on_behalf else []) + [("CHỦ TỊCH", "B"),
+                                                                     ("(Ký, ghi rõ họ tên, đóng dấu)", "I")]
+    blocks = [(right_x, w, right, chairman)]
+    if left:
+        blocks.insert(0, (LEFT, 70.0, [(left[0], "B"), (left[1], "I")], ""))
+    return blocks
+
+
+# ------------------------------------------------------------------ posting list
+
+def posting_list_pdf(pl: PostingList) -> bytes:
+    where = pl.subtitle
+    pdf = OfficialPDF(f"Danh sách hộ nghèo, hộ cận nghèo năm {pl.year} – {where}", pl.issuer.committee)
+    pdf.national_heading(pl.issuer, date_line(pl.issuer.place))
+    title = [(f"DANH SÁCH HỘ NGHÈO, HỘ CẬN NGHÈO NĂM {pl.year}", "B", 13.5), (where, "B", 11)]
+    if pl.standard:
+        title.append((f"(Kết quả rà soát năm {pl.year} theo {_lower_first(pl.standard.name_vi)})", "I", 10))
+    pdf.title_block(title)
+    counts = pl.counts
+    pdf.paragraph(f"Tổng số: {counts.get('poor', 0)} hộ nghèo, {counts.get('near_poor', 0)} hộ cận nghèo"
+                  + (f"; {counts['escaped']} hộ thoát nghèo, {counts['escaped_near']} hộ thoát cận nghèo"
+                     if "escaped" in counts else "") + ".", "", 10.5)
+    pdf.ln(2)
+    for i, section in enumerate(pl.sections):
+        if pdf.get_y() > pdf.h - 50:
+            pdf.add_page()
+        pdf.set_font(FONT, "B", 11)
+        pdf.cell(0, 7, f"{ROMAN[i]}. {section.title} ({len(section.rows)} hộ)", new_x=XPos.LMARGIN, new_y=YPos.NEXT)
+        if not section.rows:
+            pdf.paragraph("Không có hộ nào.", "I", 10)
+            pdf.ln(2)
+            continue
+        pdf.set_font(FONT, "", 10)
+        with pdf.table(col_widths=(11, 51, 52, 56), text_align=("CENTER", "LEFT", "LEFT", "LEFT"),
+                       line_height=6.2, headings_style=pdf.table_style(), repeat_headings=1,
+                       padding=(0.6, 1.5), align="LEFT", width=pdf.body_width) as t:
+            t.row(["STT", "Họ và tên chủ hộ", "Thôn, tổ dân phố", "Phân loại hộ"])
+            for r in section.rows:
+                t.row([str(r.no), r.head_name, r.village, r.category])
+        pdf.ln(4)
+    if pl.escaped_included and pl.previous_year_missing:
+        pdf.paragraph(f"Không có kết quả rà soát năm {pl.year - 1} nên không lập danh sách hộ thoát nghèo, "
+                      "thoát cận nghèo.", "I", 9.5)
+    period = (f"trong thời gian {pl.posting_days} ngày làm việc" if pl.posting_days
+              else "trong thời gian niêm yết theo quy định")
+    places = ("tại nhà văn hóa thôn và trụ sở Ủy ban nhân dân" if pl.unit.level != "commune"
+              else "tại trụ sở Ủy ban nhân dân và nhà văn hóa các thôn, tổ dân phố của")
+    pdf.paragraph(f"Danh sách được niêm yết công khai {places} {inline_name(pl.issuer.unit)} {period}. "
+                  f"Mọi ý kiến, khiếu nại về danh sách xin gửi về {pl.issuer.committee}.", "I", 9.5, 5)
+    pdf.ln(6)
+    pdf.signatures(_chair_blocks(pdf, pl.chairman, True, ("NGƯỜI LẬP DANH SÁCH", "(Ký, ghi rõ họ tên)")))
+    return bytes(pdf.output())
+
+
+def _lower_first(s: str) -> str:
+    return s[:1].lower() + s[1:]
+
+
+# ------------------------------------------------------------------ certificate
+
+def _basis(standard) -> str:
+    if not standard or not standard.legal_basis:
+        return ""
+    text = re.sub(r"\s*\([^)]*\)", "", standard.legal_basis[0]).strip()
+    return f"Căn cứ {text} quy định {_lower_first(standard.name_vi)};"
+
+
+def certificate_pdf(c: Certificate) -> bytes:
+    kind = c.category_name.upper()
+    pdf = OfficialPDF(f"Giấy chứng nhận {c.category_name.lower()} năm {c.year}", c.issuer.committee)
+    pdf.national_heading(c.issuer, date_line(c.issuer.place), number="Số: ........../GCN-HN.HCN")
+    pdf.title_block([(f"GIẤY CHỨNG NHẬN {kind}", "B", 15),
+                     (f"Năm {c.year}", "B", 11.5)])
+    basis = _basis(c.standard)
+    if basis:
+        pdf.paragraph(basis, "I", 10, 5.4, indent=8)
+    pdf.paragraph(f"Căn cứ kết quả rà soát hộ nghèo, hộ cận nghèo năm {c.year} trên địa bàn "
+                  f"{inline_name(c.issuer.unit)},", "I", 10, 5.4, indent=8)
+    pdf.ln(3)
+    pdf.set_font(FONT, "B", 11)
+    pdf.multi_cell(pdf.body_width, 6, f"CHỦ TỊCH ỦY BAN NHÂN DÂN {c.issuer.agency[1]} CHỨNG NHẬN:", align="C",
+                   new_x=XPos.LMARGIN, new_y=YPos.NEXT)
+    pdf.ln(3)
+    pdf.labelled("Hộ gia đình ông/bà:", c.head_name)
+    if c.head_ethnicity:
+        pdf.labelled("Dân tộc:", c.head_ethnicity)
+    pdf.labelled("Nơi cư trú:", c.residence[:1].upper() + c.residence[1:])
+    if c.address:
+        pdf.labelled("Địa chỉ:", c.address)
+    pdf.labelled("Mã hộ:", c.household.code)
+    pdf.labelled("Là:", f"{kind} năm {c.year}",
+                 tail=f" theo {_lower_first(c.standard.name_vi)}." if c.standard else ".")
+    pdf.ln(1)
+    pdf.paragraph(f"Danh sách thành viên trong hộ gia đình ({len(c.members)} người):", "B", 10.5, 6.2)
+    pdf.ln(1)
+    pdf.set_font(FONT, "", 10)
+    with pdf.table(col_widths=(10, 56, 30, 42, 16, 16), text_align=("CENTER", "LEFT", "LEFT", "LEFT",
+                                                                      "CENTER", "CENTER"),
+                   line_height=6, headings_style=pdf.table_style(), num_heading_rows=2,
+                   repeat_headings=1, padding=(0.6, 1.5), align="LEFT", width=pdf.body_width) as t:
+        h = t.row()
+        h.cell("TT", rowspan=2, align="C")
+        h.cell("Họ và tên", rowspan=2, align="C")
+        h.cell("Dân tộc", rowspan=2, align="C")
+        h.cell("Quan hệ với chủ hộ", rowspan=2, align="C")
+        h.cell("Năm sinh", colspan=2, align="C")
+        h2 = t.row()
+        h2.cell("Nam", align="C")
+        h2.cell("Nữ", align="C")
+        for m in c.members:
+            t.row([str(m.no), m.name, m.ethnicity, m.relation, str(m.born_male or ""), str(m.born_female or "")])
+    pdf.ln(4)
+    pdf.paragraph(f"Giấy chứng nhận này có giá trị đến khi có kết quả rà soát hộ nghèo, hộ cận nghèo năm "
+                  f"{c.year + 1} hoặc quyết định khác của Chủ tịch {c.issuer.committee}.", "I", 10, 5.4)
+    pdf.ln(6)
+    pdf.signatures(_chair_blocks(pdf, c.chairman, False, None))
+    return bytes(pdf.output())
