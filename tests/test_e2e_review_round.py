@@ -8,6 +8,7 @@ from datetime import date
 import pytest
 from playwright.sync_api import expect
 
+from chungtay.reports.readback import xlsx_rows
 from tests.test_e2e_pages import browser, login, server, shot  # noqa: F401  (shared fixtures)
 
 pytestmark = [pytest.mark.e2e, pytest.mark.xdist_group("e2e")]
@@ -129,4 +130,19 @@ def test_a_commune_walks_through_a_complete_round(browser, server):  # noqa: F81
     escaped = int(re.search(r"Thoát nghèo\s+([\d.]+)", body).group(1).replace(".", ""))
     assert newly + escaped > 0
     shot(page, "round-8-movements")
+
+    # ... and so does the summary report form of the commune for the year
+    commune_url = page.locator(".crumbs a").first.get_attribute("href")
+    commune_id = re.search(r"/units/(\d+)/", commune_url).group(1)
+    xlsx = page.request.get(server + f"/reports/units/{commune_id}/summary.xlsx?year={YEAR}")
+    assert xlsx.status == 200
+    rows = xlsx_rows(xlsx.body())
+    head = next(r for r in rows if r and "Số hộ nghèo phát sinh" in r)
+    col = head.index("Số hộ nghèo phát sinh")
+    total = next(r for r in rows if r and any(isinstance(v, str) and "Tổng" in v for v in r[:2]))
+    assert total[col] == newly
+    page.goto(server + f"/units/{commune_id}/?year={YEAR}")
+    households = int(page.locator(".kpi b").first.inner_text().replace(".", ""))
+    total_col = next(r.index("Tổng số hộ dân cư") for r in rows if r and "Tổng số hộ dân cư" in r)
+    assert total[total_col] == households
     page.close()
