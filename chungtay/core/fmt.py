@@ -1,11 +1,12 @@
 """Vietnamese number formatting (1.200.000 đ; 20,30%) and diacritic folding for search."""
 from __future__ import annotations
 
+import math
 import unicodedata
 
 
 def number(x: float | int | None, decimals: int = 0, lang: str = "vi") -> str:
-    if x is None:
+    if x is None or (isinstance(x, float) and math.isnan(x)):
         return "–"
     s = f"{x:,.{decimals}f}"  # 1,234,567.89
     if lang == "vi":
@@ -20,7 +21,7 @@ def money(x: float | int | None, lang: str = "vi") -> str:
 
 
 def percent(x: float | None, decimals: int = 2, lang: str = "vi") -> str:
-    return "–" if x is None else f"{number(x, decimals, lang)}%"
+    return "–" if x is None or (isinstance(x, float) and math.isnan(x)) else f"{number(x, decimals, lang)}%"
 
 
 def fold(text: str | None) -> str:

@@ -10,6 +10,7 @@ urlpatterns = [
     path("national/", views.national, name="national"),
     path("national/provinces.geojson", views.national_geo, name="national_geo"),
     path("dashboard/<int:pk>/", views.dashboard, name="dashboard"),
+    path("analysis/<int:pk>/", views.analysis, name="analysis"),
     path("dashboard/<int:pk>/data.csv", views.dashboard_csv, name="dashboard_csv"),
     path("dashboard/<int:pk>/map.geojson", views.dashboard_geo, name="dashboard_geo"),
 ]

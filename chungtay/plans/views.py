@@ -213,3 +213,47 @@ def national_geo(request):
     resp = HttpResponse(NATIONAL_GEO.read_bytes(), content_type="application/geo+json")
     resp["Cache-Control"] = "private, max-age=86400"
     return resp
+
+
+@login_required
+def analysis(request, pk: int):
+    """Alkire–Foster analysis of a unit for a year and population group, with the change since
+    a second year, the FGT income measures and the households one step from leaving poverty."""
+    from chungtay.core import measures
+    from chungtay.households.models import Household
+
+    from .analysis import GROUPS, analyse, load
+    unit = unit_for_user(request.user, pk)
+    years = sorted(available_years(request.user))
+    year = _year(request, years)
+    year2 = _int(request.GET.get("compare")) or (year - 1 if year - 1 in years else None)
+    group = request.GET.get("group") if request.GET.get("group") in GROUPS else "all"
+    rows = load(request.user, unit, year, group)
+    codes = list(rows.standard.indicator_codes)
+    try:
+        k = float(request.GET["k"]) if request.GET.get("k") else None
+        weights = [float(request.GET.get(f"w_{c}") or 1) for c in codes]
+        out = analyse(rows, weights, k)
+    except ValueError as e:
+        messages.error(request, f"Tham số phân tích không hợp lệ: {e}")
+        k, weights = None, None
+        out = analyse(rows)
+    change = None
+    if year2 and out.get("n"):
+        other = load(request.user, unit, year2, group)
+        if len(other.ids) and list(other.standard.indicator_codes) == codes:
+            o = analyse(other, weights, k, detail=False)["af"]
+            change = {m: measures.change(getattr(o, m), getattr(out["af"], m), year2, year) for m in ("H", "A", "M0")}
+            change["year"] = year2
+        elif len(other.ids):
+            change = {"year": year2, "incomparable": True}
+    near = out.get("near", [])[:60]
+    households = Household.objects.for_user(request.user).in_bulk([n.id for n in near])
+    names = {c.code: (c.name_vi, c.name_en) for c in rows.standard.indicators}
+    child_units = Unit.objects.in_bulk(list(out["by_child"].keys())) if out.get("n") else {}
+    return render(request, "plans/analysis.html", {
+        "unit": unit, "year": year, "years": list(reversed(years)), "year2": year2, "group": group, "groups": GROUPS,
+        "out": out, "change": change, "codes": codes, "names": names, "k": k, "weights": dict(zip(codes, weights or [])),
+        "legal_k": measures.legal_k(rows.standard),
+        "near": [(n, households.get(n.id), None if n.gap_share is None else 100 * n.gap_share) for n in near],
+        "near_total": len(out.get("near", [])), "child_units": child_units, "standard": rows.standard})
