@@ -79,6 +79,12 @@ def test_plan_targets_dashboard_and_drill_down(browser, server):  # noqa: F811
     page.wait_for_timeout(800)
     shot(page, "dashboard")
     page.locator("#chart-map").screenshot(path=str(shot.__globals__["SHOTS"] / "dashboard-map.png"))
+    page.click("text=Phân tích đa chiều")
+    expect(page.locator("#af-summary")).to_contain_text("M0")
+    expect(page.locator("#af-indicators tbody tr")).to_have_count(12)    # 2021-2025 standard (latest year)
+    expect(page.locator("#near tbody tr").first).to_be_visible()
+    shot(page, "af-analysis")
+    page.go_back()
     kpi = page.locator("a.kpi.poor")
     poor = int(re.search(r"([\d.]+) /", kpi.locator("em").inner_text()).group(1).replace(".", ""))
     kpi.click()                                   # follow the number down to its households
