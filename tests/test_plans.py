@@ -129,3 +129,41 @@ def test_national_page_is_scoped(as_commune_officer, my_commune):
     r = as_commune_officer.get(reverse("national") + "?year=2024")
     assert r.context["totals"]["total"] == Assessment.objects.filter(
         year=2024, is_current=True, kind="periodic", commune=my_commune).count()
+
+
+def test_dashboard_ranks_children_by_progress(as_province_officer, province):
+    r = as_province_officer.get(reverse("dashboard", args=[province.pk]) + "?year=2025")
+    ranked = r.context["ranking"]
+    assert r.context["rank_from"] == 2022 and ranked
+    assert [x["rank"] for x in ranked] == list(range(1, len(ranked) + 1))
+    assert all(a["change"] >= b["change"] for a, b in zip(ranked, ranked[1:]))
+    top = ranked[0]
+    assert top["change"] == pytest.approx((_rate(commune=top["unit"], year=2022) - _rate(commune=top["unit"], year=2025)) / 3)
+
+
+def test_a_regular_review_after_the_lock_goes_through_the_form(as_commune_officer, commune_officer, my_commune):
+    from datetime import date
+    from chungtay.reviews import actions as r_actions
+    rnd = r_actions.open_round(commune_officer, my_commune, 2026)
+    r_actions.start_survey(commune_officer, rnd)
+    for rh in rnd.members.all():
+        r_actions.record_survey(commune_officer, rnd, rh.household, income=2_500_000, deprived=[])
+    r_actions.start_meetings(commune_officer, rnd)
+    by_village = {}
+    for rh in rnd.members.select_related("household"):
+        by_village.setdefault(rh.household.village, {})[rh.household_id] = 10
+    for v, votes in by_village.items():
+        r_actions.record_meeting(commune_officer, rnd, v, held_on=date(2026, 10, 1), chaired_by="A", attendees=10,
+                                 minutes="ok", votes=votes)
+    r_actions.post_lists(commune_officer, rnd, posted_from=date(2026, 10, 2), places="UBND")
+    r_actions.recognise(commune_officer, rnd, decision_no="1/QĐ", decision_date=date(2026, 10, 10), decided_by="CT")
+    r_actions.lock(commune_officer, rnd)
+    hh = rnd.members.first().household
+    url = reverse("assessment_new", args=[hh.pk]) + "?year=2026"
+    data = {"year": 2026, "basis": "income", "value": 800_000, "ind_employment": "on", "ind_nutrition": "on",
+            "ind_latrine": "on"}
+    r = as_commune_officer.post(url, {**data, "kind": "periodic"})
+    assert "đã được công nhận và khóa" in r.content.decode()
+    r = as_commune_officer.post(url, {**data, "kind": "regular"}, follow=True)
+    assert r.status_code == 200
+    assert hh.assessments.get(year=2026, kind="regular").category == "poor"

@@ -51,6 +51,13 @@ def movement_series(user, unit, years: list[int], last: int = 4) -> list[dict]:
     return out
 
 
+def _std_code(year: int) -> str | None:
+    try:
+        return standard_for_year(year).code
+    except StandardError:
+        return None
+
+
 def dashboard_data(user, unit, year: int) -> dict:
     rep = unit_report(user, unit, year)
     tr = trend(user, unit)
@@ -69,7 +76,12 @@ def dashboard_data(user, unit, year: int) -> dict:
                  "lat": f.unit.lat, "lon": f.unit.lon} for f in rep.children if f.unit]
     targets = [target_progress(user, t, years) for t in
                Target.objects.filter(unit=unit, plan__end_year__gte=min(years or [year])).select_related("plan")]
+    from .metrics import ranking
+    same_std = [y for y in years if y <= year and _std_code(y) == _std_code(year)]
+    rank_from = same_std[0] if same_std and same_std[0] < year else None
+    ranked = ranking(user, unit, "poverty_rate", rank_from, year) if rank_from else []
     return {"unit": unit, "year": year, "years": years, "report": rep, "trend": tr,
+            "ranking": ranked, "rank_from": rank_from,
             "movements": movement_series(user, unit, [y for y in years if y <= year]),
             "deprivations": deprivations, "children": children, "targets": targets}
 

@@ -36,6 +36,9 @@ class HouseholdForm(MemberForm):
 
 class AssessmentForm(forms.Form):
     year = forms.IntegerField(label="Năm rà soát", min_value=2016, max_value=2030)
+    kind = forms.ChoiceField(label="Loại rà soát", choices=[("periodic", "Rà soát định kỳ"),
+                                                         ("regular", "Rà soát thường xuyên (hằng tháng)")],
+                             initial="periodic", required=False)
     basis = forms.ChoiceField(label="Căn cứ", choices=[("income", "Thu nhập bình quân đầu người/tháng"),
                                                        ("score_a", "Điểm A (phiếu B)")])
     value = forms.FloatField(label="Thu nhập (đồng/người/tháng) hoặc điểm A", min_value=0)

@@ -298,7 +298,7 @@ def assessment_new(request, pk: int):
         try:
             a = actions.record_assessment(
                 request.user, hh, year=d["year"], deprived=deprived, pledged_escape=d["pledged_escape"],
-                reason=d["reason"], **{d["basis"]: d["value"]})
+                reason=d["reason"], kind=d.get("kind") or "periodic", **{d["basis"]: d["value"]})
         except ValidationError as e:
             _form_errors(form, e)
         else:
