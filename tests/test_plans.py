@@ -167,3 +167,17 @@ def test_a_regular_review_after_the_lock_goes_through_the_form(as_commune_office
     r = as_commune_officer.post(url, {**data, "kind": "regular"}, follow=True)
     assert r.status_code == 200
     assert hh.assessments.get(year=2026, kind="regular").category == "poor"
+
+
+def test_an_official_figure_serves_years_without_household_data(as_province_officer, province_officer, plan, province):
+    t = actions.add_target(province_officer, plan, metric="poverty_rate", unit=province, kind=Target.POINTS, low=3,
+                           counted=3, baseline_year=2015, end_year=2020)
+    assert target_progress(province_officer, t).baseline.value is None          # no registry data for 2015
+    r = as_province_officer.post(reverse("target", args=[t.pk]), {
+        "year": 2015, "value": 26.11, "numerator": 25000, "denominator": 95750, "source": "Báo cáo 01/BC-UBND"})
+    assert r.status_code == 302
+    tp = target_progress(province_officer, t)
+    assert tp.baseline.value == 26.11 and tp.baseline.source == "Báo cáo 01/BC-UBND"
+    assert tp.progress.average_change is not None
+    from chungtay.accounts.models import AuditEvent
+    assert AuditEvent.objects.filter(action="official_figure.enter", actor=province_officer).exists()

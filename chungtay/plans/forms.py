@@ -47,3 +47,11 @@ class TargetForm(forms.Form):
         if d.get("baseline_value") is not None and not d.get("baseline_source"):
             self.add_error("baseline_source", "Giá trị gốc nhập tay phải ghi nguồn")
         return d
+
+
+class OfficialFigureForm(forms.Form):
+    year = forms.IntegerField(label="Năm", min_value=2000, max_value=2035)
+    value = forms.FloatField(label="Giá trị")
+    numerator = forms.FloatField(label="Tử số (nếu có)", required=False)
+    denominator = forms.FloatField(label="Mẫu số (nếu có)", required=False)
+    source = forms.CharField(label="Nguồn (số, ngày văn bản)", max_length=300)

@@ -105,10 +105,21 @@ def _target(request, pk):
 
 @login_required
 def target_page(request, pk: int):
+    from .forms import OfficialFigureForm
     t = _target(request, pk)
+    form = OfficialFigureForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        try:
+            actions.enter_official_figure(request.user, unit=t.unit, metric=t.metric, unit_tag=t.unit_tag,
+                                          population=t.population, **form.cleaned_data)
+        except (ValidationError, PermissionDenied) as e:
+            form.add_error(None, str(e))
+        else:
+            messages.success(request, "Đã nhập số liệu chính thức")
+            return redirect("target", pk=t.pk)
     as_of = _int(request.GET.get("as_of"))
     tp = target_progress(request.user, t, as_of=as_of)
-    return render(request, "plans/target.html", {"t": t, "tp": tp, "as_of": as_of, "metric_names": METRIC_NAMES,
+    return render(request, "plans/target.html", {"t": t, "tp": tp, "as_of": as_of, "form": form, "metric_names": METRIC_NAMES,
                                                  "status_names": STATUS_NAMES, "rule_vi": STATUS_RULE_VI,
                                                  "rule_en": STATUS_RULE_EN, "percent": t.metric in PERCENT_METRICS,
                                                  "chart": json.dumps(_target_chart(tp))})
