@@ -110,3 +110,22 @@ def test_full_round_with_a_vote_below_half_and_a_complaint(commune_officer, rnd,
     steps = list(AuditEvent.objects.filter(action="round.state", object_id=str(rnd.pk))
                  .values_list("changes__to", flat=True))
     assert steps == ["surveying", "meeting", "posting", "recognised", "locked"]
+
+
+def test_a_regular_monthly_review_is_decided_by_the_chairman(commune_officer, my_commune):
+    rnd = actions.open_round(commune_officer, my_commune, YEAR, kind="regular", month=3)
+    assert rnd.members.count() == 0                                   # only households that ask or suffer a shock
+    hh = Household.objects.filter(commune=my_commune, status="active").order_by("id").first()
+    actions.add_household(commune_officer, rnd, hh, "shock")
+    actions.start_survey(commune_officer, rnd)
+    a = actions.record_survey(commune_officer, rnd, hh, income=700_000, deprived=POOR3)
+    assert a.kind == "regular" and a.category == "poor"
+    actions.recognise(commune_officer, rnd, decision_no="5/QĐ-UBND", decision_date=date(YEAR, 3, 20),
+                      decided_by="Chủ tịch")
+    actions.lock(commune_officer, rnd)
+    rnd.refresh_from_db()
+    assert rnd.state == ReviewRound.LOCKED
+    # a second regular round for another month is allowed, the same month twice is not
+    actions.open_round(commune_officer, my_commune, YEAR, kind="regular", month=4)
+    with pytest.raises(ValidationError, match="tháng 4/2026"):
+        actions.open_round(commune_officer, my_commune, YEAR, kind="regular", month=4)

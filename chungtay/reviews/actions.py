@@ -74,6 +74,8 @@ def open_round(actor, commune: Unit, year: int, kind: str = R.PERIODIC, month: i
     _check_commune(actor, commune)
     if kind == R.PERIODIC and ReviewRound.objects.filter(commune=commune, year=year, kind=kind).exists():
         raise ValidationError(f"Xã đã có đợt rà soát định kỳ năm {year}")
+    if kind == R.REGULAR and ReviewRound.objects.filter(commune=commune, year=year, kind=kind, month=month).exists():
+        raise ValidationError(f"Xã đã có đợt rà soát thường xuyên tháng {month}/{year}")
     rnd = ReviewRound.objects.create(commune=commune, province=commune.parent, year=year, kind=kind,
                                      month=month if kind == R.REGULAR else None, created_by=actor,
                                      posting_days=posting_days)
@@ -228,11 +230,19 @@ def resolve_complaint(actor, complaint: Complaint, *, outcome: str, resolution: 
 
 @transaction.atomic
 def recognise(actor, rnd: ReviewRound, *, decision_no: str, decision_date: date, decided_by: str) -> None:
-    _check(actor, rnd, R.POSTING)
+    """The chairman's decision. A regular (monthly) review has no village meeting or posting:
+    the chairman decides on the surveyed households directly (annual-review.md)."""
+    if rnd.kind == R.REGULAR:
+        _check(actor, rnd, R.SURVEYING)
+        left = rnd.members.filter(step=RoundHousehold.LISTED).count()
+        if left:
+            raise ValidationError(f"Còn {left} hộ chưa rà soát")
+    else:
+        _check(actor, rnd, R.POSTING)
     pending = rnd.complaints.filter(outcome=Complaint.PENDING).count()
     if pending:
         raise ValidationError(f"Còn {pending} khiếu nại chưa giải quyết")
-    if rnd.posted_to and decision_date < rnd.posted_to:
+    if rnd.kind == R.PERIODIC and rnd.posted_to and decision_date < rnd.posted_to:
         raise ValidationError(f"Chưa hết thời gian niêm yết (đến {rnd.posted_to:%d/%m/%Y})")
     if not decision_no.strip():
         raise ValidationError({"decision_no": "Cần số quyết định công nhận"})

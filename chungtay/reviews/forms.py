@@ -3,7 +3,10 @@ from django import forms
 
 class OpenRoundForm(forms.Form):
     commune = forms.TypedChoiceField(label="Xã/phường", coerce=int)
+    kind = forms.ChoiceField(label="Loại", choices=[("periodic", "Rà soát định kỳ (hằng năm)"),
+                                                    ("regular", "Rà soát thường xuyên (hằng tháng)")])
     year = forms.IntegerField(label="Năm rà soát", min_value=2016, max_value=2030)
+    month = forms.IntegerField(label="Tháng (rà soát thường xuyên)", min_value=1, max_value=12, required=False)
     posting_days = forms.IntegerField(label="Số ngày niêm yết", min_value=1, max_value=30, initial=3)
 
     def __init__(self, *args, communes=(), **kwargs):

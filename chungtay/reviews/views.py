@@ -55,8 +55,10 @@ def round_list(request):
     if request.method == "POST" and form.is_valid():
         d = form.cleaned_data
         try:
+            if d["kind"] == ReviewRound.REGULAR and not d.get("month"):
+                raise ValidationError({"month": "Rà soát thường xuyên cần chọn tháng"})
             rnd = actions.open_round(request.user, unit_for_user(request.user, d["commune"]), d["year"],
-                                     posting_days=d["posting_days"])
+                                     kind=d["kind"], month=d.get("month"), posting_days=d["posting_days"])
         except ValidationError as e:
             _fail(request, e, form)
         else:
@@ -92,7 +94,9 @@ def _todo(rnd, counts) -> list[str]:
     if s == ReviewRound.LISTING:
         return ["Bổ sung hộ có giấy đề nghị (Mẫu 01), rồi bắt đầu rà soát"]
     if s == ReviewRound.SURVEYING:
-        return [f"Còn {counts['listed']} hộ chưa rà soát"] if counts["listed"] else ["Chuyển sang họp dân"]
+        if counts["listed"]:
+            return [f"Còn {counts['listed']} hộ chưa rà soát"]
+        return ["Chủ tịch UBND xã quyết định công nhận"] if rnd.kind == ReviewRound.REGULAR else ["Chuyển sang họp dân"]
     if s == ReviewRound.MEETING:
         out = []
         if counts["surveyed"]:
