@@ -26,7 +26,7 @@ serve: $(STAMP)
 	$(PY) -m chungtay serve
 
 bench: $(STAMP)
-	$(PY) benchmarks/run_all.py
+	$(PY) benchmarks/run_all.py && $(PY) benchmarks/bench_measures.py && $(PY) benchmarks/bench_national_pages.py
 
 clean:
 	rm -rf $(VENV) data/chungtay.sqlite3*

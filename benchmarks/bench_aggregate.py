@@ -224,33 +224,35 @@ def main(argv=None) -> dict:
         return con
 
     def timed(con, q):
-        t = time.perf_counter()
+        c, t = time.process_time(), time.perf_counter()
         out = con.execute(q).fetchnumpy()
-        return time.perf_counter() - t, out
+        return time.perf_counter() - t, time.process_time() - c, out
 
     def best(con, q):
-        return _common.best_of(lambda: con.execute(q).fetchnumpy(), args.repeat)
+        return _common.runs(lambda: con.execute(q).fetchnumpy(), args.repeat)
 
-    def ms(xs):
-        return [round(x, 3) for x in xs]
+    r3 = lambda x: round(x, 3)  # noqa: E731
 
     # cold: our files evicted from the page cache, fresh DuckDB instance
     drop_page_cache(root)
     con = connect()
-    cold_disk, duck = timed(con, sql)
+    cold_disk, cold_disk_cpu, duck = timed(con, sql)
     con.close()
     con = connect()   # fresh instance, OS cache warm
-    cold_cache, _ = timed(con, sql)
-    warm, warm_all, _ = best(con, sql)
-    warm_cols, _, duck_cols = best(con, agg_sql(src, codes, packed=False))
-    warm_filters, _, duck_filters = best(con, agg_sql_filters(src, codes))
-    print(f"Parquet : cold (page cache dropped) {cold_disk:.3f}s, cold (fresh connection) {cold_cache:.3f}s, "
-          f"warm best {warm:.3f}s {ms(warm_all)}")
-    print(f"          variants (warm): 12 uint8 columns instead of int16 bits {warm_cols:.3f}s; "
-          f"single-pass count(*) FILTER form {warm_filters:.3f}s")
-    res.update(parquet_cold_page_cache_dropped_s=round(cold_disk, 3), parquet_cold_fresh_connection_s=round(cold_cache, 3),
-               parquet_warm_s=round(warm, 3), parquet_warm_runs_s=ms(warm_all),
-               parquet_warm_12cols_s=round(warm_cols, 3), parquet_warm_filter_form_s=round(warm_filters, 3))
+    cold_cache, _, _ = timed(con, sql)
+    warm = best(con, sql)
+    cols12 = best(con, agg_sql(src, codes, packed=False))
+    filters = best(con, agg_sql_filters(src, codes))
+    print(f"Parquet : cold (page cache dropped) {cold_disk:.3f}s ({cold_disk_cpu:.2f} CPU s), "
+          f"cold (fresh connection) {cold_cache:.3f}s, warm best {warm['best']:.3f}s {warm['runs']} "
+          f"({warm['cpu']:.2f} CPU s)")
+    print(f"          variants (warm): 12 uint8 columns instead of int16 bits {cols12['best']:.3f}s "
+          f"({cols12['cpu']:.2f} CPU s); single-pass count(*) FILTER form {filters['best']:.3f}s ({filters['cpu']:.2f} CPU s)")
+    res.update(parquet_cold_page_cache_dropped_s=r3(cold_disk), parquet_cold_cpu_s=r3(cold_disk_cpu),
+               parquet_cold_fresh_connection_s=r3(cold_cache),
+               parquet_warm_s=r3(warm["best"]), parquet_warm_runs_s=warm["runs"], parquet_warm_cpu_s=r3(warm["cpu"]),
+               parquet_warm_12cols_s=r3(cols12["best"]), parquet_warm_12cols_cpu_s=r3(cols12["cpu"]),
+               parquet_warm_filter_form_s=r3(filters["best"]), parquet_warm_filter_form_cpu_s=r3(filters["cpu"]))
     rss_parquet = _common.maxrss_mib()
 
     # in-memory DuckDB table
@@ -258,17 +260,20 @@ def main(argv=None) -> dict:
     con.execute(f"CREATE TABLE h AS SELECT commune, province, category, ethnic_minority, deprivations FROM {src}")
     load = time.perf_counter() - t
     mem_sql = agg_sql("h", codes)
-    mem_first, _ = timed(con, mem_sql)
-    mem_warm, mem_all, duck_mem = best(con, mem_sql)
-    mem_filters, _, _ = best(con, agg_sql_filters("h", codes))
+    mem_first, _, _ = timed(con, mem_sql)
+    mem = best(con, mem_sql)
+    mem_filters = best(con, agg_sql_filters("h", codes))
     mem_size = con.execute("SELECT sum(memory_usage_bytes) FROM duckdb_memory() WHERE tag = 'IN_MEMORY_TABLE'").fetchone()[0] or 0
     print(f"In-memory table: load {load:.3f}s ({mem_size / 2**20:.0f} MiB), first query {mem_first:.3f}s, "
-          f"warm best {mem_warm:.3f}s {ms(mem_all)}; single-pass FILTER form {mem_filters:.3f}s")
-    res.update(memory_load_s=round(load, 3), memory_table_mib=round(mem_size / 2**20),
-               memory_first_s=round(mem_first, 3), memory_warm_s=round(mem_warm, 3), memory_warm_runs_s=ms(mem_all),
-               memory_warm_filter_form_s=round(mem_filters, 3))
+          f"warm best {mem['best']:.3f}s {mem['runs']} ({mem['cpu']:.2f} CPU s); "
+          f"single-pass FILTER form {mem_filters['best']:.3f}s ({mem_filters['cpu']:.2f} CPU s)")
+    res.update(memory_load_s=r3(load), memory_table_mib=round(mem_size / 2**20), memory_first_s=r3(mem_first),
+               memory_warm_s=r3(mem["best"]), memory_warm_runs_s=mem["runs"], memory_warm_cpu_s=r3(mem["cpu"]),
+               memory_warm_filter_form_s=r3(mem_filters["best"]), memory_warm_filter_form_cpu_s=r3(mem_filters["cpu"]))
     con.close()
     rss_duck = _common.maxrss_mib()
+    duck_cols, duck_filters, duck_mem = cols12["result"], filters["result"], mem["result"]
+    warm, mem_warm = warm["best"], mem["best"]
 
     # numpy cross-check
     t = time.perf_counter()
@@ -280,9 +285,10 @@ def main(argv=None) -> dict:
     deps = tbl.column("deprivations").to_numpy()
     del tbl
     np_load = time.perf_counter() - t
-    np_s, _, ref = _common.best_of(lambda: numpy_agg(commune, category, em, deps, codes), args.repeat)
-    print(f"numpy bincount: load {np_load:.3f}s, aggregate best {np_s:.3f}s (1 thread)")
-    res.update(numpy_load_s=round(np_load, 3), numpy_aggregate_s=round(np_s, 3))
+    npr = _common.runs(lambda: numpy_agg(commune, category, em, deps, codes), args.repeat)
+    np_s, ref = npr["best"], npr["result"]
+    print(f"numpy bincount: load {np_load:.3f}s, aggregate best {np_s:.3f}s ({npr['cpu']:.2f} CPU s, 1 thread)")
+    res.update(numpy_load_s=r3(np_load), numpy_aggregate_s=r3(np_s), numpy_aggregate_cpu_s=r3(npr["cpu"]))
 
     communes_seen = duck["commune"]
     assert len(communes_seen) == len(communes()[0]), "a commune is missing"

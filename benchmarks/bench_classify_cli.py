@@ -15,6 +15,7 @@ import argparse
 import cProfile
 import io
 import pstats
+import resource
 import subprocess
 import sys
 import time
@@ -72,14 +73,19 @@ def duck_query(std, src, dst, fmt: str) -> str:
             f"TO '{dst}' (FORMAT {fmt})")
 
 
-def run_child(cmd, cwd) -> float:
-    """Wall seconds of one run of ``cmd``."""
-    t0 = time.perf_counter()
+def _children_cpu() -> float:
+    ru = resource.getrusage(resource.RUSAGE_CHILDREN)
+    return ru.ru_utime + ru.ru_stime
+
+
+def run_child(cmd, cwd) -> tuple[float, float]:
+    """(wall seconds, CPU seconds) of one run of ``cmd``."""
+    c0, t0 = _children_cpu(), time.perf_counter()
     p = subprocess.run(cmd, cwd=cwd, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE)
     wall = time.perf_counter() - t0
     if p.returncode != 0:
         raise SystemExit(f"{' '.join(map(str, cmd))} failed ({p.returncode}): {p.stderr.decode()}")
-    return wall
+    return wall, _children_cpu() - c0
 
 
 PEAK_WRAPPER = """
@@ -177,7 +183,7 @@ def main(argv=None) -> dict:
     print(f"{args.rows:,} rows -> {src} ({src.stat().st_size / 2**20:.0f} MiB) in {time.perf_counter() - t0:.1f}s")
 
     py = sys.executable
-    startup_s = min(run_child([py, "-c", "import chungtay.cli, chungtay.core.tables"], _common.ROOT)
+    startup_s = min(run_child([py, "-c", "import chungtay.cli, chungtay.core.tables"], _common.ROOT)[0]
                     for _ in range(args.repeat))
     res = {"rows": args.rows, "input_mib": round(src.stat().st_size / 2**20, 1),
            "python_startup_and_imports_s": round(startup_s, 3)}
@@ -191,14 +197,17 @@ def main(argv=None) -> dict:
         sql = duck_query(std, src, duck_out, fmt)
         # interleaved (CLI, DuckDB 2 threads, DuckDB 1 thread) × repeat, so that a burst of
         # load from other processes hits all three alike; best of each
-        cli_runs, duck_runs = [], {2: [], 1: []}
+        cli_runs, cli_cpu, duck_runs, duck_cpu = [], [], {2: [], 1: []}, {2: [], 1: []}
         for _ in range(args.repeat):
-            cli_runs.append(round(run_child(cli_cmd, _common.ROOT), 3))
+            wall, cpu = run_child(cli_cmd, _common.ROOT)
+            cli_runs.append(round(wall, 3))
+            cli_cpu.append(cpu)
             for threads in (2, 1):
                 con.execute(f"SET threads = {threads}")
-                t = time.perf_counter()
+                c, t = time.process_time(), time.perf_counter()
                 con.execute(sql)
                 duck_runs[threads].append(round(time.perf_counter() - t, 3))
+                duck_cpu[threads].append(time.process_time() - c)
         con.execute(f"SET threads = {default_threads}")
         cli_s = min(cli_runs)
         duck = {k: min(v) for k, v in duck_runs.items()}
@@ -208,10 +217,15 @@ def main(argv=None) -> dict:
         print(f"[{fmt}] CLI {cli_s:6.2f}s (runs {cli_runs}, peak RSS {cli_rss:.0f} MiB, "
               f"{args.rows / cli_s / 1e6:.2f} M rows/s) | DuckDB 2 threads {duck[2]:6.2f}s, 1 thread {duck[1]:6.2f}s "
               f"| CLI/DuckDB(2) = {ratio:.1f}x, CLI/DuckDB(1) = {cli_s / duck[1]:.1f}x | {n:,} rows agree")
+        print(f"          CPU seconds: CLI {min(cli_cpu):.2f}, DuckDB 2 threads {min(duck_cpu[2]):.2f}, "
+              f"1 thread {min(duck_cpu[1]):.2f}")
         res[fmt] = {"cli_s": round(cli_s, 3), "cli_runs_s": cli_runs, "cli_peak_rss_mib": round(cli_rss),
                     "cli_rows_per_s": round(args.rows / cli_s),
                     "duckdb_2t_s": round(duck[2], 3), "duckdb_1t_s": round(duck[1], 3),
                     "duckdb_2t_runs_s": duck_runs[2], "duckdb_1t_runs_s": duck_runs[1],
+                    "cli_cpu_s": round(min(cli_cpu), 3), "duckdb_2t_cpu_s": round(min(duck_cpu[2]), 3),
+                    "duckdb_1t_cpu_s": round(min(duck_cpu[1]), 3),
+                    "cpu_ratio_cli_vs_duckdb": round(min(cli_cpu) / min(duck_cpu[2]), 2),
                     "ratio_cli_vs_duckdb_2t": round(ratio, 2), "ratio_cli_vs_duckdb_1t": round(cli_s / duck[1], 2),
                     "goal_met": ratio <= GOAL_RATIO, "rows_agree": n,
                     "output_mib": round(cli_out.stat().st_size / 2**20, 1)}

@@ -79,14 +79,14 @@ def main(argv=None) -> dict:
     mix = {c: round(float(x), 4) for c, x in zip(CATEGORIES, np.bincount(codes, minlength=4) / n)}
     print("category mix:", mix)
 
-    c0 = time.process_time()
-    a_s, a_all, _ = _common.best_of(lambda: classify_arrays(std, urban, income, None, counts), args.repeat)
-    a_cpu = (time.process_time() - c0) / sum(a_all)
+    ra = _common.runs(lambda: classify_arrays(std, urban, income, None, counts), args.repeat)
+    a_s, a_cpu_s = ra["best"], ra["cpu"]
 
     def with_counts():
         return classify_arrays(std, urban, income, None, deprivation_count(matrix))
-    b_s, _, codes_b = _common.best_of(with_counts, args.repeat)
-    assert np.array_equal(codes_b, codes)
+    rb = _common.runs(with_counts, args.repeat)
+    b_s, b_cpu_s = rb["best"], rb["cpu"]
+    assert np.array_equal(rb["result"], codes)
     cnt_s, _, _ = _common.best_of(lambda: deprivation_count(matrix), args.repeat)
 
     # alternatives for the count step (for the findings; not project code)
@@ -115,8 +115,10 @@ def main(argv=None) -> dict:
         "rows": n,
         "numpy_threads": 1,
         "a_classify_s": round(a_s, 4), "a_rows_per_s": round(rate(n, a_s)),
-        "a_cpu_per_wall": round(a_cpu, 2),
+        "a_runs_s": ra["runs"], "a_cpu_s": round(a_cpu_s, 4), "a_rows_per_cpu_s": round(rate(n, a_cpu_s)),
+        "a_cpu_per_wall": round(a_cpu_s / a_s, 2),
         "b_count_and_classify_s": round(b_s, 4), "b_rows_per_s": round(rate(n, b_s)),
+        "b_runs_s": rb["runs"], "b_cpu_s": round(b_cpu_s, 4), "b_rows_per_cpu_s": round(rate(n, b_cpu_s)),
         "count_only_s": round(cnt_s, 4), "count_only_rows_per_s": round(rate(n, cnt_s)),
         "alt_count_column_adds_s": round(colsum_s, 4),
         "alt_count_popcount_s": round(pop_s, 4),
@@ -128,9 +130,9 @@ def main(argv=None) -> dict:
         "category_mix": mix,
     }
     print(f"(a) classify_arrays given counts : {a_s:7.3f}s  {rate(n, a_s) / 1e6:6.1f} M rows/s/core "
-          f"(cpu/wall {a_cpu:.2f}, extra memory {peak_a / 2**20:.0f} MiB)")
+          f"({rate(n, a_cpu_s) / 1e6:.1f} M per CPU-second; cpu/wall {a_cpu_s / a_s:.2f}; extra memory {peak_a / 2**20:.0f} MiB)")
     print(f"(b) counts from (n,12) + classify: {b_s:7.3f}s  {rate(n, b_s) / 1e6:6.1f} M rows/s/core "
-          f"(extra memory {peak_b / 2**20:.0f} MiB)")
+          f"({rate(n, b_cpu_s) / 1e6:.1f} M per CPU-second; extra memory {peak_b / 2**20:.0f} MiB)")
     print(f"    deprivation_count alone       : {cnt_s:7.3f}s  {rate(n, cnt_s) / 1e6:6.1f} M rows/s/core")
     print(f"    alt: 12 column int16 adds      : {colsum_s:7.3f}s;  popcount of uint32 view: {pop_s:.3f}s")
     print(f"goal {GOAL / 1e6:.0f} M/s/core: (a) {'met' if res['goal_met_a'] else 'MISSED'}, "

@@ -218,7 +218,7 @@ def classify_table(table: pa.Table, standard: Standard, path="input") -> pa.Tabl
         if len(codes) else pa.array([], pa.string())
     return (table.append_column("category", cat)
             .append_column("deprivation_count", pa.array(p.deprivations, pa.int16()))
-            .append_column("standard", pa.array(np.full(len(codes), standard.code, dtype=object), pa.string())))
+            .append_column("standard", pa.repeat(pa.scalar(standard.code, pa.string()), len(codes))))
 
 
 def write_table(table: pa.Table, path: str | Path | None) -> None:
