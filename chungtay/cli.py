@@ -203,6 +203,8 @@ def build_parser() -> argparse.ArgumentParser:
     sv.add_argument("--port", type=int, default=8000)
     sv.set_defaults(func=cmd_serve)
 
+    from chungtay.imports.cli import add_parser as add_import_parser
+    add_import_parser(sub)
     from chungtay.measures_cli import add_parser as add_measures_parser
     add_measures_parser(sub)
     return p

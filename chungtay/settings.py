@@ -24,6 +24,7 @@ INSTALLED_APPS = [
     "chungtay.accounts",
     "chungtay.households",
     "chungtay.reviews",
+    "chungtay.imports",
     "chungtay.plans",
     "chungtay.reports",
     "chungtay.web",

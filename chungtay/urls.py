@@ -2,6 +2,7 @@ from django.urls import include, path
 
 urlpatterns = [
     path("", include("chungtay.web.urls")),
+    path("import/", include("chungtay.imports.urls")),
     path("reviews/", include("chungtay.reviews.urls")),
     path("", include("chungtay.plans.urls")),
     path("reports/", include("chungtay.reports.urls")),

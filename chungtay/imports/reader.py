@@ -1,0 +1,205 @@
+"""Read the import files (.xlsx sheets or .csv files) into column lists.
+
+Rows keep their spreadsheet number (header = row 1). Cells stay as read — a code typed in
+a text-formatted cell stays "0012"; a number stays a number — the validator decides.
+"""
+from __future__ import annotations
+
+import csv
+import io
+import unicodedata
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from . import spec
+
+MAX_ROWS = 2_000_000
+SPREADSHEETS = (".xlsx", ".xlsm", ".xls", ".xlsb", ".ods")     # all read by python-calamine
+
+
+@dataclass
+class Problem:
+    """One entry of the error report (row numbered as in the spreadsheet, header = 1)."""
+    sheet: str
+    row: int
+    column: str
+    value: str
+    reason: str
+
+    def as_list(self) -> list:
+        return [self.sheet, self.row, self.column, self.value, self.reason]
+
+
+@dataclass
+class Table:
+    kind: str
+    source: str                       # sheet name, or file name for CSV
+    cols: dict[str, list]             # machine key -> cell values, one per kept row
+    rows: list[int]                   # spreadsheet row number of each kept row
+    headers: dict[str, str]           # machine key -> header as written in the file
+    ignored: list[str] = field(default_factory=list)   # headers not recognised
+
+    def __len__(self) -> int:
+        return len(self.rows)
+
+    def header(self, key: str) -> str:
+        return self.headers.get(key) or key
+
+
+class ReadError(ValueError):
+    def __init__(self, problems: list[Problem]):
+        self.problems = problems
+        super().__init__("; ".join(p.reason for p in problems))
+
+
+def _empty(v) -> bool:
+    return v is None or v == "" or (isinstance(v, str) and not v.strip())
+
+
+def _table(kind: str, source: str, grid: list[list], problems: list[Problem]) -> Table | None:
+    """Header row + data rows -> Table (fully empty rows are skipped)."""
+    if not grid:
+        return None
+    known = spec.known_keys(kind)
+    header = grid[0]
+    index: dict[str, int] = {}
+    headers: dict[str, str] = {}
+    ignored = []
+    for j, cell in enumerate(header):
+        if _empty(cell):
+            continue
+        key = spec.header_key(cell, known)
+        text = unicodedata.normalize("NFC", str(cell)).strip()
+        if key is None:
+            ignored.append(text)
+        elif key in index:
+            problems.append(Problem(source, 1, text, text,
+                                    f"Cột trùng: cột '{headers[key]}' đã có ở trước"))
+        else:
+            index[key], headers[key] = j, text
+    data = grid[1:]
+    if len(data) > MAX_ROWS:
+        problems.append(Problem(source, 1, "", "", f"Quá nhiều dòng (tối đa {MAX_ROWS:,})"))
+        return None
+    cols: dict[str, list] = {}
+    for key, j in index.items():
+        try:
+            cols[key] = [r[j] for r in data]
+        except IndexError:   # ragged rows (CSV)
+            cols[key] = [r[j] if j < len(r) else None for r in data]
+    # keep rows that have at least one recognised non-empty cell
+    n = len(data)
+    keep = [False] * n
+    for vals in cols.values():
+        for i, v in enumerate(vals):
+            if not keep[i] and not _empty(v):
+                keep[i] = True
+    if all(keep):
+        rows = list(range(2, n + 2))
+    else:
+        idx = [i for i in range(n) if keep[i]]
+        rows = [i + 2 for i in idx]
+        cols = {k: [v[i] for i in idx] for k, v in cols.items()}
+    return Table(kind, source, cols, rows, headers, ignored)
+
+
+def read_xlsx(path: str | Path, display_name: str | None = None,
+              progress=None) -> tuple[list[Table], list[Problem]]:
+    from python_calamine import CalamineWorkbook
+    name = display_name or Path(path).name
+    problems: list[Problem] = []
+    try:
+        wb = CalamineWorkbook.from_path(str(path))
+    except Exception as e:  # noqa: BLE001 - the reader's own message says what is wrong
+        raise ReadError([Problem(name, 0, "", "", f"Không đọc được tệp Excel: {e}")]) from None
+    tables: list[Table] = []
+    names = [n for n in wb.sheet_names if not fold_is_instructions(n)]
+    try:
+        for k, sheet_name in enumerate(names):
+            kind = spec.kind_of_sheet_name(sheet_name)
+            if progress:
+                progress(k / len(names), f"Đang đọc bảng {sheet_name}")
+            sheet = wb.get_sheet_by_name(sheet_name)
+            grid = sheet.to_python(skip_empty_area=False)
+            del sheet          # frees calamine's own copy of the cells before the columns are built
+            if kind is None:
+                # an oddly named sheet: recognise it by its header
+                keys = {spec.header_key(c, spec.known_keys(k)) for k in spec.KINDS for c in (grid[0] if grid else [])}
+                kind = spec.kind_of_header({k for k in keys if k})
+                if kind is None:
+                    continue
+            t = _table(kind, sheet_name, grid, problems)
+            del grid
+            if t is not None:
+                tables.append(t)
+    finally:
+        wb.close()
+    return tables, problems
+
+
+def fold_is_instructions(sheet_name: str) -> bool:
+    return spec.fold_key(sheet_name) in ("huongdan", "huong_dan", "instructions", "danh_sach_thon", "thon")
+
+
+def _decode(raw: bytes) -> str:
+    for enc in ("utf-8-sig", "cp1258"):   # cp1258: Windows Vietnamese (Excel's "CSV" on older PCs)
+        try:
+            return raw.decode(enc)
+        except UnicodeDecodeError:
+            continue
+    return raw.decode("latin-1")
+
+
+def read_csv(path: str | Path, display_name: str | None = None) -> tuple[list[Table], list[Problem]]:
+    name = display_name or Path(path).name
+    text = _decode(Path(path).read_bytes())
+    first = text.split("\n", 1)[0]
+    delim = max((",", ";", "\t"), key=first.count)
+    grid = list(csv.reader(io.StringIO(text, newline=""), delimiter=delim))
+    problems: list[Problem] = []
+    if not grid:
+        return [], [Problem(name, 1, "", "", "Tệp rỗng")]
+    keys = set()
+    for k in spec.KINDS:
+        keys |= {spec.header_key(c, spec.known_keys(k)) for c in grid[0]}
+    kind = spec.kind_of_header({k for k in keys if k})
+    if kind is None:
+        return [], [Problem(name, 1, "", "", "Không nhận ra loại bảng: dòng tiêu đề cần các cột của bảng Ho "
+                                            "(ma_ho, thon), NhanKhau (ma_ho, ho_ten, …) hoặc RaSoat (ma_ho, nam, "
+                                            "thu_nhap/diem_a, …)")]
+    t = _table(kind, name, grid, problems)
+    return ([t] if t else []), problems
+
+
+def read_files(paths: list[tuple[str | Path, str]], progress=None) -> tuple[dict[str, Table], list[Problem]]:
+    """[(path, display name)] -> {kind: Table}; a kind given twice is an error.
+
+    ``progress(fraction, message)`` is called before each sheet is read."""
+    out: dict[str, Table] = {}
+    problems: list[Problem] = []
+    for f, (path, display) in enumerate(paths):
+        ext = Path(display or path).suffix.lower() or Path(path).suffix.lower()
+
+        def step(frac, msg, f=f):
+            if progress:
+                progress((f + frac) / len(paths), msg)
+        step(0, f"Đang đọc {display}")
+        if ext in SPREADSHEETS:
+            tables, probs = read_xlsx(path, display, step)
+        elif ext == ".csv":
+            tables, probs = read_csv(path, display)
+        else:
+            problems.append(Problem(display, 0, "", "", f"Không hỗ trợ loại tệp '{ext or '?'}': dùng .xlsx hoặc .csv"))
+            continue
+        problems += probs
+        for t in tables:
+            if t.kind in out:
+                problems.append(Problem(t.source, 1, "", "",
+                                        f"Bảng {spec.SHEET_TITLES[t.kind]} đã có ở '{out[t.kind].source}': "
+                                        "mỗi loại bảng chỉ nhập một lần"))
+            else:
+                out[t.kind] = t
+    if not out and not problems:
+        problems.append(Problem(", ".join(d for _, d in paths), 0, "", "",
+                                "Không tìm thấy bảng Ho, NhanKhau hay RaSoat nào trong tệp"))
+    return out, problems
