@@ -20,7 +20,8 @@ def test_the_published_3_56_does_not_follow_and_we_say_so():
     assert not c.follows
     assert c.computed == pytest.approx(2.905)
     assert c.implied_baseline == pytest.approx(27.42)
-    assert "KHÔNG suy ra được" in c.message_vi and "27,42" not in c.message_vi and "27.42" in c.message_vi
+    assert "KHÔNG suy ra được" in c.message_vi and "27,42%" in c.message_vi and "3,56 điểm/năm" in c.message_vi
+    assert "27.42%" in c.message_en
 
 
 def test_3_56_and_101_71_follow_when_the_baseline_gives_them():

@@ -133,7 +133,13 @@ def check_published_change(published: float, baseline_value: float, actual_value
         en = (f"The published {_f(published)} points a year does NOT follow from the baseline "
               f"{_f(baseline_value)}% and the result {_f(actual_value)}% after {years} years: that gives "
               f"{_f(computed)}; {_f(published)} would need a baseline of {_f(implied)}%.")
-    return PublishedCheck(published, computed, follows, None if follows else implied, vi, en)
+    return PublishedCheck(published, computed, follows, None if follows else implied, _vi_decimals(vi), en)
+
+
+def _vi_decimals(text: str) -> str:
+    """Vietnamese writes the decimal point as a comma (3,56; 26,11%)."""
+    import re
+    return re.sub(r"(\d)\.(\d)", r"\1,\2", text)
 
 
 def _f(x: float | None) -> str:

@@ -77,3 +77,12 @@ def qs(context, **kwargs):
 @register.filter
 def sum_values(values):
     return sum(values)
+
+
+@register.simple_tag(takes_context=True)
+def decimals(context, text):
+    """A formula line in the user's number style (3.56 → 3,56 in Vietnamese)."""
+    if _lang(context) != "vi":
+        return text
+    from chungtay.core.progress import _vi_decimals
+    return _vi_decimals(str(text))
