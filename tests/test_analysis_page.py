@@ -48,3 +48,17 @@ def test_standard_change_is_not_compared(as_commune_officer, my_commune):
 def test_other_commune_gets_404(client, other_commune_officer, my_commune):
     client.force_login(other_commune_officer)
     assert client.get(reverse("analysis", args=[my_commune.pk]) + "?year=2024").status_code == 404
+
+
+def test_decomposition_by_the_heads_ethnic_group(as_commune_officer, my_commune):
+    from chungtay.households.models import Member
+    r = as_commune_officer.get(reverse("analysis", args=[my_commune.pk]) + "?year=2024")
+    by_eth = r.context["out"]["by_ethnicity"]
+    heads = dict(Member.objects.filter(relation="head", household__commune=my_commune)
+                 .values_list("household_id", "ethnicity"))
+    rows = Assessment.objects.filter(commune=my_commune, year=2024, is_current=True, kind="periodic")
+    expected = {}
+    for hid in rows.values_list("household_id", flat=True):
+        expected[heads.get(hid, "?")] = expected.get(heads.get(hid, "?"), 0) + 1
+    assert {g: res.n for g, res in by_eth.items()} == expected
+    assert sum(by_eth.share[g] * res.M0 for g, res in by_eth.items()) == pytest.approx(r.context["out"]["af"].M0)
