@@ -7,7 +7,7 @@ from dataclasses import dataclass
 from chungtay.core.movements import HEADLINE, MOVEMENTS, movements, transition_matrix
 from chungtay.units.models import Unit
 
-from .models import Assessment, Household
+from .models import Assessment
 from .stats import GROUPING
 
 
@@ -55,4 +55,4 @@ def unit_movements(user, unit: Unit, year_from: int, year_to: int) -> MovementRe
         pledged_escaped=sum(1 for h in pledges if by_h.get(h) in ("escaped_poverty", "poor_to_near_poor")))
 
 
-__all__ = ["HEADLINE", "MOVEMENTS", "MovementReport", "unit_movements", "Household"]
+__all__ = ["HEADLINE", "MOVEMENTS", "MovementReport", "unit_movements"]

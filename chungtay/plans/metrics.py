@@ -3,7 +3,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from django.db.models import Count, Q, Sum
+from django.db.models import Q, Sum
 
 from chungtay.households.models import YearSummary
 from chungtay.households.stats import GROUPING
@@ -101,4 +101,4 @@ def ranking(user, unit: Unit, metric: str, year_from: int, year_to: int) -> list
     return rows
 
 
-__all__ = ["Value", "value", "series", "ranking", "Count"]
+__all__ = ["Value", "value", "series", "ranking"]

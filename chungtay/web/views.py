@@ -7,11 +7,10 @@ from datetime import date
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.exceptions import ValidationError
 from django.core.paginator import Paginator
 from django.http import HttpRequest, HttpResponse, JsonResponse
 from django.shortcuts import get_object_or_404, redirect, render
-from django.urls import reverse
 from django.views.decorators.http import require_POST
 
 from chungtay.accounts.access import LEGACY_TO_NEW, scope_for, unit_for_user
@@ -45,8 +44,6 @@ def _breadcrumb(user, unit: Unit) -> list[Unit]:
     chain = [unit]
     while chain[-1].parent_id:
         chain.append(chain[-1].parent)
-    if unit.level == Unit.VILLAGE and unit.legacy_parent_id:
-        pass
     scope = scope_for(user)
     return [u for u in reversed(chain) if scope.covers(u)]
 
