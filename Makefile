@@ -4,7 +4,7 @@ VENV   ?= .venv
 PY      = $(VENV)/bin/python
 STAMP   = $(VENV)/.installed
 
-.PHONY: demo test serve bench clean
+.PHONY: demo test serve bench screenshots clean
 
 $(STAMP): pyproject.toml
 	@command -v $(PYTHON) >/dev/null || { echo "Python 3.11 is required ($(PYTHON) not found)"; exit 1; }
@@ -21,6 +21,11 @@ demo: $(STAMP)
 test: $(STAMP)
 	@scripts/ensure-chromium
 	$(PY) -m pytest -n 2 --dist loadgroup
+
+## Refresh the screenshots in docs/screenshots/ (the only command that writes them).
+screenshots: $(STAMP)
+	@scripts/ensure-chromium
+	CHUNGTAY_SCREENSHOTS=$(CURDIR)/docs/screenshots $(PY) -m pytest -m e2e -p no:xdist
 
 serve: $(STAMP)
 	$(PY) -m chungtay serve

@@ -1,11 +1,13 @@
 """End to end, in headless Chromium against a real server process on its own database:
 log in, drill down province → (district, before 2025) → commune → village, search the
 household list, open a household, register one and record its review through the forms.
-Screenshots go to docs/screenshots/ (they illustrate the README)."""
+Screenshots go to $CHUNGTAY_SCREENSHOTS (a temporary folder by default, so that tests never
+change tracked files); `make screenshots` refreshes docs/screenshots/, which illustrate the README."""
 import os
 import socket
 import subprocess
 import sys
+import tempfile
 import time
 import uuid
 from pathlib import Path
@@ -17,7 +19,7 @@ from chungtay.core.fmt import fold
 
 pytestmark = [pytest.mark.e2e, pytest.mark.xdist_group("e2e")]
 ROOT = Path(__file__).resolve().parent.parent
-SHOTS = ROOT / "docs" / "screenshots"
+SHOTS = Path(os.environ.get("CHUNGTAY_SCREENSHOTS") or Path(tempfile.gettempdir()) / "chungtay-screenshots")
 CHROMIUM = os.environ.get("CHUNGTAY_CHROMIUM", "/usr/bin/chromium")
 PASSWORD = "chungtay2025"
 
