@@ -1,5 +1,6 @@
 """Shared fixtures: a small synthetic demo world loaded once per test database, and the
-personas of the demo (national admin, province officer, two commune officers, village head)."""
+personas of the demo (national admin, province officer, two commune officers, the commune
+chairman, village head)."""
 import pytest
 
 WORLD_HOUSEHOLDS = 2500
@@ -40,6 +41,12 @@ def other_commune_officer(db):
 @pytest.fixture
 def village_head(db):
     return _user("thon")
+
+
+@pytest.fixture
+def commune_chairman(db):
+    """Chủ tịch UBND xã of the same commune as ``commune_officer``: recognises and locks."""
+    return _user("chutich")
 
 
 def _unit_of(user):

@@ -8,7 +8,8 @@ from django.db import models
 class Assignment(models.Model):
     """A user works for a unit and sees only its subtree (province, commune or village)."""
     ROLES = [("national", "Trung ương"), ("province_officer", "Cán bộ tỉnh"),
-             ("commune_officer", "Cán bộ xã"), ("village_head", "Trưởng thôn")]
+             ("commune_officer", "Cán bộ xã"), ("commune_chairman", "Chủ tịch UBND xã"),
+             ("village_head", "Trưởng thôn")]
     user = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="assignments")
     unit = models.ForeignKey("units.Unit", null=True, blank=True, on_delete=models.CASCADE)
     role = models.CharField(max_length=20, choices=ROLES)

@@ -30,6 +30,7 @@ DEMO_USERS = [
     ("tinh", DEMO_PASSWORD, "Cán bộ tỉnh Quảng Ngãi / province officer"),
     ("xa", DEMO_PASSWORD, "Cán bộ giảm nghèo xã / commune poverty officer"),
     ("xa2", DEMO_PASSWORD, "Cán bộ một xã khác / officer of another commune"),
+    ("chutich", DEMO_PASSWORD, "Chủ tịch UBND xã (cùng xã với 'xa') / commune chairman"),
     ("thon", DEMO_PASSWORD, "Trưởng thôn / village head"),
 ]
 CHUNK = 20_000
@@ -211,21 +212,27 @@ def _province_of(units, commune_id):
 
 
 def create_demo_users() -> None:
-    """Personas: national admin, province officer, two commune officers, a village head."""
+    """Personas: national admin, province officer, two commune officers, the chairman of the
+    first commune, a village head. Adds the personas a demo database made earlier lacks."""
     User = get_user_model()
-    if User.objects.filter(username="admin").exists():
+    if User.objects.filter(username="chutich").exists():
         return
     province = Unit.objects.get(system=Unit.SYSTEM_2025, level=Unit.PROVINCE, code="51")
     communes = list(Household.objects.filter(commune__is_urban=False).values("commune_id").annotate(n=Count("id"))
                     .order_by("-n", "commune_id")[:2])
     c1, c2 = (Unit.objects.get(pk=c["commune_id"]) for c in communes)
+    first = Assignment.objects.filter(user__username="xa").select_related("unit").first()
+    c1 = first.unit if first else c1       # the chairman joins the existing officer's commune
     village = Unit.objects.filter(parent=c1, level=Unit.VILLAGE).order_by("code").first()
     specs = [("admin", "Quản trị hệ thống", None, "national"),
              ("tinh", "Nguyễn Thị Lan", province, "province_officer"),
              ("xa", "Trần Văn Minh", c1, "commune_officer"),
              ("xa2", "Lê Thị Hoa", c2, "commune_officer"),
+             ("chutich", "Phạm Văn Đức", c1, "commune_chairman"),
              ("thon", "A Thút", village, "village_head")]
     for username, name, unit, role in specs:
+        if User.objects.filter(username=username).exists():
+            continue
         # Vietnamese names are written family name first: keep the full name in one field.
         u = User.objects.create_user(username, password=DEMO_PASSWORD, first_name=name,
                                      is_superuser=username == "admin", is_staff=username == "admin")

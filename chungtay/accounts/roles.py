@@ -1,0 +1,157 @@
+"""Who may do what, and where: the role × action matrix of docs/roles.md, as data.
+
+Reads are decided by the user's *area* (``access.scope_for``); writes by the user's *role*
+and area together, here. Every write action calls :func:`require` on its first line;
+pages call :func:`can` to show only the buttons, forms and menu entries the user may use.
+
+- ``can(user, action, unit=None, inside=False) -> bool``
+  ``unit=None``: may the user do this anywhere (menus, "new …" buttons).
+  ``unit``: may the user do this *on* that unit (it lies in the area of one of the user's
+  assignments whose role the matrix allows). ``inside=True`` also accepts assignments
+  *below* the unit: "may the user do this somewhere in this commune" (a village head
+  may survey in one village of the commune: the commune's round page shows the button).
+- ``require(user, action, unit=None)``: the same test, raising ``PermissionDenied`` with
+  a Vietnamese message (the web answers 403).
+- Templates: the context processor ``chungtay.web.context.common`` puts ``ct_can`` in every
+  page: ``{% if ct_can.import_households %}`` is ``can(user, "import_households")``
+  (anywhere). For one unit use the tag ``{% can "round_recognise" rnd.commune as ok %}``
+  (``chungtay/web/templatetags/ct.py``, ``inside=True``).
+
+Areas (Decision 24/2021/QĐ-TTg, annual-review.md): a province officer acts on the province
+and anything in it; commune officer and chairman on their commune and its villages; a
+village head on their own village only; the national administrator reads everything and
+writes nothing in the registry, the review or the plans.
+"""
+from __future__ import annotations
+
+from django.core.exceptions import PermissionDenied
+
+NATIONAL = "national"
+PROVINCE = "province_officer"
+COMMUNE = "commune_officer"
+CHAIRMAN = "commune_chairman"
+VILLAGE = "village_head"
+ROLES = (NATIONAL, PROVINCE, COMMUNE, CHAIRMAN, VILLAGE)
+
+# action -> (roles allowed, what the action is, in Vietnamese, for the refusal message)
+MATRIX: dict[str, tuple[frozenset[str], str]] = {
+    # Registry (household data entry: the commune poverty officer)
+    "household_create": (frozenset({COMMUNE}), "đăng ký hộ mới"),
+    "member_add": (frozenset({COMMUNE}), "thêm thành viên của hộ"),
+    "household_assess": (frozenset({COMMUNE}), "ghi kết quả rà soát ngoài đợt rà soát"),
+    "import_households": (frozenset({COMMUNE}), "nhập dữ liệu từ Excel"),
+    # The periodic / regular review round (steps 1-5 of annual-review.md)
+    "round_open": (frozenset({COMMUNE}), "mở đợt rà soát"),
+    "round_add_household": (frozenset({COMMUNE}), "bổ sung hộ vào danh sách rà soát"),
+    "round_start_survey": (frozenset({COMMUNE}), "chuyển đợt rà soát sang bước rà soát"),
+    "round_survey": (frozenset({COMMUNE, VILLAGE}), "ghi phiếu rà soát của hộ"),
+    "round_start_meetings": (frozenset({COMMUNE}), "chuyển đợt rà soát sang bước họp dân"),
+    "round_meeting": (frozenset({COMMUNE, VILLAGE}), "ghi biên bản họp dân"),
+    "round_post": (frozenset({COMMUNE}), "niêm yết danh sách"),
+    "round_complaint": (frozenset({COMMUNE}), "ghi nhận khiếu nại"),
+    "round_resolve": (frozenset({COMMUNE}), "giải quyết khiếu nại (phúc tra)"),
+    "round_recognise": (frozenset({CHAIRMAN}), "quyết định công nhận kết quả rà soát"),
+    "round_lock": (frozenset({CHAIRMAN}), "khóa kết quả đợt rà soát"),
+    # Reports (step 6: the certificate is issued by the commune)
+    "certificate_print": (frozenset({COMMUNE, CHAIRMAN}), "in giấy chứng nhận hộ nghèo, hộ cận nghèo"),
+    # Plans and targets: the unit that issues the plan
+    "plan_view": (frozenset({NATIONAL, PROVINCE, COMMUNE, CHAIRMAN}), "xem kế hoạch giảm nghèo"),
+    "plan_create": (frozenset({PROVINCE, COMMUNE}), "lập kế hoạch giảm nghèo"),
+    "target_add": (frozenset({PROVINCE, COMMUNE}), "thêm chỉ tiêu"),
+    "target_derive": (frozenset({PROVINCE}), "phân bổ chỉ tiêu của tỉnh cho xã"),
+    "official_figure_enter": (frozenset({PROVINCE, COMMUNE}), "nhập số liệu chính thức"),
+}
+
+ROLE_NAMES = {NATIONAL: "Quản trị toàn quốc", PROVINCE: "Cán bộ tỉnh", COMMUNE: "Cán bộ giảm nghèo xã",
+              CHAIRMAN: "Chủ tịch UBND xã", VILLAGE: "Trưởng thôn"}
+
+
+def _grants(user) -> list[tuple[str, int | None]]:
+    """(role, unit id) of each assignment; cached on the user object for the request."""
+    cached = getattr(user, "_chungtay_grants", None)
+    if cached is not None:
+        return cached
+    if not getattr(user, "is_authenticated", False):
+        grants = []
+    else:
+        grants = list(user.assignments.values_list("role", "unit_id"))
+        if user.is_superuser and not grants:
+            grants = [(NATIONAL, None)]
+    user._chungtay_grants = grants
+    return grants
+
+
+def _chain_ids(user, unit) -> tuple[int, ...]:
+    """Ids of the unit and its 2025 ancestors. A pre-2025 unit maps to its 2025 province
+    (only province officers and the national level act on pre-2025 units)."""
+    cache = getattr(user, "_chungtay_chains", None)
+    if cache is None:
+        cache = {}
+        user._chungtay_chains = cache
+    if unit.pk in cache:
+        return cache[unit.pk]
+    from chungtay.units.models import Unit
+    if unit.system == Unit.SYSTEM_LEGACY:
+        from .access import Scope
+        code = Scope.legacy_province_code(unit)
+        new = Unit.objects.filter(system=Unit.SYSTEM_2025, level=Unit.PROVINCE, code=code).values_list(
+            "id", flat=True).first()
+        ids = (new,) if new else ()
+    else:
+        ids, u = [unit.pk], unit
+        while u.parent_id is not None:
+            ids.append(u.parent_id)
+            u = u.parent
+        ids = tuple(ids)
+    cache[unit.pk] = ids
+    return ids
+
+
+def _below(user, unit_id: int, unit) -> bool:
+    """Is the assigned unit ``unit_id`` inside ``unit``?"""
+    from chungtay.units.models import Unit
+    if unit.system == Unit.SYSTEM_LEGACY:
+        return False
+    assigned = Unit.objects.filter(pk=unit_id).first()
+    return assigned is not None and unit.pk in _chain_ids(user, assigned)
+
+
+def can(user, action: str, unit=None, inside: bool = False) -> bool:
+    roles, _ = MATRIX[action]
+    for role, unit_id in _grants(user):
+        if role not in roles:
+            continue
+        if unit is None or role == NATIONAL:
+            return True
+        if unit_id is None:
+            continue
+        if unit_id in _chain_ids(user, unit) or (inside and _below(user, unit_id, unit)):
+            return True
+    return False
+
+
+def require(user, action: str, unit=None) -> None:
+    """Raise PermissionDenied (403) unless the user's role and area allow the action."""
+    if can(user, action, unit):
+        return
+    roles, what = MATRIX[action]
+    who = ", ".join(ROLE_NAMES[r] for r in ROLES if r in roles)
+    mine = {r for r, _ in _grants(user)}
+    if mine & roles:
+        raise PermissionDenied(f"Không được {what}: đơn vị này nằm ngoài địa bàn được giao")
+    raise PermissionDenied(f"Không được {what}: việc này do {who} thực hiện")
+
+
+class TemplateCan:
+    """``ct_can`` in templates: ``{{ ct_can.round_open }}`` is ``can(user, "round_open")``."""
+
+    def __init__(self, user):
+        self._user = user
+
+    def __getitem__(self, action: str) -> bool:
+        if action not in MATRIX:
+            raise KeyError(action)
+        return can(self._user, action)
+
+    def __contains__(self, action: str) -> bool:
+        return action in MATRIX and can(self._user, action)
