@@ -35,3 +35,63 @@ def fold(text: str | None) -> str:
 
 def nfc(text: str | None) -> str:
     return unicodedata.normalize("NFC", text or "").strip()
+
+
+# Vietnamese alphabetical order (a ă â b c d đ e ê g h i k l m n o ô ơ p q r s t u ư v x y; the
+# Latin letters f j w z in their usual places); tones are the secondary key, in dictionary order
+# ngang, huyền, hỏi, ngã, sắc, nặng. Letters with their vowel marks are separate letters, so "Đ"
+# sorts after "D" (and not after "Z" as code-point order has it).
+_ALPHABET = "aăâbcdđeêfghijklmnoôơpqrstuưvwxyz"
+_LETTER = {c: i for i, c in enumerate(_ALPHABET)}
+_VOWEL_MARKS = {"\u0306": "ă", "\u0302": "^", "\u031b": "horn"}   # breve, circumflex, horn
+_WITH_MARK = {("a", "ă"): "ă", ("a", "^"): "â", ("e", "^"): "ê", ("o", "^"): "ô", ("o", "horn"): "ơ",
+              ("u", "horn"): "ư"}
+_TONES = {"\u0300": 1, "\u0309": 2, "\u0303": 3, "\u0301": 4, "\u0323": 5}  # huyền hỏi ngã sắc nặng
+
+
+def _letters(text: str):
+    """(base letter, tone) for each character of ``text``, lower-cased, vowel marks applied."""
+    t = unicodedata.normalize("NFD", text.lower())
+    out: list[list] = []
+    for c in t:
+        if unicodedata.category(c) == "Mn":
+            if not out:
+                continue
+            if c in _VOWEL_MARKS:
+                out[-1][0] = _WITH_MARK.get((out[-1][0], _VOWEL_MARKS[c]), out[-1][0])
+            elif c in _TONES:
+                out[-1][1] = _TONES[c]
+            continue
+        out.append([c, 0])
+    return out
+
+
+def _word_key(word: str) -> tuple:
+    letters: list[tuple] = []
+    tones: list[int] = []
+    digits = ""
+    for ch, tone in _letters(word) + [["", 0]]:
+        if ch.isdigit():
+            digits += ch
+            continue
+        if digits:
+            letters.append((1, int(digits)))
+            digits = ""
+        if ch in _LETTER:
+            letters.append((2, _LETTER[ch]))
+            tones.append(tone)
+        elif ch:
+            letters.append((3, ord(ch)))
+    return tuple(letters), tuple(tones)
+
+
+def sort_key(text: str | None) -> tuple:
+    """Key for sorting Vietnamese names: ``sorted(names, key=fmt.sort_key)``.
+
+    Syllable by syllable (as dictionaries do: "Ba Vì" before "Bà Rịa"); within a syllable the
+    letters in Vietnamese alphabet order, case-insensitive, then the tone; runs of digits by
+    their value ("Thôn 2" before "Thôn 10"). Last: the text itself, so that the order is total.
+    """
+    if not text:
+        return ((), "")
+    return (tuple(_word_key(w) for w in text.split()), text)

@@ -30,6 +30,8 @@ from chungtay.core.standards import CATEGORY_NAMES, Standard, StandardError, get
 from chungtay.households.models import Assessment, Household, Member
 from chungtay.households.movements import unit_movements
 from chungtay.households.stats import Figures, available_years, unit_report, year_rows
+from chungtay.units import labels as unit_labels
+from chungtay.units.labels import inline_name
 from chungtay.units.models import Unit
 
 ELIGIBLE = ("poor", "near_poor")
@@ -37,12 +39,6 @@ RELATIONS = dict(Member.RELATIONS)
 
 
 # ---------------------------------------------------------------- units and issuers
-
-def inline_name(unit: Unit) -> str:
-    """"Xã Ngọk Bay" -> "xã Ngọk Bay" (for use inside a sentence)."""
-    n = unit.full_name or unit.name
-    return n[:1].lower() + n[1:] if n else ""
-
 
 @dataclass
 class Issuer:
@@ -70,19 +66,8 @@ def issuer_for(unit: Unit) -> Issuer:
 
 
 def village_labels(commune: Unit) -> dict[int, str]:
-    """Names of the commune's villages, told apart where two share a name (communes merged in
-    2025 often hold several "Thôn 1"): "Thôn 1 (xã Kroong cũ)"."""
-    villages = list(Unit.objects.filter(parent=commune, level=Unit.VILLAGE).select_related("legacy_parent"))
-    seen = Counter(fmt.fold(v.name) for v in villages)
-    out = {}
-    for v in villages:
-        label = v.full_name or v.name
-        if seen[fmt.fold(v.name)] > 1:
-            label += f" ({inline_name(v.legacy_parent)} cũ)" if v.legacy_parent else f" ({v.code})"
-        out[v.id] = label
-    again = Counter(out.values())
-    return {vid: (f"{label} ({v_code})" if again[label] > 1 else label)
-            for vid, label, v_code in ((v.id, out[v.id], v.code) for v in villages)}
+    """Alias of :func:`chungtay.units.labels.village_labels` (the one source of village labels)."""
+    return unit_labels.village_labels(commune)
 
 
 def date_line(place: str, d: date | None = None) -> str:

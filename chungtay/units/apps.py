@@ -4,3 +4,7 @@ from django.apps import AppConfig
 class Config(AppConfig):
     name = "chungtay.units"
     label = "units"
+
+    def ready(self):
+        from . import labels
+        labels.connect()

@@ -1,0 +1,29 @@
+"""Vietnamese alphabetical order: Đ after D, vowels with marks after the plain vowel, tones second."""
+from chungtay.core import fmt
+
+
+def test_it_sorts_d_stroke_right_after_d():
+    names = ["Yên Bái", "Đắk Lắk", "Điện Biên", "Cà Mau", "Dak Nông", "Gia Lai"]
+    assert sorted(names, key=fmt.sort_key) == ["Cà Mau", "Dak Nông", "Đắk Lắk", "Điện Biên", "Gia Lai", "Yên Bái"]
+
+
+def test_it_orders_marked_vowels_as_letters():
+    names = ["Ưu", "Uông", "Ơ", "Ô Môn", "Oanh", "Ân", "Ăn", "An"]
+    assert sorted(names, key=fmt.sort_key) == ["An", "Ăn", "Ân", "Oanh", "Ô Môn", "Ơ", "Uông", "Ưu"]
+
+
+def test_it_uses_tones_as_the_secondary_key():
+    assert sorted(["bạ", "bá", "bã", "bả", "bà", "ba"], key=fmt.sort_key) == ["ba", "bà", "bả", "bã", "bá", "bạ"]
+    assert sorted(["Bác", "Bắc", "Bạc", "Bac"], key=fmt.sort_key) == ["Bac", "Bác", "Bạc", "Bắc"]
+
+
+def test_it_compares_syllable_by_syllable_and_numbers_by_value():
+    assert sorted(["Bà Rịa", "Ba Vì"], key=fmt.sort_key) == ["Ba Vì", "Bà Rịa"]
+    assert sorted(["Thôn 10", "Thôn 2", "Thôn 1"], key=fmt.sort_key) == ["Thôn 1", "Thôn 2", "Thôn 10"]
+
+
+def test_it_ignores_case_and_unicode_normalisation():
+    import unicodedata
+    decomposed = unicodedata.normalize("NFD", "Đồng Tháp")
+    assert fmt.sort_key("đồng tháp")[0] == fmt.sort_key(decomposed)[0]
+    assert sorted(["b", "A", "a", "B"], key=fmt.sort_key)[:2] in (["A", "a"], ["a", "A"])
