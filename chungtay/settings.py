@@ -74,7 +74,10 @@ LOGOUT_REDIRECT_URL = "login"
 LANGUAGE_CODE = "vi"
 LANGUAGES = [("vi", "Tiếng Việt"), ("en", "English")]
 TIME_ZONE = "Asia/Ho_Chi_Minh"
-USE_I18N = False   # UI text is chosen by the {% t %} tag (see chungtay/web/templatetags/ct.py)
+# UI text is chosen by the {% t %} tag and chungtay.i18n.tr; Django's own messages, dates and numbers
+# follow the same language through its vi locale (LanguageMiddleware activates it).
+USE_I18N = True
+CSRF_FAILURE_VIEW = "chungtay.web.errors.csrf_failure"
 USE_TZ = True
 
 # Boundary layer for maps (not shipped: see docs/dashboards.md). Default: the shared/geo folder

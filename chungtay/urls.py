@@ -7,3 +7,7 @@ urlpatterns = [
     path("", include("chungtay.plans.urls")),
     path("reports/", include("chungtay.reports.urls")),
 ]
+
+handler403 = "chungtay.web.errors.permission_denied"
+handler404 = "chungtay.web.errors.page_not_found"
+handler500 = "chungtay.web.errors.server_error"

@@ -13,7 +13,9 @@ from chungtay.core.classify import ClassificationError
 from chungtay.core.standards import StandardError, get_standard, standard_for_year
 from chungtay.units.models import Unit
 
-from . import summary
+from chungtay.i18n import tr
+
+from . import bounds, summary
 from .models import KINH, Assessment, Household, Member
 
 MEMBER_FIELDS = ("full_name", "sex", "birth_year", "ethnicity", "relation", "health_insurance",
@@ -45,11 +47,19 @@ def _refresh_derived(household: Household) -> None:
 def _member(household: Household, data: dict, member_no: int) -> Member:
     m = Member(household=household, member_no=member_no,
                **{k: (fmt.nfc(v) if isinstance(v, str) else v) for k, v in data.items() if k in MEMBER_FIELDS})
+    if isinstance(m.birth_year, int) and (err := bounds.birth_year_error(m.birth_year)):
+        raise ValidationError({"birth_year": tr(*err)})
     if data.get("citizen_id"):
         try:
             m.set_citizen_id(data["citizen_id"])
         except ValueError as e:
             raise ValidationError({"citizen_id": str(e)}) from None
+        # one person, one registration: the keyed digest finds the same number anywhere
+        # (the other household is not named: it may lie outside the user's area)
+        if Member.objects.filter(citizen_id_digest=m.citizen_id_digest).exclude(pk=m.pk).exists():
+            raise ValidationError({"citizen_id": tr(
+                "Số CCCD này đã được đăng ký cho một người khác: mỗi người chỉ được đăng ký một lần",
+                "This citizen ID is already registered for another person: a person is registered only once")})
     m.full_clean(exclude=["household"])
     return m
 
@@ -86,6 +96,16 @@ def add_member(actor, household: Household, data: dict) -> Member:
     return m
 
 
+def _number_error(value, check) -> tuple[str, str] | None:
+    """Bounds for callers other than the web form (CLI, scripts): a finite number in range."""
+    import math
+    try:
+        ok = not isinstance(value, bool) and math.isfinite(float(value))
+    except (TypeError, ValueError):
+        ok = False
+    return check(float(value)) if ok else ("Giá trị phải là một số", "The value must be a number")
+
+
 @transaction.atomic
 def record_assessment(actor, household: Household, *, year: int, income: float | None = None,
                       score_a: float | None = None, deprived=(), kind: str = Assessment.PERIODIC,
@@ -103,6 +123,9 @@ def record_assessment(actor, household: Household, *, year: int, income: float |
                                       state=ReviewRound.LOCKED).exists():
             raise ValidationError(f"Kết quả rà soát năm {year} đã được công nhận và khóa: thay đổi phải "
                                   "qua rà soát thường xuyên")
+    for value, check in ((income, bounds.income_error), (score_a, bounds.score_error)):
+        if value is not None and (err := _number_error(value, check)):
+            raise ValidationError(tr(*err))
     try:
         standard = get_standard(standard_code) if standard_code else standard_for_year(year)
         result = core_classify(standard, area="urban" if household.is_urban else "rural",

@@ -627,12 +627,13 @@ def check_reviews(t: Table, problems: Problems, province_code: str | None) -> Re
                 seen[(code, y)] = i
     incomes = mapped(cols["thu_nhap"], parse_number) if "thu_nhap" in cols else const(MISSING, n)
     scores = mapped(cols["diem_a"], parse_number) if "diem_a" in cols else const(MISSING, n)
-    for key, vals, what, unit in (("thu_nhap", incomes, "Thu nhập", " (đồng/người/tháng)"),
-                                  ("diem_a", scores, "Điểm A", "")):
+    from chungtay.households.bounds import MAX_INCOME, MAX_SCORE_A
+    for key, vals, what, unit, top in (("thu_nhap", incomes, "Thu nhập", " (đồng/người/tháng)", MAX_INCOME),
+                                       ("diem_a", scores, "Điểm A", "", MAX_SCORE_A)):
         if key in cols:
-            s.each(key, vals, lambda v: v is BAD or (v is not MISSING and v < 0),
-                   lambda v, what=what, unit=unit: f"{what} phải là số{unit}" if v is BAD
-                   else f"{what} không được âm")
+            s.each(key, vals, lambda v, top=top: v is BAD or (v is not MISSING and not 0 <= v <= top),
+                   lambda v, what=what, unit=unit, top=top: f"{what} phải là số{unit}" if v is BAD
+                   else f"{what} không được âm" if v < 0 else f"{what} phải từ 0 đến {top:,}{unit}".replace(",", "."))
     either = "thu_nhap" if "thu_nhap" in cols else "diem_a"
     for i, (inc, sco, y) in enumerate(zip(incomes, scores, years)):
         if inc is MISSING and sco is MISSING:
@@ -883,6 +884,14 @@ def _match_members(ch: Changes, M: MemberRows, final, existing, new_codes, probl
             lst.append(r)
     by_digest = {r[8]: r for r in rows if r[8]}
     digester = Digester()
+    # a citizen ID already registered for a person of another household (anywhere) is refused
+    digs = [digester(c) if c else "" for c in cids]
+    owner: dict[str, int] = {}
+    for chunk in _chunks({d for d in digs if d}, 5000):
+        owner.update(_fetch("SELECT citizen_id_digest, household_id FROM households_member WHERE citizen_id_digest "
+                            f"IN ({', '.join(['%s'] * len(chunk))})", chunk))
+    col_cid = M.headers.get("so_cccd", "so_cccd")
+    dup_codes: set[str] = set()
     all_cols = all(k in M.present for k in ("bhyt", "hoc_van", "khuyet_tat", "viec_lam"))
     matched: set[int] = set()
     updated: dict[int, tuple] = {}                       # member id -> its row after the update
@@ -893,6 +902,11 @@ def _match_members(ch: Changes, M: MemberRows, final, existing, new_codes, probl
         if f is None:
             resolve(M.sheet, M.row[i], code, col_code)
             continue
+        if digs[i] and owner.get(digs[i], f[2]) != f[2]:
+            problems.add(M.sheet, M.row[i], col_cid, cids[i], "Số CCCD đã được đăng ký cho một người ở hộ khác: "
+                         "mỗi người chỉ được đăng ký một lần", secret=True)
+            dup_codes.add(code)
+            continue
         lst = by_hh.get(f[2]) if f[2] is not None else None
         if lst is None:
             new_rows[code].append(i)
@@ -900,7 +914,7 @@ def _match_members(ch: Changes, M: MemberRows, final, existing, new_codes, probl
         hid, cid = f[2], cids[i]
         target, dig = None, ""
         if cid:
-            dig = digester(cid)
+            dig = digs[i]
             t = by_digest.get(dig)
             if t is not None and t[1] == hid and t[0] not in matched:
                 target = t
@@ -948,7 +962,7 @@ def _match_members(ch: Changes, M: MemberRows, final, existing, new_codes, probl
     wrong: dict[str, tuple] = {}
     for code in set(codes) | new_codes:
         f = final.get(code)
-        if f is None or code in M.bad_codes:
+        if f is None or code in M.bad_codes or code in dup_codes:
             continue        # a rejected member row would make the count meaningless
         nf = heads_in_file.get(code, 0)
         nd = sum(1 for r in by_hh.get(f[2], ()) if r[7] == "head" and r[0] not in matched) if f[2] else 0
