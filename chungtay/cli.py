@@ -207,12 +207,18 @@ def build_parser() -> argparse.ArgumentParser:
     add_import_parser(sub)
     from chungtay.measures_cli import add_parser as add_measures_parser
     add_measures_parser(sub)
+    from chungtay.keys_cli import add_parser as add_keys_parser
+    add_keys_parser(sub)
     return p
 
 
 def main(argv: list[str] | None = None) -> int:
     args = build_parser().parse_args(argv)
-    return args.func(args)
+    from chungtay.keys import ProductionRefused
+    try:
+        return args.func(args)
+    except ProductionRefused as e:       # production mode without real keys: one line, no traceback
+        return _err(str(e))
 
 
 if __name__ == "__main__":

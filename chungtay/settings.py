@@ -1,17 +1,26 @@
 """Django settings: SQLite in ./data by default, PostgreSQL when DATABASE_URL is set."""
 import os
+from datetime import timedelta
 from pathlib import Path
 
 import dj_database_url
 
+from chungtay import keys
+from chungtay.env import is_production
+
 BASE_DIR = Path(__file__).resolve().parent
 DATA_DIR = Path(os.environ.get("CHUNGTAY_DATA_DIR", BASE_DIR.parent / "data"))
 
-SECRET_KEY = os.environ.get("SECRET_KEY", "dev-only-insecure-key-change-me-in-production")
-DEBUG = os.environ.get("DEBUG", "0") == "1"
-ALLOWED_HOSTS = os.environ.get("ALLOWED_HOSTS", "localhost,127.0.0.1,[::1],testserver").split(",")
-# Key for the protected personal fields (citizen ID). Derived from SECRET_KEY unless set.
-FIELD_ENCRYPTION_KEY = os.environ.get("FIELD_ENCRYPTION_KEY", "")
+# Production mode (CHUNGTAY_ENV=production) refuses to start without real keys and ALLOWED_HOSTS;
+# development reads/creates DATA_DIR/keys.env. The field key is its own secret (docs/security.md).
+PRODUCTION = is_production()
+SECRET_KEY, FIELD_ENCRYPTION_KEY, FIELD_KEY_SOURCE = keys.for_settings(DATA_DIR, PRODUCTION)
+DEBUG = os.environ.get("DEBUG", "0") == "1" and not PRODUCTION
+ALLOWED_HOSTS = [h.strip() for h in os.environ.get(
+    "ALLOWED_HOSTS", "" if PRODUCTION else "localhost,127.0.0.1,[::1],testserver").split(",") if h.strip()]
+if PRODUCTION and not ALLOWED_HOSTS:
+    raise keys.ProductionRefused("production mode (CHUNGTAY_ENV=production) refuses to start: set ALLOWED_HOSTS "
+                                 "to the host names the app answers to (comma-separated). See docs/security.md")
 
 INSTALLED_APPS = [
     "django.contrib.auth",
@@ -66,7 +75,9 @@ if DATABASES["default"]["ENGINE"].endswith("sqlite3"):
     DATABASES["default"]["CONN_MAX_AGE"] = 0
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
-AUTH_PASSWORD_VALIDATORS = [{"NAME": "django.contrib.auth.password_validation.MinimumLengthValidator"}]
+AUTH_PASSWORD_VALIDATORS = [{"NAME": "django.contrib.auth.password_validation." + v} for v in (
+    "UserAttributeSimilarityValidator", "MinimumLengthValidator", "CommonPasswordValidator",
+    "NumericPasswordValidator")]
 LOGIN_URL = "login"
 LOGIN_REDIRECT_URL = "home"
 LOGOUT_REDIRECT_URL = "login"
@@ -97,3 +108,38 @@ LOGGING = {
     "handlers": {"console": {"class": "logging.StreamHandler"}},
     "root": {"handlers": ["console"], "level": os.environ.get("LOG_LEVEL", "WARNING")},
 }
+
+# --- Security (docs/security.md) ---------------------------------------------------------------
+# Headers on every response; the Content-Security-Policy comes from chungtay.web.security.
+MIDDLEWARE.insert(MIDDLEWARE.index("django.middleware.security.SecurityMiddleware") + 1,
+                  "chungtay.web.security.SecurityHeadersMiddleware")
+SECURE_CONTENT_TYPE_NOSNIFF = True
+SECURE_REFERRER_POLICY = "same-origin"
+SECURE_CROSS_ORIGIN_OPENER_POLICY = "same-origin"
+X_FRAME_OPTIONS = "DENY"
+SESSION_COOKIE_AGE = 8 * 3600                 # a working day; then log in again
+SESSION_EXPIRE_AT_BROWSER_CLOSE = True
+SESSION_COOKIE_HTTPONLY = True
+CSRF_COOKIE_HTTPONLY = True                   # scripts take the token from the form, never the cookie
+if PRODUCTION:
+    _flag = lambda name, default: os.environ.get(name, default).strip() not in ("0", "false", "no", "")  # noqa: E731
+    SESSION_COOKIE_SECURE = CSRF_COOKIE_SECURE = True
+    SECURE_SSL_REDIRECT = _flag("CHUNGTAY_SSL_REDIRECT", "1")
+    if _flag("CHUNGTAY_BEHIND_PROXY", "0"):     # TLS ends at a proxy that sets X-Forwarded-Proto
+        SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https")
+    SECURE_HSTS_SECONDS = int(os.environ.get("CHUNGTAY_HSTS_SECONDS", str(365 * 24 * 3600)))
+    SECURE_HSTS_INCLUDE_SUBDOMAINS = _flag("CHUNGTAY_HSTS_SUBDOMAINS", "1")
+    SECURE_HSTS_PRELOAD = _flag("CHUNGTAY_HSTS_PRELOAD", "0")
+    CSRF_TRUSTED_ORIGINS = [o.strip() for o in os.environ.get("CSRF_TRUSTED_ORIGINS", "").split(",") if o.strip()]
+
+# Failed log-ins: django-axes locks a user name from one address after 5 failures for 15 minutes;
+# chungtay.web.security writes an AuditEvent for each failure and each lock-out (never the password).
+INSTALLED_APPS += ["axes"]
+MIDDLEWARE += ["axes.middleware.AxesMiddleware"]
+AUTHENTICATION_BACKENDS = ["axes.backends.AxesStandaloneBackend", "django.contrib.auth.backends.ModelBackend"]
+AXES_FAILURE_LIMIT = int(os.environ.get("CHUNGTAY_LOGIN_FAILURE_LIMIT", "5"))
+AXES_COOLOFF_TIME = timedelta(minutes=int(os.environ.get("CHUNGTAY_LOGIN_COOLOFF_MINUTES", "15")))
+AXES_LOCKOUT_PARAMETERS = [["username", "ip_address"]]
+AXES_RESET_ON_SUCCESS = True
+AXES_LOCKOUT_CALLABLE = "chungtay.web.security.lockout_response"
+AXES_VERBOSE = False

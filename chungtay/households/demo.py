@@ -141,7 +141,8 @@ def load_population(pop, replace: bool = False, log=lambda m: None) -> dict:
                    "created_at"], hh_rows())
     log(f"  {n_h:,} households")
 
-    aes, key = AESGCM(protect._key()), protect._key()
+    fk = protect.field_key()
+    aes, key = AESGCM(fk.aes_key), fk.mac_key
     import hashlib
     import hmac
 
@@ -151,7 +152,7 @@ def load_population(pop, replace: bool = False, log=lambda m: None) -> dict:
             enc = dig = ""
             if cid:
                 nonce = os.urandom(12)
-                enc = base64.b64encode(nonce + aes.encrypt(nonce, cid.encode(), None)).decode()
+                enc = fk.prefix + base64.b64encode(nonce + aes.encrypt(nonce, cid.encode(), None)).decode()
                 dig = hmac.new(key, cid.encode(), hashlib.sha256).hexdigest()
             yield (hid[code], m["member_no"][i], m["full_name"][i], m["sex"][i], m["birth_year"][i],
                    m["ethnicity"][i], m["relation"][i], enc, dig, m["health_insurance"][i],

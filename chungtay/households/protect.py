@@ -1,18 +1,16 @@
 """Protection for personal identifiers (citizen ID number, CCCD).
 
-Stored encrypted (AES-GCM) with a keyed digest for matching re-imports; shown masked.
+Stored encrypted (AES-256-GCM) with a keyed digest (HMAC-SHA256) for matching re-imports; shown
+masked. Both keys come from FIELD_ENCRYPTION_KEY alone (chungtay/keys.py, docs/security.md).
 Never logged: only the digest and the mask may leave this module.
 """
 from __future__ import annotations
 
-import base64
-import hashlib
-import hmac
-import os
 import re
 
-from cryptography.hazmat.primitives.ciphers.aead import AESGCM
 from django.conf import settings
+
+from chungtay.keys import FieldKey
 
 # Birth-place codes of the 12-digit CCCD (Circular 07/2016/TT-BCA, 63 pre-2025 provinces).
 BIRTH_PLACE_CODES = {
@@ -45,24 +43,30 @@ def validate_citizen_id(value: str, sex: str | None = None, birth_year: int | No
     return v
 
 
-def _key() -> bytes:
-    secret = settings.FIELD_ENCRYPTION_KEY or settings.SECRET_KEY
-    return hashlib.sha256(("chungtay-field-key:" + secret).encode()).digest()
+def field_key() -> FieldKey:
+    """The current field key (FIELD_ENCRYPTION_KEY only: never derived from SECRET_KEY)."""
+    value = settings.FIELD_ENCRYPTION_KEY
+    k = _cache.get(value)
+    if k is None:
+        _cache.clear()
+        k = _cache[value] = FieldKey.from_value(value)
+    return k
+
+
+_cache: dict[str, FieldKey] = {}
 
 
 def encrypt(value: str) -> str:
-    nonce = os.urandom(12)
-    ct = AESGCM(_key()).encrypt(nonce, value.encode(), None)
-    return base64.b64encode(nonce + ct).decode()
+    """``v1:<key id>:<base64(nonce + AES-256-GCM ciphertext)>``."""
+    return field_key().encrypt(value)
 
 
 def decrypt(token: str) -> str:
-    raw = base64.b64decode(token)
-    return AESGCM(_key()).decrypt(raw[:12], raw[12:], None).decode()
+    return field_key().decrypt(token)
 
 
 def digest(value: str) -> str:
-    return hmac.new(_key(), value.encode(), hashlib.sha256).hexdigest()
+    return field_key().digest(value)
 
 
 def mask(value: str) -> str:

@@ -291,7 +291,7 @@ class Digester:
 
     def __init__(self):
         from chungtay.households import protect
-        key = protect._key()
+        key = protect.field_key().mac_key
         block = key.ljust(64, b"\0")
         self._inner = hashlib.sha256(bytes(b ^ 0x36 for b in block))
         self._outer = hashlib.sha256(bytes(b ^ 0x5C for b in block))
@@ -305,8 +305,8 @@ class Digester:
 
 
 class Encrypter:
-    """AES-GCM exactly as :func:`chungtay.households.protect.encrypt` (random 12-byte nonce,
-    base64 of nonce + ciphertext), one cipher object, nonces drawn from os.urandom in blocks."""
+    """AES-GCM exactly as :func:`chungtay.households.protect.encrypt` (key-id prefix, random 12-byte
+    nonce, base64 of nonce + ciphertext), one cipher object, nonces drawn from os.urandom in blocks."""
 
     def __init__(self):
         import binascii
@@ -315,7 +315,8 @@ class Encrypter:
         from cryptography.hazmat.primitives.ciphers.aead import AESGCM
 
         from chungtay.households import protect
-        self._encrypt = AESGCM(protect._key()).encrypt
+        self._encrypt = AESGCM(protect.field_key().aes_key).encrypt
+        self._prefix = protect.field_key().prefix
         self._b64, self._rand = binascii.b2a_base64, os.urandom
         self._pool, self._at = b"", 0
 
@@ -324,7 +325,7 @@ class Encrypter:
             self._pool, self._at = self._rand(12 * 4096), 0
         nonce = self._pool[self._at:self._at + 12]
         self._at += 12
-        return self._b64(nonce + self._encrypt(nonce, value.encode(), None), newline=False).decode()
+        return self._prefix + self._b64(nonce + self._encrypt(nonce, value.encode(), None), newline=False).decode()
 
 
 # ---------------------------------------------------------------------------------------
