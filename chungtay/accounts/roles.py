@@ -10,7 +10,7 @@ pages call :func:`can` to show only the buttons, forms and menu entries the user
   assignments whose role the matrix allows). ``inside=True`` also accepts assignments
   *below* the unit: "may the user do this somewhere in this commune" (a village head
   may survey in one village of the commune: the commune's round page shows the button).
-- ``require(user, action, unit=None)``: the same test, raising ``PermissionDenied`` with
+- ``require(user, action, unit=None, inside=False)``: the same test, raising ``PermissionDenied`` with
   a Vietnamese message (the web answers 403).
 - Templates: the context processor ``chungtay.web.context.common`` puts ``ct_can`` in every
   page: ``{% if ct_can.import_households %}`` is ``can(user, "import_households")``
@@ -130,9 +130,23 @@ def can(user, action: str, unit=None, inside: bool = False) -> bool:
     return False
 
 
-def require(user, action: str, unit=None) -> None:
+def assigned_units(user, action: str) -> set[int] | None:
+    """Ids of the units where the user may do ``action`` (with everything below them), or
+    None when the user may do it everywhere (a national role allowed by the matrix)."""
+    roles, _ = MATRIX[action]
+    out: set[int] = set()
+    for role, unit_id in _grants(user):
+        if role in roles:
+            if role == NATIONAL:
+                return None
+            if unit_id is not None:
+                out.add(unit_id)
+    return out
+
+
+def require(user, action: str, unit=None, inside: bool = False) -> None:
     """Raise PermissionDenied (403) unless the user's role and area allow the action."""
-    if can(user, action, unit):
+    if can(user, action, unit, inside):
         return
     roles, what = MATRIX[action]
     who = ", ".join(ROLE_NAMES[r] for r in ROLES if r in roles)
@@ -151,7 +165,7 @@ class TemplateCan:
     def __getitem__(self, action: str) -> bool:
         if action not in MATRIX:
             raise KeyError(action)
-        return can(self._user, action)
+        return self._user is not None and can(self._user, action)
 
     def __contains__(self, action: str) -> bool:
-        return action in MATRIX and can(self._user, action)
+        return action in MATRIX and self._user is not None and can(self._user, action)

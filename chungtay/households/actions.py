@@ -7,6 +7,7 @@ from django.db import transaction
 
 from chungtay.accounts.access import scope_for
 from chungtay.accounts.models import AuditEvent
+from chungtay.accounts.roles import require
 from chungtay.core import classify as core_classify
 from chungtay.core import fmt
 from chungtay.core.classify import ClassificationError
@@ -67,6 +68,7 @@ def _member(household: Household, data: dict, member_no: int) -> Member:
 @transaction.atomic
 def create_household(actor, *, code: str, village: Unit, address: str = "", is_urban: bool | None = None,
                      head: dict) -> Household:
+    require(actor, "household_create", village)
     _check_village(actor, village)
     code = fmt.nfc(code)
     if Household.objects.filter(code=code).exists():
@@ -83,6 +85,7 @@ def create_household(actor, *, code: str, village: Unit, address: str = "", is_u
 
 @transaction.atomic
 def add_member(actor, household: Household, data: dict) -> Member:
+    require(actor, "member_add", household.village)
     if not scope_for(actor).covers(household.village):
         raise PermissionDenied("Hộ nằm ngoài địa bàn được giao")
     if data.get("relation") == "head" and household.members.filter(relation="head").exists():
@@ -115,6 +118,7 @@ def record_assessment(actor, household: Household, *, year: int, income: float |
 
     A periodic result of a year whose review round is locked is never changed: a later
     change goes through a regular review (kind="regular")."""
+    require(actor, "round_survey" if _round_ok else "household_assess", household.village)
     if not scope_for(actor).covers(household.village):
         raise PermissionDenied("Hộ nằm ngoài địa bàn được giao")
     if kind == Assessment.PERIODIC:

@@ -27,6 +27,7 @@ from django.utils import timezone
 
 from chungtay.accounts.access import scope_for
 from chungtay.accounts.models import AuditEvent
+from chungtay.accounts.roles import assigned_units, require
 from chungtay.core import fmt
 from chungtay.units.models import Unit
 
@@ -61,6 +62,7 @@ class _Rollback(Exception):
 
 
 def check_commune(actor, commune: Unit) -> None:
+    require(actor, "import_households", commune)
     if commune.system != Unit.SYSTEM_2025 or commune.level != Unit.COMMUNE:
         raise PermissionDenied("Chỉ nhập được vào một xã/phường")
     if not scope_for(actor).covers(commune):
@@ -68,14 +70,14 @@ def check_commune(actor, commune: Unit) -> None:
 
 
 def communes_for(user):
-    """The communes a user may import into (for the choice on the upload page)."""
-    scope = scope_for(user)
+    """The communes a user may import into (for the choice on the upload page): the role
+    matrix (accounts/roles.py) gives import to the commune poverty officer of the commune."""
     qs = Unit.objects.filter(system=Unit.SYSTEM_2025, level=Unit.COMMUNE)
-    if scope.everything:
+    ids = assigned_units(user, "import_households")
+    if ids is None:
         return qs.order_by("parent__name", "name")
     from django.db.models import Q
-    return qs.filter(Q(id__in=scope.commune_ids) | Q(parent_id__in=scope.province_ids)).order_by("parent__name",
-                                                                                              "name")
+    return qs.filter(Q(id__in=ids) | Q(parent_id__in=ids)).order_by("parent__name", "name")
 
 
 def run_import(actor, commune: Unit, files: list[tuple[str | Path, str]], *, dry_run: bool = False,

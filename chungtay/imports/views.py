@@ -11,6 +11,7 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 
 from chungtay.accounts.access import scope_for, unit_for_user
+from chungtay.accounts.roles import require
 from chungtay.core.standards import StandardError, standard_for_year
 from chungtay.units.models import Unit
 
@@ -31,6 +32,7 @@ def _jobs(user):
 
 @login_required
 def upload(request):
+    require(request.user, "import_households")
     communes = list(actions.communes_for(request.user).select_related("parent")[:4000])
     errors = []
     if request.method == "POST":

@@ -5,6 +5,7 @@ from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
 
 from chungtay.accounts.access import scope_for
+from chungtay.accounts.roles import require
 from chungtay.households.actions import audit
 from chungtay.units.models import Unit
 
@@ -26,6 +27,7 @@ def _province_of(unit: Unit) -> Unit:
 @transaction.atomic
 def create_plan(actor, *, unit: Unit, title: str, document_no: str, start_year: int, end_year: int,
                 issued_on=None) -> Plan:
+    require(actor, "plan_create", unit)
     _check(actor, unit)
     if end_year < start_year:
         raise ValidationError({"end_year": "Năm kết thúc phải sau năm bắt đầu"})
@@ -39,6 +41,7 @@ def create_plan(actor, *, unit: Unit, title: str, document_no: str, start_year: 
 
 @transaction.atomic
 def add_target(actor, plan: Plan, **fields) -> Target:
+    require(actor, "target_add", plan.unit)
     unit = fields["unit"]
     _check(actor, unit)
     if fields["metric"] not in METRIC_NAMES:
@@ -55,6 +58,7 @@ def add_target(actor, plan: Plan, **fields) -> Target:
 def derive_for_children(actor, target: Target) -> list[Target]:
     """Cascade a province's target to each commune (editable afterwards); the baseline of each
     is computed from the registry for that commune."""
+    require(actor, "target_derive", target.unit)
     _check(actor, target.unit)
     children = Unit.objects.filter(parent=target.unit, level=Unit.COMMUNE).order_by("code")
     made = []
@@ -73,6 +77,7 @@ def derive_for_children(actor, target: Target) -> list[Target]:
 @transaction.atomic
 def enter_official_figure(actor, *, unit: Unit, year: int, metric: str, value: float, source: str,
                           numerator=None, denominator=None, unit_tag: str = "", population: str = "all"):
+    require(actor, "official_figure_enter", unit)
     _check(actor, unit)
     if not source.strip():
         raise ValidationError({"source": "Cần ghi nguồn (số, ngày báo cáo)"})

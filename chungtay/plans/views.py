@@ -14,6 +14,7 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.views.decorators.http import require_POST
 
 from chungtay.accounts.access import scope_for, unit_for_user
+from chungtay.accounts.roles import can, require
 from chungtay.core.progress import STATUS_NAMES, STATUS_RULE_EN, STATUS_RULE_VI
 from chungtay.households.stats import available_years
 from chungtay.units.models import Unit
@@ -42,7 +43,11 @@ def _units(user):
 
 @login_required
 def plan_list(request):
-    units = [u for u in _units(request.user) if u.level in (Unit.PROVINCE, Unit.COMMUNE)]
+    require(request.user, "plan_view")
+    if request.method == "POST":
+        require(request.user, "plan_create")
+    units = [u for u in _units(request.user) if u.level in (Unit.PROVINCE, Unit.COMMUNE)
+             and can(request.user, "plan_create", u)]
     form = PlanForm(request.POST or None, units=units, initial={"start_year": 2016, "end_year": 2020})
     if request.method == "POST" and form.is_valid():
         d = form.cleaned_data
@@ -63,8 +68,11 @@ def plan_page(request, pk: int):
     units = [plan.unit] + list(Unit.objects.filter(parent=plan.unit).order_by("name")) + list(
         Unit.objects.filter(system="legacy", level="province").filter(code__in=_legacy_codes(plan.unit)))
     units = [u for u in units if scope_for(request.user).covers(u)]
+    if request.method == "POST":
+        require(request.user, "target_add", plan.unit)
     form = TargetForm(request.POST or None, units=units, initial={
-        "unit": plan.unit.id, "baseline_year": plan.start_year - 1, "kind": Target.POINTS, "low": 3, "high": 4})
+        "unit": plan.unit.id, "baseline_year": plan.start_year - 1, "kind": Target.POINTS, "low": 3, "high": 4}
+    ) if can(request.user, "target_add", plan.unit) else None
     if request.method == "POST" and form.is_valid():
         d = form.cleaned_data
         try:
@@ -107,7 +115,9 @@ def _target(request, pk):
 def target_page(request, pk: int):
     from .forms import OfficialFigureForm
     t = _target(request, pk)
-    form = OfficialFigureForm(request.POST or None)
+    if request.method == "POST":
+        require(request.user, "official_figure_enter", t.unit)
+    form = OfficialFigureForm(request.POST or None) if can(request.user, "official_figure_enter", t.unit) else None
     if request.method == "POST" and form.is_valid():
         try:
             actions.enter_official_figure(request.user, unit=t.unit, metric=t.metric, unit_tag=t.unit_tag,
@@ -140,6 +150,7 @@ def _target_chart(tp) -> dict:
 @require_POST
 def target_derive(request, pk: int):
     t = _target(request, pk)
+    require(request.user, "target_derive", t.unit)
     try:
         made = actions.derive_for_children(request.user, t)
         messages.success(request, f"Đã phân bổ chỉ tiêu cho {len(made)} xã/phường")

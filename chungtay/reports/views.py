@@ -14,6 +14,7 @@ from django.shortcuts import render
 
 from chungtay.accounts.access import scope_for, unit_for_user
 from chungtay.accounts.models import AuditEvent
+from chungtay.accounts.roles import require
 from chungtay.core import fmt
 from chungtay.core.standards import CATEGORY_NAMES
 from chungtay.households.models import Assessment
@@ -77,12 +78,14 @@ def posting_list_xlsx(request, pk: int):
 
 @login_required
 def certificate_pdf(request, pk: int):
+    require(request.user, "certificate_print")
     year = _year(request, request.user)
     try:
         cert = data.certificate(request.user, pk, year)
     except data.NotEligible as e:
         return render(request, "reports/not_eligible.html", {"message": str(e), "year": year, "pk": pk},
                       status=404)
+    require(request.user, "certificate_print", cert.village)
     AuditEvent.objects.create(actor=request.user, action="report.certificate", object_type="household",
                               object_id=str(cert.household.pk), unit=cert.village,
                               changes={"year": year, "category": cert.category})

@@ -4,12 +4,13 @@ from __future__ import annotations
 
 from datetime import date, timedelta
 
-from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.db.models import Q
 from django.utils import timezone
 
 from chungtay.accounts.access import scope_for
+from chungtay.accounts.roles import require
 from chungtay.core.standards import CATEGORY_NAMES
 from chungtay.households import actions as hh_actions
 from chungtay.households import summary
@@ -42,11 +43,7 @@ def rounds_for(user):
 def _check_commune(actor, commune: Unit) -> None:
     if commune.level != Unit.COMMUNE or commune.system != Unit.SYSTEM_2025:
         raise ValidationError("Đợt rà soát được tổ chức theo xã/phường")
-    if not scope_for(actor).covers(commune):
-        raise PermissionDenied("Xã này nằm ngoài địa bàn được giao")
-    if scope_for(actor).village_ids and not (scope_for(actor).commune_ids or scope_for(actor).province_ids
-                                             or scope_for(actor).everything):
-        raise PermissionDenied("Trưởng thôn không tổ chức đợt rà soát")
+    # Role and area are checked by roles.require() on the first line of each step.
 
 
 def _check(actor, rnd: ReviewRound, *states: str) -> None:
@@ -71,6 +68,7 @@ def open_round(actor, commune: Unit, year: int, kind: str = R.PERIODIC, month: i
                posting_days: int = 3) -> ReviewRound:
     """Create the round and list the households the law requires: everyone on last year's
     poor and near-poor lists (requests are added with :func:`add_household`)."""
+    require(actor, "round_open", commune)
     _check_commune(actor, commune)
     if kind == R.PERIODIC and ReviewRound.objects.filter(commune=commune, year=year, kind=kind).exists():
         raise ValidationError(f"Xã đã có đợt rà soát định kỳ năm {year}")
@@ -93,6 +91,7 @@ def open_round(actor, commune: Unit, year: int, kind: str = R.PERIODIC, month: i
 
 @transaction.atomic
 def add_household(actor, rnd: ReviewRound, household: Household, reason: str = "requested") -> RoundHousehold:
+    require(actor, "round_add_household", rnd.commune)
     _check(actor, rnd, R.LISTING, R.SURVEYING)
     if household.commune_id != rnd.commune_id:
         raise ValidationError("Hộ không thuộc xã của đợt rà soát")
@@ -107,6 +106,7 @@ def add_household(actor, rnd: ReviewRound, household: Household, reason: str = "
 
 @transaction.atomic
 def start_survey(actor, rnd: ReviewRound) -> None:
+    require(actor, "round_start_survey", rnd.commune)
     _check(actor, rnd, R.LISTING)
     if not rnd.members.exists():
         raise ValidationError("Danh sách rà soát đang trống")
@@ -124,6 +124,7 @@ def _entry(rnd, household) -> RoundHousehold:
 def record_survey(actor, rnd: ReviewRound, household: Household, *, income=None, score_a=None, deprived=(),
                   pledged_escape: bool = False, reason: str = "") -> Assessment:
     """Review form (Phiếu B) of one household, classified with the standard of the year."""
+    require(actor, "round_survey", household.village)
     rh = _entry(rnd, household)
     allowed = {R.SURVEYING} | ({R.MEETING} if rh.step == RoundHousehold.RETURNED else set())
     _check(actor, rnd, *allowed)
@@ -139,6 +140,7 @@ def record_survey(actor, rnd: ReviewRound, household: Household, *, income=None,
 
 @transaction.atomic
 def start_meetings(actor, rnd: ReviewRound) -> None:
+    require(actor, "round_start_meetings", rnd.commune)
     _check(actor, rnd, R.SURVEYING)
     left = rnd.members.filter(step=RoundHousehold.LISTED).count()
     if left:
@@ -151,6 +153,7 @@ def record_meeting(actor, rnd: ReviewRound, village: Unit, *, held_on: date, cha
                    minutes: str, votes: dict[int, int]) -> VillageMeeting:
     """Village meeting: ``votes`` maps household id → number of attendees agreeing with its
     result. Below 50% sends the household back to the survey."""
+    require(actor, "round_meeting", village)
     _check(actor, rnd, R.MEETING)
     if village.parent_id != rnd.commune_id:
         raise ValidationError("Thôn không thuộc xã của đợt rà soát")
@@ -183,6 +186,7 @@ def record_meeting(actor, rnd: ReviewRound, village: Unit, *, held_on: date, cha
 
 @transaction.atomic
 def post_lists(actor, rnd: ReviewRound, *, posted_from: date, places: str) -> None:
+    require(actor, "round_post", rnd.commune)
     _check(actor, rnd, R.MEETING)
     left = rnd.members.exclude(step=RoundHousehold.AGREED).count()
     if left:
@@ -195,6 +199,7 @@ def post_lists(actor, rnd: ReviewRound, *, posted_from: date, places: str) -> No
 @transaction.atomic
 def record_complaint(actor, rnd: ReviewRound, household: Household, *, received_on: date, complainant: str,
                      content: str) -> Complaint:
+    require(actor, "round_complaint", rnd.commune)
     _check(actor, rnd, R.POSTING)
     if household.commune_id != rnd.commune_id:
         raise ValidationError("Hộ không thuộc xã của đợt rà soát")
@@ -208,6 +213,7 @@ def record_complaint(actor, rnd: ReviewRound, household: Household, *, received_
 def resolve_complaint(actor, complaint: Complaint, *, outcome: str, resolution: str, recheck: dict | None = None):
     """Upheld with a re-check (phúc tra): the re-check result is a new version of the
     household's assessment for the round."""
+    require(actor, "round_resolve", complaint.round.commune)
     rnd = complaint.round
     _check(actor, rnd, R.POSTING)
     if complaint.outcome != Complaint.PENDING:
@@ -232,6 +238,7 @@ def resolve_complaint(actor, complaint: Complaint, *, outcome: str, resolution: 
 def recognise(actor, rnd: ReviewRound, *, decision_no: str, decision_date: date, decided_by: str) -> None:
     """The chairman's decision. A regular (monthly) review has no village meeting or posting:
     the chairman decides on the surveyed households directly (annual-review.md)."""
+    require(actor, "round_recognise", rnd.commune)
     if rnd.kind == R.REGULAR:
         _check(actor, rnd, R.SURVEYING)
         left = rnd.members.filter(step=RoundHousehold.LISTED).count()
@@ -256,6 +263,7 @@ def lock(actor, rnd: ReviewRound) -> int:
     """Lock the recognised round. Households of the commune not in the round keep last
     year's result for this year (recorded as carried over), so the year's totals cover
     everyone. Returns the number carried over."""
+    require(actor, "round_lock", rnd.commune)
     _check(actor, rnd, R.RECOGNISED)
     carried = 0
     if rnd.kind == R.PERIODIC:

@@ -10,6 +10,7 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.views.decorators.http import require_POST
 
 from chungtay.accounts.access import scope_for, unit_for_user
+from chungtay.accounts.roles import assigned_units, require
 from chungtay.core.movements import HEADLINE, MOVEMENTS, STATES
 from chungtay.core.standards import CATEGORY_NAMES, StandardError, standard_for_year
 from chungtay.households.models import Assessment, Household
@@ -37,17 +38,20 @@ def _fail(request, e: ValidationError, form=None):
 
 
 def _communes(user):
-    scope = scope_for(user)
+    """Communes where the user may open a round (roles.py: the commune poverty officer)."""
+    allowed = assigned_units(user, "round_open")
     qs = Unit.objects.filter(system=Unit.SYSTEM_2025, level=Unit.COMMUNE)
-    if not scope.everything:
+    if allowed is not None:
         from django.db.models import Q
-        qs = qs.filter(Q(id__in=scope.commune_ids) | Q(parent_id__in=scope.province_ids))
+        qs = qs.filter(Q(id__in=allowed) | Q(parent_id__in=allowed))
     ids = Household.objects.for_user(user).values("commune_id").distinct()
     return list(qs.filter(id__in=ids).order_by("name"))
 
 
 @login_required
 def round_list(request):
+    if request.method == "POST":
+        require(request.user, "round_open")
     rounds = actions.rounds_for(request.user).order_by("-year", "commune__name")
     communes = _communes(request.user)
     form = OpenRoundForm(request.POST or None, communes=communes,
@@ -117,6 +121,7 @@ def _todo(rnd, counts) -> list[str]:
 @require_POST
 def round_add(request, pk: int):
     rnd = _round(request, pk)
+    require(request.user, "round_add_household", rnd.commune)
     form = AddHouseholdForm(request.POST)
     if form.is_valid():
         hh = Household.objects.for_user(request.user).filter(code=form.cleaned_data["code"].strip()).first()
@@ -130,11 +135,16 @@ def round_add(request, pk: int):
     return redirect("round", pk=rnd.pk)
 
 
+ADVANCE_ACTIONS = {"surveying": "round_start_survey", "meeting": "round_start_meetings", "locked": "round_lock"}
+
+
 @login_required
 @require_POST
 def round_advance(request, pk: int):
     rnd = _round(request, pk)
     step = request.POST.get("to")
+    if step in ADVANCE_ACTIONS:
+        require(request.user, ADVANCE_ACTIONS[step], rnd.commune)
     try:
         if step == "surveying":
             actions.start_survey(request.user, rnd)
@@ -154,6 +164,7 @@ def round_advance(request, pk: int):
 def round_survey(request, pk: int, hid: int):
     rnd = _round(request, pk)
     hh = get_object_or_404(Household.objects.for_user(request.user), pk=hid)
+    require(request.user, "round_survey", hh.village)
     rh = get_object_or_404(rnd.members, household=hh)
     try:
         standard = standard_for_year(rnd.year)
@@ -184,6 +195,7 @@ def round_survey(request, pk: int, hid: int):
 @require_POST
 def round_meeting(request, pk: int):
     rnd = _round(request, pk)
+    require(request.user, "round_meeting", rnd.commune, inside=True)   # the village: in the action
     villages = Unit.objects.filter(parent=rnd.commune, level=Unit.VILLAGE)
     form = MeetingForm(request.POST, villages=villages)
     if form.is_valid():
@@ -215,6 +227,7 @@ def round_meeting(request, pk: int):
 @require_POST
 def round_posting(request, pk: int):
     rnd = _round(request, pk)
+    require(request.user, "round_complaint" if "complainant" in request.POST else "round_post", rnd.commune)
     try:
         if "complainant" in request.POST:
             form = ComplaintForm(request.POST)
@@ -243,6 +256,7 @@ def round_posting(request, pk: int):
 @require_POST
 def round_resolve(request, pk: int, cid: int):
     rnd = _round(request, pk)
+    require(request.user, "round_resolve", rnd.commune)
     complaint = get_object_or_404(rnd.complaints, pk=cid)
     form = ResolveForm(request.POST)
     try:
@@ -266,6 +280,7 @@ def round_resolve(request, pk: int, cid: int):
 @require_POST
 def round_recognise(request, pk: int):
     rnd = _round(request, pk)
+    require(request.user, "round_recognise", rnd.commune)
     form = RecogniseForm(request.POST)
     try:
         if not form.is_valid():

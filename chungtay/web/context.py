@@ -1,2 +1,6 @@
+from chungtay.accounts.roles import TemplateCan
+
+
 def common(request):
-    return {"lang": getattr(request, "lang", "vi")}
+    """``lang`` and ``ct_can`` (what the user may do: accounts/roles.py) for every page."""
+    return {"lang": getattr(request, "lang", "vi"), "ct_can": TemplateCan(getattr(request, "user", None))}

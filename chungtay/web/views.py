@@ -14,6 +14,7 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.views.decorators.http import require_POST
 
 from chungtay.accounts.access import LEGACY_TO_NEW, scope_for, unit_for_user
+from chungtay.accounts.roles import require
 from chungtay.core import classify, fmt
 from chungtay.core.classify import ClassificationError
 from chungtay.core.standards import CATEGORIES, CATEGORY_NAMES, StandardError, all_standards, get_standard, \
@@ -248,6 +249,7 @@ def _form_errors(form, err: ValidationError):
 
 @login_required
 def household_create(request):
+    require(request.user, "household_create")
     villages = _villages(request.user)
     form = HouseholdForm(request.POST or None, villages=villages, initial={"ethnicity": "Kinh"})
     if request.method == "POST" and form.is_valid():
@@ -267,6 +269,7 @@ def household_create(request):
 @login_required
 def member_add(request, pk: int):
     hh = get_object_or_404(Household.objects.for_user(request.user), pk=pk)
+    require(request.user, "member_add", hh.village)
     form = MemberForm(request.POST or None, initial={"ethnicity": "Kinh", "relation": "child"})
     if request.method == "POST" and form.is_valid():
         try:
@@ -283,6 +286,7 @@ def member_add(request, pk: int):
 @login_required
 def assessment_new(request, pk: int):
     hh = get_object_or_404(Household.objects.for_user(request.user), pk=pk)
+    require(request.user, "household_assess", hh.village)
     year = _int(request.POST.get("year") or request.GET.get("year")) or date.today().year
     try:
         standard = standard_for_year(year)

@@ -74,6 +74,15 @@ def qs(context, **kwargs):
     return "?" + q.urlencode() if q else "?"
 
 
+@register.simple_tag(takes_context=True)
+def can(context, action: str, unit=None):
+    """``{% can "round_recognise" rnd.commune as ok %}``: may the user do this on the unit or
+    somewhere inside it (accounts/roles.py)? Without a unit: anywhere."""
+    from chungtay.accounts.roles import can as role_can
+    user = context.get("user") or getattr(context.get("request"), "user", None)
+    return user is not None and role_can(user, action, unit or None, inside=True)
+
+
 @register.filter
 def sum_values(values):
     return sum(values)
