@@ -95,11 +95,80 @@ def cmd_generate(args) -> int:
     return 0
 
 
+class UsageError(Exception):
+    """A bad argument: ``main`` prints the message and exits with status 2."""
+
+
+MIN_YEAR, MAX_YEAR = 1990, 2100
+
+
 def _years(spec: str) -> list[int]:
-    if "-" in spec:
-        a, b = spec.split("-")
-        return list(range(int(a), int(b) + 1))
-    return [int(y) for y in spec.split(",")]
+    """``2016-2025`` or ``2024,2025`` -> the list of years; UsageError otherwise."""
+    text = str(spec).replace(" ", "")
+    try:
+        if "-" in text:
+            a, b = text.split("-")
+            years = list(range(int(a), int(b) + 1))
+            if int(a) > int(b):
+                raise UsageError(f"--years {spec}: the first year is after the last (write e.g. 2016-2025)")
+        else:
+            years = [int(y) for y in text.split(",")]
+    except ValueError:
+        raise UsageError(f"--years {spec!r}: write a range like 2016-2025 or a list like 2024,2025") from None
+    bad = [y for y in years if not MIN_YEAR <= y <= MAX_YEAR]
+    if bad or not years:
+        raise UsageError(f"--years {spec}: years must lie between {MIN_YEAR} and {MAX_YEAR}")
+    return years
+
+
+def _count(text: str) -> int:
+    """argparse type: a whole number of at least 1 (and not absurdly large)."""
+    try:
+        n = int(text)
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"not a whole number: {text!r}") from None
+    if not 1 <= n <= 10_000_000:
+        raise argparse.ArgumentTypeError(f"must be between 1 and 10000000, got {n}")
+    return n
+
+
+def _out_dir(text: str) -> str:
+    """argparse type: a folder that exists or can be created (checked before any work is done)."""
+    p = Path(text).expanduser()
+    if p.exists() and not p.is_dir():
+        raise argparse.ArgumentTypeError(f"{text}: exists and is not a folder")
+    q = p
+    while not q.exists():
+        q = q.parent
+    if not q.is_dir():
+        raise argparse.ArgumentTypeError(f"{text}: {q} is a file, not a folder")
+    if not os.access(q, os.W_OK | os.X_OK):
+        raise argparse.ArgumentTypeError(f"{text}: no permission to write in {q}")
+    return text
+
+
+def _out_file(text: str) -> str:
+    """argparse type: a file we can write (its folder exists and is writable; not a folder itself)."""
+    p = Path(text).expanduser()
+    if p.is_dir():
+        raise argparse.ArgumentTypeError(f"{text}: is a folder; give a file name")
+    parent = p.parent
+    if not parent.is_dir():
+        raise argparse.ArgumentTypeError(f"{text}: {parent} is not a folder" if parent.exists()
+                                         else f"{text}: the folder {parent} does not exist")
+    if not os.access(parent, os.W_OK | os.X_OK) or (p.exists() and not os.access(p, os.W_OK)):
+        raise argparse.ArgumentTypeError(f"{text}: no permission to write there")
+    return text
+
+
+def _port(text: str) -> int:
+    try:
+        n = int(text)
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"not a port number: {text!r}") from None
+    if not 1 <= n <= 65535:
+        raise argparse.ArgumentTypeError(f"a port is between 1 and 65535, got {n}")
+    return n
 
 
 def _django() -> None:
@@ -171,14 +240,14 @@ def build_parser() -> argparse.ArgumentParser:
     g = c.add_mutually_exclusive_group(required=True)
     g.add_argument("--standard")
     g.add_argument("--year", type=int)
-    c.add_argument("-o", "--output", help="output .csv/.xlsx/.parquet (default: CSV on standard output)")
+    c.add_argument("-o", "--output", type=_out_file, help="output .csv/.xlsx/.parquet (default: CSV on standard output)")
     c.set_defaults(func=cmd_classify)
 
     gen = sub.add_parser("generate", help="deterministic synthetic population")
-    gen.add_argument("--households", type=int, default=129_000)
+    gen.add_argument("--households", type=_count, default=129_000)
     gen.add_argument("--years", default="2016-2025", help="e.g. 2016-2025 or 2024,2025")
     gen.add_argument("--seed", type=int, default=20161231)
-    gen.add_argument("--out", default="data/synthetic")
+    gen.add_argument("--out", type=_out_dir, default="data/synthetic")
     gen.add_argument("--format", choices=("parquet", "csv"), default="parquet")
     gen.add_argument("--load", action="store_true", help="load into the database instead of writing files")
     gen.add_argument("--replace", action="store_true", help="with --load: replace the existing demo population")
@@ -186,21 +255,21 @@ def build_parser() -> argparse.ArgumentParser:
     gen.set_defaults(func=cmd_generate)
 
     d = sub.add_parser("demo", help="migrate, load the demo province and start the web app")
-    d.add_argument("--households", type=int, default=129_000)
+    d.add_argument("--households", type=_count, default=129_000)
     d.add_argument("--seed", type=int, default=20161231)
     d.add_argument("--host", default="127.0.0.1")
-    d.add_argument("--port", type=int, default=8000)
+    d.add_argument("--port", type=_port, default=8000)
     d.add_argument("--no-serve", action="store_true")
     d.set_defaults(func=cmd_demo)
 
     ex = sub.add_parser("export", help="Parquet snapshots by year and province for analysts")
-    ex.add_argument("--out", default="data/snapshots")
+    ex.add_argument("--out", type=_out_dir, default="data/snapshots")
     ex.add_argument("--years", help="e.g. 2016-2025 or 2024,2025 (default: all)")
     ex.set_defaults(func=cmd_export)
 
     sv = sub.add_parser("serve", help="start the web app")
     sv.add_argument("--host", default="127.0.0.1")
-    sv.add_argument("--port", type=int, default=8000)
+    sv.add_argument("--port", type=_port, default=8000)
     sv.set_defaults(func=cmd_serve)
 
     from chungtay.imports.cli import add_parser as add_import_parser
@@ -219,6 +288,17 @@ def main(argv: list[str] | None = None) -> int:
         return args.func(args)
     except ProductionRefused as e:       # production mode without real keys: one line, no traceback
         return _err(str(e))
+    except (UsageError, StandardError) as e:
+        return _err(str(e))
+    except OSError as e:                 # unreadable input, unwritable output path, port in use
+        return _err(f"{e.filename + ': ' if getattr(e, 'filename', None) else ''}{e.strerror or e}")
+    except KeyboardInterrupt:
+        return 130
+    except Exception as e:               # the database is not ready (no migrate yet, server down)
+        from django.db import DatabaseError
+        if isinstance(e, DatabaseError):
+            return _err(f"database: {e} (run `chungtay demo --no-serve` or `python -m django migrate` first)")
+        raise
 
 
 if __name__ == "__main__":

@@ -442,7 +442,8 @@ def add_parser(sub) -> argparse.ArgumentParser:
     e.add_argument("--income-gap", default="0.10", metavar="SHARE",
                    help="largest income gap as a share of the line (default 0.10 = 10%%)")
     e.add_argument("--all", action="store_true", help="list every poor household, not only those one step away")
-    e.add_argument("-o", "--output", help="also write the list to .csv/.xlsx/.parquet")
+    from chungtay.cli import _out_file
+    e.add_argument("-o", "--output", type=_out_file, help="also write the list to .csv/.xlsx/.parquet")
     e.add_argument("--format", choices=FORMATS, default="text")
     e.set_defaults(func=cmd_near_escape)
     return m

@@ -28,7 +28,9 @@ def add_parser(sub) -> None:
     p.add_argument("--commune", required=True, metavar="CODE", help="code of the commune (2025 units)")
     p.add_argument("--user", required=True, metavar="USERNAME", help="the acting user (scope and audit)")
     p.add_argument("--dry-run", action="store_true", help="check and count only; write nothing")
-    p.add_argument("--errors", metavar="REPORT.xlsx", help="also write the error report to this workbook")
+    from chungtay.cli import _out_file
+    p.add_argument("--errors", metavar="REPORT.xlsx", type=_out_file,
+                   help="also write the error report to this workbook")
     p.add_argument("--json", action="store_true", help="print the result as JSON on standard output")
     p.add_argument("--quiet", action="store_true", help="no progress bar")
     p.set_defaults(func=cmd_import)
