@@ -1,6 +1,6 @@
 """End to end: one commune walks through a complete periodic review in the browser —
 list, survey with live classification, village meeting (one household sent back by a vote
-under 50%), posting, a complaint, recognition, lock — then editing a locked result is
+under 50%), posting, a complaint, recognition and lock by the commune chairman — then editing a locked result is
 refused and the movements reflect the round. Screenshots of each step go to docs/screenshots/."""
 import re
 from datetime import date
@@ -101,17 +101,23 @@ def test_a_commune_walks_through_a_complete_round(browser, server):  # noqa: F81
     page.click("button:has-text('Giải quyết')")
     expect(page.locator("main")).to_contain_text("Chấp nhận – phúc tra lại")
 
-    page.fill("#recognise input[name=decision_no]", f"215/QĐ-UBND")
-    page.fill("#recognise input[name=decided_by]", "Chủ tịch UBND xã")
-    page.click("button:has-text('Công nhận kết quả')")
-    expect(page.locator(".stepper li.on")).to_have_text("Đã công nhận")
-    shot(page, "round-5-recognised")
-    page.click("button:has-text('Khóa đợt rà soát')")
-    expect(page.locator(".stepper li.on")).to_have_text("Đã khóa")
-    expect(page.locator(".messages")).to_contain_text("giữ kết quả năm trước")
-    shot(page, "round-6-locked")
+    # recognition and lock are the commune chairman's (docs/roles.md)
+    round_url = page.url.split("?")[0]
+    chair = login(browser, server, "chutich")
+    chair.goto(round_url)
+    chair.fill("#recognise input[name=decision_no]", f"215/QĐ-UBND")
+    chair.fill("#recognise input[name=decided_by]", "Chủ tịch UBND xã")
+    chair.click("button:has-text('Công nhận kết quả')")
+    expect(chair.locator(".stepper li.on")).to_have_text("Đã công nhận")
+    shot(chair, "round-5-recognised")
+    chair.click("button:has-text('Khóa đợt rà soát')")
+    expect(chair.locator(".stepper li.on")).to_have_text("Đã khóa")
+    expect(chair.locator(".messages")).to_contain_text("giữ kết quả năm trước")
+    shot(chair, "round-6-locked")
+    chair.close()
 
     # editing a locked result is refused
+    page.goto(round_url)
     page.locator("#round-households tbody tr td a").first.click()
     page.click("text=Ghi kết quả rà soát")
     page.goto(page.url.split("?")[0] + f"?year={YEAR}")

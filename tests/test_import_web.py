@@ -139,17 +139,31 @@ def test_jobs_are_visible_only_to_their_user(client, commune_officer, other_comm
     assert client.get(reverse("imports:job", args=[job.pk])).status_code == 200
 
 
-def test_a_province_officer_chooses_the_commune(as_province_officer, province_officer, my_commune, sheets,
-                                                tmp_path):
-    page = as_province_officer.get(reverse("imports:upload")).content.decode()
-    assert f'<option value="{my_commune.pk}">' in page
-    job = run_sync(as_province_officer, my_commune, write_xlsx(tmp_path / "p.xlsx", sheets))
-    assert job.status == "done" and job.user == province_officer
+@pytest.fixture
+def two_commune_officer(db, my_commune, other_commune):
+    """A poverty officer working for two communes (only commune officers import: docs/roles.md)."""
+    from django.contrib.auth import get_user_model
+
+    from chungtay.accounts.models import Assignment
+    u = get_user_model().objects.create_user("xa-hai-xa")
+    for c in (my_commune, other_commune):
+        Assignment.objects.create(user=u, unit=c, role="commune_officer")
+    return u
+
+
+def test_an_officer_of_two_communes_chooses_the_commune(client, two_commune_officer, my_commune, other_commune,
+                                                         sheets, tmp_path):
+    client.force_login(two_commune_officer)
+    page = client.get(reverse("imports:upload")).content.decode()
+    assert f'<option value="{my_commune.pk}">' in page and f'<option value="{other_commune.pk}">' in page
+    job = run_sync(client, my_commune, write_xlsx(tmp_path / "p.xlsx", sheets))
+    assert job.status == "done" and job.user == two_commune_officer
     assert Household.objects.get(code="001301").commune == my_commune
 
 
-def test_the_upload_form_explains_what_is_missing(as_province_officer):
-    resp = as_province_officer.post(reverse("imports:upload"), {})
+def test_the_upload_form_explains_what_is_missing(client, two_commune_officer):
+    client.force_login(two_commune_officer)
+    resp = client.post(reverse("imports:upload"), {})
     page = resp.content.decode()
     assert resp.status_code == 200 and "Hãy chọn xã cần nhập" in page and "Hãy chọn tệp" in page
 

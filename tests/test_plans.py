@@ -141,7 +141,8 @@ def test_dashboard_ranks_children_by_progress(as_province_officer, province):
     assert top["change"] == pytest.approx((_rate(commune=top["unit"], year=2022) - _rate(commune=top["unit"], year=2025)) / 3)
 
 
-def test_a_regular_review_after_the_lock_goes_through_the_form(as_commune_officer, commune_officer, my_commune):
+def test_a_regular_review_after_the_lock_goes_through_the_form(as_commune_officer, commune_officer, commune_chairman,
+                                                              my_commune):
     from datetime import date
     from chungtay.reviews import actions as r_actions
     rnd = r_actions.open_round(commune_officer, my_commune, 2026)
@@ -156,8 +157,8 @@ def test_a_regular_review_after_the_lock_goes_through_the_form(as_commune_office
         r_actions.record_meeting(commune_officer, rnd, v, held_on=date(2026, 10, 1), chaired_by="A", attendees=10,
                                  minutes="ok", votes=votes)
     r_actions.post_lists(commune_officer, rnd, posted_from=date(2026, 10, 2), places="UBND")
-    r_actions.recognise(commune_officer, rnd, decision_no="1/QĐ", decision_date=date(2026, 10, 10), decided_by="CT")
-    r_actions.lock(commune_officer, rnd)
+    r_actions.recognise(commune_chairman, rnd, decision_no="1/QĐ", decision_date=date(2026, 10, 10), decided_by="CT")
+    r_actions.lock(commune_chairman, rnd)
     hh = rnd.members.first().household
     url = reverse("assessment_new", args=[hh.pk]) + "?year=2026"
     data = {"year": 2026, "basis": "income", "value": 800_000, "ind_employment": "on", "ind_nutrition": "on",

@@ -55,8 +55,8 @@ def test_other_commune_cannot_touch_the_round(other_commune_officer, rnd):
     assert not actions.rounds_for(other_commune_officer).filter(pk=rnd.pk).exists()
 
 
-def test_full_round_with_a_vote_below_half_and_a_complaint(commune_officer, rnd, my_commune):
-    o = commune_officer
+def test_full_round_with_a_vote_below_half_and_a_complaint(commune_officer, commune_chairman, rnd, my_commune):
+    o, ch = commune_officer, commune_chairman          # the officer runs the round, the chairman decides
     hh_extra = Household.objects.filter(commune=my_commune, status="active").exclude(
         id__in=rnd.members.values("household_id")).order_by("id").first()
     actions.add_household(o, rnd, hh_extra, "requested")
@@ -85,14 +85,14 @@ def test_full_round_with_a_vote_below_half_and_a_complaint(commune_officer, rnd,
     c = actions.record_complaint(o, rnd, hh_extra, received_on=date(YEAR, 10, 6), complainant="Người dân",
                                  content="Hộ có thu nhập cao hơn")
     with pytest.raises(ValidationError, match="khiếu nại chưa giải quyết"):
-        actions.recognise(o, rnd, decision_no="123/QĐ-UBND", decision_date=date(YEAR, 10, 20), decided_by="Chủ tịch")
+        actions.recognise(ch, rnd, decision_no="123/QĐ-UBND", decision_date=date(YEAR, 10, 20), decided_by="Chủ tịch")
     actions.resolve_complaint(o, c, outcome=Complaint.UPHELD, resolution="Phúc tra: thu nhập đủ sống",
                               recheck={"income": 2_600_000, "deprived": []})
     assert hh_extra.assessments.get(year=YEAR, is_current=True).category == "above_average"
     with pytest.raises(ValidationError, match="Chưa hết thời gian niêm yết"):
-        actions.recognise(o, rnd, decision_no="123/QĐ-UBND", decision_date=date(YEAR, 10, 6), decided_by="Chủ tịch")
-    actions.recognise(o, rnd, decision_no="123/QĐ-UBND", decision_date=date(YEAR, 10, 20), decided_by="Chủ tịch")
-    carried = actions.lock(o, rnd)
+        actions.recognise(ch, rnd, decision_no="123/QĐ-UBND", decision_date=date(YEAR, 10, 6), decided_by="Chủ tịch")
+    actions.recognise(ch, rnd, decision_no="123/QĐ-UBND", decision_date=date(YEAR, 10, 20), decided_by="Chủ tịch")
+    carried = actions.lock(ch, rnd)
     rnd.refresh_from_db()
     assert rnd.state == ReviewRound.LOCKED and carried > 0
     # a locked result is never edited: only a regular review may change it
@@ -112,7 +112,7 @@ def test_full_round_with_a_vote_below_half_and_a_complaint(commune_officer, rnd,
     assert steps == ["surveying", "meeting", "posting", "recognised", "locked"]
 
 
-def test_a_regular_monthly_review_is_decided_by_the_chairman(commune_officer, my_commune):
+def test_a_regular_monthly_review_is_decided_by_the_chairman(commune_officer, commune_chairman, my_commune):
     rnd = actions.open_round(commune_officer, my_commune, YEAR, kind="regular", month=3)
     assert rnd.members.count() == 0                                   # only households that ask or suffer a shock
     hh = Household.objects.filter(commune=my_commune, status="active").order_by("id").first()
@@ -120,9 +120,9 @@ def test_a_regular_monthly_review_is_decided_by_the_chairman(commune_officer, my
     actions.start_survey(commune_officer, rnd)
     a = actions.record_survey(commune_officer, rnd, hh, income=700_000, deprived=POOR3)
     assert a.kind == "regular" and a.category == "poor"
-    actions.recognise(commune_officer, rnd, decision_no="5/QĐ-UBND", decision_date=date(YEAR, 3, 20),
+    actions.recognise(commune_chairman, rnd, decision_no="5/QĐ-UBND", decision_date=date(YEAR, 3, 20),
                       decided_by="Chủ tịch")
-    actions.lock(commune_officer, rnd)
+    actions.lock(commune_chairman, rnd)
     rnd.refresh_from_db()
     assert rnd.state == ReviewRound.LOCKED
     # a second regular round for another month is allowed, the same month twice is not
