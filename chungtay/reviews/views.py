@@ -1,23 +1,31 @@
 """Pages of a review round. Thin: reads via rounds_for/for_user, writes via reviews.actions."""
 from __future__ import annotations
 
+import csv
 from datetime import date
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import ValidationError
+from django.core.paginator import Paginator
+from django.db.models import Count
+from django.http import HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.views.decorators.http import require_POST
 
 from chungtay.accounts.access import scope_for, unit_for_user
 from chungtay.accounts.roles import assigned_units, require
 from chungtay.core.movements import HEADLINE, MOVEMENTS, STATES
-from chungtay.core.standards import CATEGORY_NAMES, StandardError, standard_for_year
+from chungtay.core import fmt
+from chungtay.core.standards import CATEGORIES, CATEGORY_NAMES, StandardError, standard_for_year
 from chungtay.households.models import Assessment, Household
 from chungtay.households.movements import unit_movements
 from chungtay.households.stats import available_years
+from chungtay.reports.data import village_labels
 from chungtay.units.models import Unit
 from chungtay.web.forms import AssessmentForm
+from chungtay.web.prefill import Prefill, prefill
+from chungtay.web.search import member_matches, search_filter
 
 from . import actions
 from .forms import (AddHouseholdForm, ComplaintForm, MeetingForm, OpenRoundForm, PostingForm, RecogniseForm,
@@ -71,29 +79,124 @@ def round_list(request):
     return render(request, "reviews/list.html", {"rounds": rounds, "form": form})
 
 
+PAGE_SIZE = 50
+NO_RESULT = "none"       # category filter: households without a result in the round yet
+ROUND_ORDER = ("household__village__name", "household__village_id", "household__code")
+
+
+def _visible(user, rnd: ReviewRound):
+    """The round's households this user may see, and the villages they are limited to: a
+    village head sees only the households of their own village(s); None = the whole commune."""
+    scope = scope_for(user)
+    if scope.everything or rnd.commune_id in scope.commune_ids or rnd.province_id in scope.province_ids:
+        return rnd.members.all(), None
+    own = frozenset(scope.village_ids)
+    return rnd.members.filter(household__village_id__in=own), own
+
+
+def _sorted_labels(labels: dict[int, str], ids=None) -> list[tuple[int, str]]:
+    key = getattr(fmt, "sort_key", fmt.fold)
+    return sorted(((i, lbl) for i, lbl in labels.items() if ids is None or i in ids), key=lambda x: key(x[1]))
+
+
+def _round_filters(get, villages: list[tuple[int, str]]) -> dict:
+    """The page's filters, each kept only when valid (a bad value shows the whole list)."""
+    try:
+        village = int(get.get("village") or 0)
+    except ValueError:
+        village = 0
+    step, category = get.get("step", ""), get.get("category", "")
+    return {"village": village if village in dict(villages) else None,
+            "step": step if step in dict(RoundHousehold.STEPS) else "",
+            "category": category if category in CATEGORIES or category == NO_RESULT else "",
+            "q": get.get("q", "").strip()[:100]}
+
+
+def _filtered(members, f: dict):
+    if f["village"]:
+        members = members.filter(household__village_id=f["village"])
+    if f["step"]:
+        members = members.filter(step=f["step"])
+    if f["category"] == NO_RESULT:
+        members = members.filter(assessment__isnull=True)
+    elif f["category"]:
+        members = members.filter(assessment__category=f["category"])
+    if f["q"]:
+        members = members.filter(**{"household__" + k: v for k, v in search_filter(f["q"]).items()})
+    return members
+
+
 @login_required
 def round_page(request, pk: int):
     rnd = _round(request, pk)
-    entries = list(rnd.members.select_related("household__village", "assessment").order_by(
-        "household__village__name", "household__code"))
-    counts = actions.round_counts(rnd)
-    todo = _todo(rnd, counts)
-    waiting = {e.household.village_id for e in entries if e.step == RoundHousehold.SURVEYED}
-    villages = Unit.objects.filter(parent=rnd.commune, level=Unit.VILLAGE, id__in=waiting).order_by("name")
-    return render(request, "reviews/round.html", {
-        "rnd": rnd, "entries": entries, "counts": counts, "todo": todo, "steps": ReviewRound.STATES,
-        "step_names": dict(RoundHousehold.STEPS), "add_form": AddHouseholdForm(),
-        "meeting_form": MeetingForm(villages=villages, initial={"held_on": date.today()}),
+    members, own = _visible(request.user, rnd)
+    labels = village_labels(rnd.commune)
+    villages = _sorted_labels(labels, own)
+    f = _round_filters(request.GET, villages)
+    found = _filtered(members, f).order_by(*ROUND_ORDER)
+    if request.GET.get("format") == "csv":
+        return _round_csv(rnd, found, labels)
+    counts = _counts(members)
+    complaints = rnd.complaints.select_related("household").order_by("received_on", "id")
+    meetings = rnd.meetings.select_related("village").order_by("held_on", "id")
+    if own is not None:
+        complaints = complaints.filter(household__village_id__in=own)
+        meetings = meetings.filter(village_id__in=own)
+    complaints = list(complaints)
+    page = Paginator(found.select_related("household", "assessment"), PAGE_SIZE).get_page(request.GET.get("page"))
+    entries = list(page.object_list)
+    ctx = {
+        "rnd": rnd, "page": page, "entries": entries, "counts": counts, "todo": _todo(rnd, counts, complaints),
+        "steps": ReviewRound.STATES, "step_names": dict(RoundHousehold.STEPS), "labels": labels,
+        "villages": villages, "own": own, "f": f, "filtered": any(f.values()),
+        "categories": [(c, CATEGORY_NAMES[c]) for c in CATEGORIES], "no_result": NO_RESULT,
+        "matches": member_matches([e.household for e in entries], f["q"]),
+        "add_form": AddHouseholdForm(),
         "posting_form": PostingForm(initial={"posted_from": date.today()}),
         "complaint_form": ComplaintForm(initial={"received_on": date.today()}),
         "recognise_form": RecogniseForm(initial={"decision_date": rnd.posted_to or date.today()}),
-        "complaints": rnd.complaints.select_related("household").order_by("received_on", "id"),
-        "meetings": rnd.meetings.select_related("village").order_by("held_on", "id"),
-        "resolve_form": ResolveForm(),
-    })
+        "complaints": complaints, "meetings": list(meetings), "resolve_form": ResolveForm(),
+    }
+    if rnd.state == ReviewRound.MEETING:
+        ctx.update(_meeting(members, labels, f["village"]))
+    return render(request, "reviews/round.html", ctx)
 
 
-def _todo(rnd, counts) -> list[str]:
+def _counts(members) -> dict[str, int]:
+    c = dict(members.order_by().values_list("step").annotate(n=Count("id")))
+    return {s: c.get(s, 0) for s, _ in RoundHousehold.STEPS}
+
+
+def _meeting(members, labels, village) -> dict:
+    """The meeting form: villages with households waiting for the vote, and those households
+    (all of them, not one page: the vote table shows the chosen village's)."""
+    waiting = (members.filter(step=RoundHousehold.SURVEYED).select_related("household", "assessment")
+               .only("id", "step", "household_id", "household__code", "household__head_name",
+                     "household__village_id", "assessment__category")
+               .order_by(*ROUND_ORDER))
+    waiting = list(waiting)
+    ids = {e.household.village_id for e in waiting}
+    choices = _sorted_labels(labels, ids)
+    form = MeetingForm(initial={"held_on": date.today(), "village": village if village in ids else None})
+    form.fields["village"].choices = choices
+    return {"meeting_form": form, "voting": waiting}
+
+
+def _round_csv(rnd, found, labels) -> HttpResponse:
+    """The households of the round as filtered on the page (within the user's area): code, head,
+    village, why listed, step and result — no ID numbers, income or health details."""
+    resp = HttpResponse(content_type="text/csv; charset=utf-8")
+    resp["Content-Disposition"] = f'attachment; filename="chungtay-round-{rnd.commune.code}-{rnd.year}.csv"'
+    resp.write("\ufeff")
+    w = csv.writer(resp)
+    w.writerow(["household_code", "head_name", "village", "reason", "step", "category"])
+    for e in found.select_related("household", "assessment").iterator(chunk_size=2000):
+        w.writerow([e.household.code, e.household.head_name, labels.get(e.household.village_id, ""),
+                    e.get_reason_display(), e.get_step_display(), e.assessment.category if e.assessment else ""])
+    return resp
+
+
+def _todo(rnd, counts, complaints) -> list[str]:
     s = rnd.state
     if s == ReviewRound.LISTING:
         return ["Bổ sung hộ có giấy đề nghị (Mẫu 01), rồi bắt đầu rà soát"]
@@ -109,7 +212,7 @@ def _todo(rnd, counts) -> list[str]:
             out.append(f"{counts['returned']} hộ phải rà soát lại (dưới 50% đồng ý)")
         return out or ["Niêm yết danh sách"]
     if s == ReviewRound.POSTING:
-        pending = rnd.complaints.filter(outcome=Complaint.PENDING).count()
+        pending = sum(c.outcome == Complaint.PENDING for c in complaints)
         return ([f"{pending} khiếu nại chưa giải quyết"] if pending else []) + [
             f"Niêm yết đến {rnd.posted_to:%d/%m/%Y}, sau đó Chủ tịch UBND xã công nhận"]
     if s == ReviewRound.RECOGNISED:
@@ -170,7 +273,9 @@ def round_survey(request, pk: int, hid: int):
         standard = standard_for_year(rnd.year)
     except StandardError:
         standard = None
-    form = AssessmentForm(request.POST or None, standard=standard, initial={"year": rnd.year})
+    pre = (prefill(hh, rnd.year, standard, kind=rnd.kind, this_round=rh.assessment, lang=request.lang)
+           if request.method == "GET" else Prefill())
+    form = AssessmentForm(request.POST or None, standard=standard, initial={**pre.initial, "year": rnd.year})
     form.fields["year"].disabled = True
     if request.method == "POST" and form.is_valid():
         d = form.cleaned_data
@@ -182,13 +287,13 @@ def round_survey(request, pk: int, hid: int):
             _fail(request, e, form)
         else:
             messages.success(request, f"{hh.head_name}: {a.explanation_vi if request.lang == 'vi' else a.explanation_en}")
-            nxt = rnd.members.filter(step__in=[RoundHousehold.LISTED, RoundHousehold.RETURNED]).exclude(
-                household=hh).order_by("household__village__name", "household__code").first()
+            nxt = (_visible(request.user, rnd)[0].filter(step__in=[RoundHousehold.LISTED, RoundHousehold.RETURNED])
+                   .exclude(household=hh).order_by(*ROUND_ORDER).first())
             if nxt and request.POST.get("next") == "1":
                 return redirect("round_survey", pk=rnd.pk, hid=nxt.household_id)
             return redirect("round", pk=rnd.pk)
     return render(request, "web/assess.html", {"form": form, "hh": hh, "standard": standard, "year": rnd.year,
-                                               "rnd": rnd, "entry": rh})
+                                               "rnd": rnd, "entry": rh, "prefill": pre})
 
 
 @login_required

@@ -9,6 +9,7 @@ from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import ValidationError
 from django.core.paginator import Paginator
+from django.db.models import Q
 from django.http import HttpRequest, HttpResponse, JsonResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.views.decorators.http import require_POST
@@ -22,10 +23,13 @@ from chungtay.core.standards import CATEGORIES, CATEGORY_NAMES, StandardError, a
 from chungtay.households import actions
 from chungtay.households.models import Assessment, Household
 from chungtay.households.stats import available_years, unit_report
+from chungtay.reports.data import village_labels
 from chungtay.units.models import Unit, UnitTag
 
 from .forms import AssessmentForm, HouseholdForm, MemberForm
 from .middleware import LANG_COOKIE
+from .prefill import Prefill, prefill
+from .search import member_matches, search_filter
 
 LEVEL_NAMES = {Unit.PROVINCE: ("Tỉnh/thành phố", "Province"), Unit.DISTRICT: ("Huyện", "District"),
                Unit.COMMUNE: ("Xã/phường", "Commune"), Unit.VILLAGE: ("Thôn/tổ dân phố", "Village")}
@@ -138,9 +142,12 @@ def household_list(request):
     if request.GET.get("unit"):
         unit = unit_for_user(user, _int(request.GET["unit"]))
         qs = qs.filter(**{UNIT_FILTER[(unit.system, unit.level)]: unit.id})
-    q = request.GET.get("q", "").strip()
+    # Households that dissolved or moved away leave the lists of the years after.
+    qs = qs.filter(Q(start_year__isnull=True) | Q(start_year__lte=year),
+                   Q(end_year__isnull=True) | Q(end_year__gte=year))
+    q = request.GET.get("q", "").strip()[:100]
     if q:
-        qs = qs.filter(search_text__contains=fmt.fold(q))
+        qs = qs.filter(**search_filter(q))
     village = _int(request.GET.get("village"))
     if village:
         qs = qs.filter(village_id=village)
@@ -151,23 +158,27 @@ def household_list(request):
     if cat in CATEGORIES:
         qs = qs.filter(assessments__year=year, assessments__kind=Assessment.PERIODIC,
                        assessments__is_current=True, assessments__category=cat)
-    qs = qs.select_related("village").order_by("village__name", "code")
+    qs = qs.select_related("village").order_by("village__name", "village_id", "code")
     if request.GET.get("format") == "csv":
         return _household_csv(qs, year)
     page = Paginator(qs, 50).get_page(request.GET.get("page"))
     rows = list(page.object_list)
     results = {a.household_id: a for a in Assessment.objects.filter(
         household_id__in=[h.id for h in rows], year=year, kind=Assessment.PERIODIC, is_current=True)}
-    villages = _villages_for_filter(user, unit)
+    villages, labels = _villages_for_filter(user, unit)
+    matches = member_matches(rows, q)
     return render(request, "web/households.html", {
         "page": page, "rows": [(h, results.get(h.id)) for h in rows], "year": year, "years": years,
+        "labels": labels, "matches": matches,
         "unit": unit, "q": q, "category": cat, "em": em, "village": village, "villages": villages,
         "categories": [(c, CATEGORY_NAMES[c]) for c in CATEGORIES],
         "breadcrumb": _breadcrumb(user, unit) if unit else [],
     })
 
 
-def _villages_for_filter(user, unit):
+def _villages_for_filter(user, unit) -> tuple[list[tuple[int, str]], dict[int, str]]:
+    """([(village id, label)] for the village filter, in Vietnamese order; {village id: label} of
+    the communes listed) — empty for a province-wide list (drill down first)."""
     scope = scope_for(user)
     vs = Unit.objects.filter(system=Unit.SYSTEM_2025, level=Unit.VILLAGE)
     if unit and unit.system == Unit.SYSTEM_2025 and unit.level in (Unit.COMMUNE, Unit.VILLAGE):
@@ -177,8 +188,15 @@ def _villages_for_filter(user, unit):
     elif not scope.everything and scope.village_ids and not scope.province_ids:
         vs = vs.filter(id__in=scope.village_ids)
     else:
-        return []   # too many to list for a province: drill down first
-    return list(vs.order_by("name"))
+        return [], {}   # too many to list for a province: drill down first
+    if not (scope.everything or scope.province_ids or scope.commune_ids):
+        vs = vs.filter(id__in=scope.village_ids)     # a village head: their own village(s) only
+    rows = list(vs.values_list("id", "parent_id"))
+    labels: dict[int, str] = {}
+    for commune in sorted({c for _, c in rows}):
+        labels.update(village_labels(commune))
+    key = getattr(fmt, "sort_key", fmt.fold)
+    return sorted(((i, labels[i]) for i, _ in rows if i in labels), key=lambda x: key(x[1])), labels
 
 
 def _household_csv(qs, year) -> HttpResponse:
@@ -292,7 +310,11 @@ def assessment_new(request, pk: int):
         standard = standard_for_year(year)
     except StandardError:
         standard = None
-    form = AssessmentForm(request.POST or None, standard=standard, initial={"year": year})
+    kind = request.GET.get("kind") if request.GET.get("kind") in (Assessment.PERIODIC, Assessment.REGULAR) \
+        else Assessment.PERIODIC
+    pre = prefill(hh, year, standard, kind=kind, lang=request.lang) if request.method == "GET" else Prefill()
+    form = AssessmentForm(request.POST or None, standard=standard,
+                          initial={**pre.initial, "year": year, "kind": kind})
     if request.method == "POST" and form.is_valid() and standard:
         d = form.cleaned_data
         deprived = [ind.code for name, ind in form.indicator_fields if d.get(name)]
@@ -305,7 +327,8 @@ def assessment_new(request, pk: int):
         else:
             messages.success(request, a.explanation_vi if request.lang == "vi" else a.explanation_en)
             return redirect("household", pk=hh.pk)
-    return render(request, "web/assess.html", {"form": form, "hh": hh, "standard": standard, "year": year})
+    return render(request, "web/assess.html", {"form": form, "hh": hh, "standard": standard, "year": year,
+                                               "prefill": pre})
 
 
 @login_required

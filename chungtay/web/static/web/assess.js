@@ -19,7 +19,20 @@
     var y = form.elements["year"].value;
     if (y && y !== form.dataset.year) window.location.search = "?year=" + encodeURIComponent(y);
   });
+  // Pre-filled from the previous result: mark what the officer changed.
+  function markChanged() {
+    if (!document.getElementById("prefill")) return;
+    form.querySelectorAll("input[data-code]").forEach(function (c) {
+      c.closest("label").classList.toggle("changed", c.checked !== c.defaultChecked);
+    });
+    var v = form.elements["value"];
+    v.closest("label").classList.toggle("changed", v.value !== v.defaultValue);
+    var b = form.elements["basis"], first = b.querySelector("option[selected]") || b.options[0];
+    b.closest("label").classList.toggle("changed", b.value !== first.value);
+  }
   form.addEventListener("input", update);
   form.addEventListener("change", update);
+  form.addEventListener("input", markChanged);
+  form.addEventListener("change", markChanged);
   update();
 })();
