@@ -249,3 +249,6 @@ def setup_demo(households: int = 129_000, seed: int = 20161231, log=print) -> No
         log("Loading into the database…")
         load_population(pop, log=log)
     create_demo_users()
+    from .demo_extras import create_kon_tum_plan, record_historical_rounds
+    record_historical_rounds(log)       # the loaded years' reviews are over: their figures are final
+    create_kon_tum_plan(log)            # the seeds' real plan (README)

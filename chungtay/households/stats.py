@@ -9,7 +9,9 @@ from dataclasses import dataclass, field
 
 from django.db.models import Sum
 
+from chungtay.core import fmt
 from chungtay.core.standards import Standard, StandardError, standard_for_year
+from chungtay.units.labels import labels_for
 from chungtay.units.models import Unit
 
 from .models import MAX_INDICATORS, YearSummary
@@ -111,7 +113,9 @@ def unit_report(user, unit: Unit, year: int) -> UnitReport:
             f = _figures(units.get(r[f"{group}_id"]), r, n)
             children.append(f)
             total.add(f)
-        children.sort(key=lambda f: (f.unit.name if f.unit else ""))
+        # Vietnamese alphabetical order of the labels shown ("Đ" after "D"; twin villages by old commune)
+        names = labels_for([f.unit for f in children])
+        children.sort(key=lambda f: fmt.sort_key(names.get(f.unit.id, f.unit.name) if f.unit else ""))
     else:
         total = _figures(unit, qs.aggregate(**agg), n)
     return UnitReport(unit, year, standard, total, children)

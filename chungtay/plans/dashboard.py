@@ -10,9 +10,11 @@ from django.core.cache import cache
 from django.db.models import Max, Sum
 
 from chungtay.core.standards import StandardError, standard_for_year
+from chungtay.households.completeness import child_statuses, national_statuses, year_statuses
 from chungtay.households.models import YearSummary
 from chungtay.households.movements import unit_movements
 from chungtay.households.stats import GROUPING, unit_report
+from chungtay.units.labels import labels_for
 
 from .models import Target
 from .progress import target_progress
@@ -24,13 +26,23 @@ def _rate(a, b):
     return round(100.0 * a / b, 2) if b else None
 
 
-def trend(user, unit) -> list[dict]:
+def trend(user, unit, statuses: dict | None = None) -> list[dict]:
+    """Counts and rates per year; ``provisional`` (with ``reviewed``/``expected``) marks a year
+    whose review is not yet recognised (chungtay.households.completeness)."""
     select, _ = GROUPING[(unit.system, unit.level)]
-    rows = (YearSummary.objects.for_user(user).filter(**{f"{select}_id": unit.id}).values("year")
-            .annotate(**{f: Sum(f) for f in TREND_FIELDS}).order_by("year"))
-    return [{"year": r["year"], **{f: r[f] for f in TREND_FIELDS}, "poverty_rate": _rate(r["poor"], r["total"]),
-             "near_poverty_rate": _rate(r["near_poor"], r["total"]),
-             "em_poverty_rate": _rate(r["em_poor"], r["em_total"])} for r in rows]
+    rows = list(YearSummary.objects.for_user(user).filter(**{f"{select}_id": unit.id}).values("year")
+                .annotate(**{f: Sum(f) for f in TREND_FIELDS}).order_by("year"))
+    if statuses is None:
+        statuses = year_statuses(user, unit, [r["year"] for r in rows])
+    out = []
+    for r in rows:
+        st = statuses.get(r["year"])
+        out.append({"year": r["year"], **{f: r[f] for f in TREND_FIELDS}, "poverty_rate": _rate(r["poor"], r["total"]),
+                    "near_poverty_rate": _rate(r["near_poor"], r["total"]),
+                    "em_poverty_rate": _rate(r["em_poor"], r["em_total"]),
+                    "provisional": bool(st and st.provisional), "reviewed": st.reviewed if st else r["total"],
+                    "expected": st.expected if st else r["total"]})
+    return out
 
 
 def movement_series(user, unit, years: list[int], last: int = 4) -> list[dict]:
@@ -60,7 +72,11 @@ def _std_code(year: int) -> str | None:
 
 def dashboard_data(user, unit, year: int) -> dict:
     rep = unit_report(user, unit, year)
-    tr = trend(user, unit)
+    select, _ = GROUPING[(unit.system, unit.level)]
+    have = list(YearSummary.objects.for_user(user).filter(**{f"{select}_id": unit.id}).values_list("year", flat=True)
+                .distinct().order_by())
+    statuses = year_statuses(user, unit, set(have) | {year})
+    tr = trend(user, unit, statuses)
     years = [r["year"] for r in tr]
     try:
         inds = standard_for_year(year).indicators
@@ -70,20 +86,38 @@ def dashboard_data(user, unit, year: int) -> dict:
     deprivations = [{"code": i.code, "name_vi": i.name_vi, "name_en": i.name_en, "poor_deprived": n,
                      "censored_headcount": _rate(n, rep.total.total), "contribution": round(100.0 * n / total_dep, 2)}
                     for i, n in zip(inds, rep.total.deprived)]
-    children = [{"id": f.unit.id, "code": f.unit.code, "name": f.unit.full_name, "total": f.total, "poor": f.poor,
-                 "near_poor": f.near_poor, "poverty_rate": _rate(f.poor, f.total),
-                 "near_poverty_rate": _rate(f.near_poor, f.total), "em_poverty_rate": _rate(f.em_poor, f.em_total),
-                 "lat": f.unit.lat, "lon": f.unit.lon} for f in rep.children if f.unit]
+    names = labels_for([f.unit for f in rep.children])
+    kids = child_statuses(user, unit, year)
+    children = []
+    for f in rep.children:
+        if not f.unit:
+            continue
+        st = kids.get(f.unit.id)
+        children.append({"id": f.unit.id, "code": f.unit.code, "name": names.get(f.unit.id, f.unit.full_name),
+                         "total": f.total, "poor": f.poor, "near_poor": f.near_poor,
+                         "poverty_rate": _rate(f.poor, f.total), "near_poverty_rate": _rate(f.near_poor, f.total),
+                         "em_poverty_rate": _rate(f.em_poor, f.em_total), "lat": f.unit.lat, "lon": f.unit.lon,
+                         "provisional": bool(st and st.provisional), "reviewed": st.reviewed if st else f.total,
+                         "expected": st.expected if st else f.total})
     targets = [target_progress(user, t, years) for t in
                Target.objects.filter(unit=unit, plan__end_year__gte=min(years or [year])).select_related("plan")]
     from .metrics import ranking
     same_std = [y for y in years if y <= year and _std_code(y) == _std_code(year)]
     rank_from = same_std[0] if same_std and same_std[0] < year else None
-    ranked = ranking(user, unit, "poverty_rate", rank_from, year) if rank_from else []
-    return {"unit": unit, "year": year, "years": years, "report": rep, "trend": tr,
+    # a village has no child units to rank (GROUPING gives it no child column)
+    ranked = ranking(user, unit, "poverty_rate", rank_from, year) if rank_from and select_child(unit) else []
+    rank_names = labels_for([r["unit"] for r in ranked])
+    for r in ranked:
+        r["label"] = rank_names.get(r["unit"].id, r["unit"].full_name)
+    return {"unit": unit, "unit_label": labels_for([unit])[unit.id], "year": year, "years": years, "report": rep, "trend": tr,
             "ranking": ranked, "rank_from": rank_from,
             "movements": movement_series(user, unit, [y for y in years if y <= year]),
-            "deprivations": deprivations, "children": children, "targets": targets}
+            "deprivations": deprivations, "children": children, "targets": targets,
+            "status": statuses[year], "statuses": statuses}
+
+
+def select_child(unit) -> str | None:
+    return GROUPING[(unit.system, unit.level)][1]
 
 
 def geo_dir() -> Path | None:
@@ -112,8 +146,12 @@ def national_rows(user, year: int) -> list[dict]:
     rows = (YearSummary.objects.for_user(user).filter(year=year).values("province_id")
             .annotate(**{f: Sum(f) for f in TREND_FIELDS}).order_by())
     units = Unit.objects.in_bulk([r["province_id"] for r in rows])
+    statuses = national_statuses(user, year, list(units))
     out = [{"id": r["province_id"], "code": units[r["province_id"]].code, "name": units[r["province_id"]].full_name,
             **{f: r[f] for f in TREND_FIELDS}, "poverty_rate": _rate(r["poor"], r["total"]),
-            "near_poverty_rate": _rate(r["near_poor"], r["total"]), "em_poverty_rate": _rate(r["em_poor"], r["em_total"])}
+            "near_poverty_rate": _rate(r["near_poor"], r["total"]), "em_poverty_rate": _rate(r["em_poor"], r["em_total"]),
+            "provisional": statuses[r["province_id"]].provisional, "reviewed": statuses[r["province_id"]].reviewed,
+            "expected": statuses[r["province_id"]].expected, "status_vi": statuses[r["province_id"]].label_vi,
+            "status_en": statuses[r["province_id"]].label_en}
            for r in rows]
     return sorted(out, key=lambda r: r["code"])

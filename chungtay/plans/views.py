@@ -195,7 +195,12 @@ def dashboard_csv(request, pk: int):
     resp["Content-Disposition"] = f'attachment; filename="chungtay-{unit.code}-{year}-{part}.csv"'
     resp.write("\ufeff")
     if rows:
-        cols = [c for c in rows[0] if c not in ("id", "lat", "lon")]
+        # tam_tinh = 1: figures of a year whose review is not yet recognised (reviewed/expected households)
+        st = d["status"]
+        default = {"tam_tinh": int(st.provisional), "reviewed": st.reviewed, "expected": st.expected}
+        rows = [{**r, **{k: v for k, v in default.items() if k not in r},
+                 "tam_tinh": int(r.get("provisional", st.provisional))} for r in rows]
+        cols = [c for c in rows[0] if c not in ("id", "lat", "lon", "provisional")]
         w = csv.DictWriter(resp, fieldnames=cols, extrasaction="ignore")
         w.writeheader()
         w.writerows(rows)
@@ -226,6 +231,7 @@ def national(request):
     chart = {"children": [{**r, "poor": r["poor"]} for r in rows], "year": year, "lang": request.lang}
     return render(request, "plans/national.html", {
         "rows": rows, "year": year, "years_all": list(reversed(years)), "totals": totals,
+        "provisional_count": sum(1 for r in rows if r["provisional"]),
         "poverty_rate": rate(totals["poor"], totals["total"]), "near_rate": rate(totals["near_poor"], totals["total"]),
         "em_rate": rate(totals["em_poor"], totals["em_total"]), "chart_json": json.dumps(chart, ensure_ascii=False)})
 

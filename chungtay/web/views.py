@@ -22,7 +22,9 @@ from chungtay.core.standards import CATEGORIES, CATEGORY_NAMES, StandardError, a
     standard_for_year
 from chungtay.households import actions
 from chungtay.households.models import Assessment, Household
+from chungtay.households.completeness import child_statuses, year_status
 from chungtay.households.stats import available_years, unit_report
+from chungtay.units.labels import labels_for, unit_label
 from chungtay.reports.data import village_labels
 from chungtay.units.models import Unit, UnitTag
 
@@ -80,6 +82,7 @@ def unit_page(request, pk: int):
     years = available_years(request.user)
     year = _year(request, years)
     report = unit_report(request.user, unit, year)
+    status = year_status(request.user, unit, year)
     legacy = []
     if unit.system == Unit.SYSTEM_2025 and unit.level == Unit.PROVINCE and year < 2025:
         codes = [old for old, new in LEGACY_TO_NEW.items() if new == unit.code]
@@ -87,7 +90,7 @@ def unit_page(request, pk: int):
                       .order_by("code"))
         legacy = [u for u in legacy if unit_report(request.user, u, year).total.total]
     if request.GET.get("format") == "csv":
-        return _unit_csv(report)
+        return _unit_csv(report, status, child_statuses(request.user, unit, year))
     child_level = report.children[0].unit.level if report.children and report.children[0].unit else None
     ids = [f.unit.id for f in report.children if f.unit] + [unit.id]
     tags: dict[int, list[str]] = {}
@@ -97,11 +100,15 @@ def unit_page(request, pk: int):
         "unit": unit, "year": year, "years": years, "report": report, "legacy": legacy,
         "breadcrumb": _breadcrumb(request.user, unit), "child_level": LEVEL_NAMES.get(child_level),
         "indicators": report.standard.indicators if report.standard else (),
-        "categories": CATEGORIES, "tags": tags,
+        "categories": CATEGORIES, "tags": tags, "status": status,
+        "child_status": child_statuses(request.user, unit, year) if report.children else {},
+        "labels": labels_for([f.unit for f in report.children]), "unit_label": unit_label(unit),
     })
 
 
-def _unit_csv(report) -> HttpResponse:
+def _unit_csv(report, status, kids: dict) -> HttpResponse:
+    """tam_tinh = 1 marks figures of a year whose review is not yet recognised; reviewed and
+    expected give the coverage (households.completeness)."""
     resp = HttpResponse(content_type="text/csv; charset=utf-8")
     resp["Content-Disposition"] = f'attachment; filename="chungtay-{report.unit.code}-{report.year}.csv"'
     resp.write("\ufeff")  # Excel opens UTF-8 CSV correctly only with a BOM
@@ -109,12 +116,15 @@ def _unit_csv(report) -> HttpResponse:
     inds = [i.code for i in report.standard.indicators] if report.standard else []
     w.writerow(["code", "name", "households", "poor", "near_poor", "average", "above_average", "poverty_rate",
                 "near_poverty_rate", "em_households", "em_poor", "em_poverty_rate"] +
-               [f"poor_deprived_{c}" for c in inds])
+               [f"poor_deprived_{c}" for c in inds] + ["tam_tinh", "reviewed", "expected"])
+    names = labels_for([f.unit for f in report.children])
     for f in report.children + [report.total]:
         u = f.unit
-        w.writerow([u.code if u else "", u.full_name if u else "", f.total, f.poor, f.near_poor, f.average,
-                    f.above_average, _r(f.poverty_rate), _r(f.near_poverty_rate), f.em_total, f.em_poor,
-                    _r(f.em_poverty_rate)] + f.deprived)
+        st = status if f is report.total else kids.get(u.id if u else None)
+        w.writerow([u.code if u else "", names.get(u.id, u.full_name) if u else "", f.total, f.poor, f.near_poor,
+                    f.average, f.above_average, _r(f.poverty_rate), _r(f.near_poverty_rate), f.em_total, f.em_poor,
+                    _r(f.em_poverty_rate)] + f.deprived +
+                   [int(bool(st and st.provisional)), st.reviewed if st else f.total, st.expected if st else f.total])
     return resp
 
 

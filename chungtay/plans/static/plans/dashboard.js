@@ -14,9 +14,16 @@
     charts.push(c);
     return c;
   }
-  var years = d.trend.map(function (r) { return String(r.year); });
+  // a year whose review is not yet recognised is labelled provisional, with its coverage
+  var years = d.trend.map(function (r) {
+    return r.provisional ? r.year + "*" : String(r.year);
+  });
+  var provNote = d.trend.filter(function (r) { return r.provisional; }).map(function (r) {
+    return "* " + r.year + ": " + T("tạm tính, đã rà soát ", "provisional, ") + fmt(r.reviewed) + "/" + fmt(r.expected) + T(" hộ", " households reviewed");
+  }).join("; ");
   make("chart-trend", {
-    legend: { top: 0 }, grid: { top: 36, left: 44, right: 16, bottom: 28 },
+    legend: { top: 0 }, grid: { top: 36, left: 44, right: 16, bottom: provNote ? 48 : 28 },
+    title: provNote ? { text: provNote, bottom: 0, left: "center", textStyle: { fontSize: 11, fontWeight: "normal", color: "#9a5d00" } } : undefined,
     xAxis: { type: "category", data: years }, yAxis: { type: "value", axisLabel: { formatter: "{value}%" } },
     series: [
       { name: T("Hộ nghèo", "Poor"), type: "line", data: d.trend.map(function (r) { return r.poverty_rate; }), color: "#c8102e" },
