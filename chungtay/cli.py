@@ -75,6 +75,16 @@ def cmd_classify(args) -> int:
 
 def cmd_generate(args) -> int:
     from chungtay import synth
+    actor = None
+    if args.load and args.replace:     # destructive: confirm, name the actor, not in production
+        _django()
+        from chungtay.destructive import Refused, confirm
+        from chungtay.households.demo import replace_plan
+        try:
+            actor = confirm("replace the demo population (imported and registered households are kept)",
+                            replace_plan(), actor=args.actor, yes=args.yes, allow_production=args.allow_production)
+        except Refused as e:
+            return _err(str(e))
     t0 = time.perf_counter()
     years = _years(args.years)
     pop = synth.generate(households=args.households, years=years, seed=args.seed)
@@ -83,7 +93,10 @@ def cmd_generate(args) -> int:
     if args.load:
         _django()
         from chungtay.households.demo import load_population
-        counts = load_population(pop, replace=args.replace)
+        try:
+            counts = load_population(pop, replace=args.replace, actor=actor)
+        except ValueError as e:
+            return _err(str(e))
         print(f"loaded into the database: {counts}", file=sys.stderr)
     else:
         out = Path(args.out)
@@ -250,7 +263,10 @@ def build_parser() -> argparse.ArgumentParser:
     gen.add_argument("--out", type=_out_dir, default="data/synthetic")
     gen.add_argument("--format", choices=("parquet", "csv"), default="parquet")
     gen.add_argument("--load", action="store_true", help="load into the database instead of writing files")
-    gen.add_argument("--replace", action="store_true", help="with --load: replace the existing demo population")
+    gen.add_argument("--replace", action="store_true", help="with --load: replace the existing demo population "
+                     "(only it: imported and registered households are kept); asks for confirmation")
+    from chungtay.destructive import add_arguments as add_destructive_arguments
+    add_destructive_arguments(gen, "replaces the demo population")
     gen.add_argument("--summary", action="store_true", help="print the calibration table")
     gen.set_defaults(func=cmd_generate)
 

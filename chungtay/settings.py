@@ -69,9 +69,12 @@ DATA_DIR.mkdir(parents=True, exist_ok=True)
 DATABASES = {"default": dj_database_url.config(
     default=f"sqlite:///{DATA_DIR / 'chungtay.sqlite3'}", conn_max_age=60)}
 if DATABASES["default"]["ENGINE"].endswith("sqlite3"):
-    # WAL lets readers (the web app) work while a loader writes.
+    # WAL lets readers (the web app) work while a loader writes. IMMEDIATE: every write
+    # transaction takes the write lock when it begins and waits for it (up to "timeout"
+    # seconds), instead of failing with "database is locked" when a read turns into a write
+    # (docs/architecture.md, "Concurrent writes").
     DATABASES["default"]["OPTIONS"] = {"init_command": "PRAGMA journal_mode=WAL; PRAGMA synchronous=NORMAL;",
-                                       "timeout": 30}
+                                       "timeout": 30, "transaction_mode": "IMMEDIATE"}
     DATABASES["default"]["CONN_MAX_AGE"] = 0
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 

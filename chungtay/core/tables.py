@@ -226,7 +226,7 @@ def write_table(table: pa.Table, path: str | Path | None) -> None:
     if path is None:
         from pyarrow import csv
         buf = pa.BufferOutputStream()
-        csv.write_csv(table, buf)
+        csv.write_csv(_formula_safe(table), buf)
         sys.stdout.buffer.write(buf.getvalue().to_pybytes())
         sys.stdout.flush()
         return
@@ -237,7 +237,7 @@ def write_table(table: pa.Table, path: str | Path | None) -> None:
     try:
         if ext == ".csv":
             from pyarrow import csv
-            csv.write_csv(table, tmp)
+            csv.write_csv(_formula_safe(table), tmp)
         elif ext == ".parquet":
             import pyarrow.parquet as pq
             pq.write_table(table, tmp)
@@ -249,9 +249,21 @@ def write_table(table: pa.Table, path: str | Path | None) -> None:
             os.unlink(tmp)
 
 
+def _formula_safe(table: pa.Table) -> pa.Table:
+    """Text cells a spreadsheet would run as formulas get a leading apostrophe (core.csvsafe)."""
+    from .csvsafe import FORMULA_START, cell
+    for j, field in enumerate(table.schema):
+        if pa.types.is_string(field.type) or pa.types.is_large_string(field.type):
+            vals = table.column(j).to_pylist()
+            if any(isinstance(v, str) and v.startswith(FORMULA_START) for v in vals):
+                table = table.set_column(j, field, pa.array([cell(v) for v in vals], field.type))
+    return table
+
+
 def _write_xlsx(table: pa.Table, path: str) -> None:
     import xlsxwriter
-    wb = xlsxwriter.Workbook(path, {"constant_memory": True, "strings_to_numbers": False})
+    wb = xlsxwriter.Workbook(path, {"constant_memory": True, "strings_to_numbers": False,
+                                    "strings_to_formulas": False})
     ws = wb.add_worksheet("data")
     bold = wb.add_format({"bold": True})
     ws.write_row(0, 0, table.column_names, bold)

@@ -2,8 +2,12 @@
 checks the user's area, and leaves an audit record (without personal data)."""
 from __future__ import annotations
 
+import functools
+import random
+import time
+
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.db import transaction
+from django.db import IntegrityError, OperationalError, transaction
 
 from chungtay.accounts.access import scope_for
 from chungtay.accounts.models import AuditEvent
@@ -21,6 +25,85 @@ from .models import KINH, Assessment, Household, Member
 
 MEMBER_FIELDS = ("full_name", "sex", "birth_year", "ethnicity", "relation", "health_insurance",
                  "schooling", "disability", "work")
+
+
+CLASH = ("Có người khác vừa lưu cùng lúc, hãy thử lại", "Someone else saved at the same moment: please try again")
+_TRANSIENT = ("database is locked", "deadlock detected", "could not serialize", "lock timeout",
+              "could not obtain lock")
+
+
+class ConcurrentWrite(ValidationError):
+    """A save that clashed with another one several times in a row: nothing was written and
+    the form is shown again with what the user typed ("try again")."""
+
+
+def retry_on_clash(fn=None, *, attempts: int = 4):
+    """Run the action in its own transaction; when it clashes with a concurrent writer
+    (a unique constraint such as a version number, a deadlock, SQLite's busy timeout),
+    roll back and run it again, a few times, then raise :class:`ConcurrentWrite` (a
+    ValidationError: views re-render the form with its message). Inside an outer
+    transaction it only calls through: the outermost retrying action retries."""
+    if fn is None:
+        return functools.partial(retry_on_clash, attempts=attempts)
+
+    @functools.wraps(fn)
+    def run(*args, **kwargs):
+        if transaction.get_connection().in_atomic_block:
+            return fn(*args, **kwargs)
+        for attempt in range(attempts):
+            try:
+                with transaction.atomic():
+                    return fn(*args, **kwargs)
+            except OperationalError as e:
+                if not any(t in str(e).lower() for t in _TRANSIENT):
+                    raise
+            except IntegrityError:
+                pass
+            time.sleep(random.uniform(0.02, 0.1) * (attempt + 1))
+        raise ConcurrentWrite(tr(*CLASH), code="concurrent_write")
+    return run
+
+
+def lock_commune(commune_id: int) -> None:
+    """Serialise the writes of one commune's households, results and summaries until the
+    transaction ends (see summary.lock_communes)."""
+    summary.lock_communes([commune_id])
+
+
+def periodic_refusal(commune_id: int, year: int, *, via_round: bool = False):
+    """Why a periodic result of the commune's year may not be written now (None: it may).
+
+    - the year's periodic round is locked: changes go through a regular review;
+    - the round exists and is open: its results are written only by its steps (survey form,
+      complaint re-check), never directly from the household page;
+    - the year has no round record but the commune already has a later year (loaded or
+      reviewed): the year is closed as if locked.
+    The import (imports.engine) writes results of past years in bulk and checks locked
+    rounds itself."""
+    from chungtay.reviews.models import ReviewRound
+    rnd = ReviewRound.objects.filter(commune_id=commune_id, year=year, kind=ReviewRound.PERIODIC).first()
+    if rnd is not None and rnd.state == ReviewRound.LOCKED:
+        return tr(f"Kết quả rà soát năm {year} đã được công nhận và khóa: thay đổi phải qua rà soát thường xuyên",
+                  f"The {year} review results are recognised and locked: changes go through a regular review")
+    if rnd is not None and rnd.state == ReviewRound.RECOGNISED and not via_round:
+        return tr(f"Kết quả rà soát định kỳ năm {year} đã được công nhận: thay đổi phải qua rà soát thường xuyên",
+                  f"The {year} periodic results are recognised: changes go through a regular review")
+    if rnd is not None:
+        if via_round:
+            return None
+        return tr(f"Xã đang có đợt rà soát định kỳ năm {year}: kết quả định kỳ chỉ ghi qua các bước của đợt "
+                  "rà soát (phiếu rà soát, phúc tra)",
+                  f"The commune's {year} periodic review is open: periodic results are recorded only through "
+                  "the review's steps (survey form, re-check)")
+    later = (Assessment.objects.filter(commune_id=commune_id, kind=Assessment.PERIODIC,
+                                       year__in=list(range(year + 1, year + 11))).exists()
+             or ReviewRound.objects.filter(commune_id=commune_id, kind=ReviewRound.PERIODIC, year__gt=year).exists())
+    if later:
+        return tr(f"Kết quả rà soát định kỳ năm {year} đã chốt (xã đã có số liệu các năm sau): thay đổi phải "
+                  "qua rà soát thường xuyên",
+                  f"The {year} periodic results are closed (the commune has later years): changes go through a "
+                  "regular review")
+    return None
 
 
 def audit(actor, action: str, obj, unit=None, **changes) -> AuditEvent:
@@ -65,14 +148,20 @@ def _member(household: Household, data: dict, member_no: int) -> Member:
     return m
 
 
+@retry_on_clash
 @transaction.atomic
 def create_household(actor, *, code: str, village: Unit, address: str = "", is_urban: bool | None = None,
                      head: dict) -> Household:
     require(actor, "household_create", village)
     _check_village(actor, village)
     code = fmt.nfc(code)
+    lock_commune(village.parent_id)
     if Household.objects.filter(code=code).exists():
-        raise ValidationError({"code": f"Mã hộ {code} đã tồn tại"})
+        # the same answer whether the code is used in the user's area or elsewhere: it must
+        # not confirm that a code exists outside the area
+        raise ValidationError({"code": tr(f"Mã hộ {code} không dùng được (đã được dùng cho một hộ khác): hãy "
+                                          "chọn mã khác",
+                                          f"Household code {code} cannot be used (it is taken): choose another")})
     commune = village.parent
     hh = Household.objects.create(
         code=code, village=village, commune=commune, province=commune.parent, address=fmt.nfc(address),
@@ -109,6 +198,7 @@ def _number_error(value, check) -> tuple[str, str] | None:
     return check(float(value)) if ok else ("Giá trị phải là một số", "The value must be a number")
 
 
+@retry_on_clash
 @transaction.atomic
 def record_assessment(actor, household: Household, *, year: int, income: float | None = None,
                       score_a: float | None = None, deprived=(), kind: str = Assessment.PERIODIC,
@@ -116,17 +206,18 @@ def record_assessment(actor, household: Household, *, year: int, income: float |
                       reason: str = "", _round_ok: bool = False) -> Assessment:
     """Classify and store a new version of the household's result for the round.
 
-    A periodic result of a year whose review round is locked is never changed: a later
-    change goes through a regular review (kind="regular")."""
+    Periodic results are written only through their round's steps (``_round_ok``: the
+    review actions) or, for a year without a round record, until the commune has a later
+    year (:func:`periodic_refusal`); a locked year changes only through a regular review
+    (kind="regular"). The commune's lock serialises concurrent saves (versions, summary)."""
     require(actor, "round_survey" if _round_ok else "household_assess", household.village)
     if not scope_for(actor).covers(household.village):
         raise PermissionDenied("Hộ nằm ngoài địa bàn được giao")
-    if kind == Assessment.PERIODIC:
-        from chungtay.reviews.models import ReviewRound
-        if ReviewRound.objects.filter(commune_id=household.commune_id, year=year, kind=ReviewRound.PERIODIC,
-                                      state=ReviewRound.LOCKED).exists():
-            raise ValidationError(f"Kết quả rà soát năm {year} đã được công nhận và khóa: thay đổi phải "
-                                  "qua rà soát thường xuyên")
+    if kind not in (Assessment.PERIODIC, Assessment.REGULAR):
+        raise ValidationError(tr("Loại rà soát không hợp lệ", "Unknown kind of review"))
+    lock_commune(household.commune_id)
+    if kind == Assessment.PERIODIC and (why := periodic_refusal(household.commune_id, year, via_round=_round_ok)):
+        raise ValidationError(why)
     for value, check in ((income, bounds.income_error), (score_a, bounds.score_error)):
         if value is not None and (err := _number_error(value, check)):
             raise ValidationError(tr(*err))
@@ -136,15 +227,15 @@ def record_assessment(actor, household: Household, *, year: int, income: float |
                                income=income, score_a=score_a, deprived=deprived)
     except (ClassificationError, StandardError) as e:
         raise ValidationError(str(e)) from None
-    previous = (Assessment.objects.select_for_update()
-                .filter(household=household, year=year, kind=kind).order_by("-version").first())
+    previous = (Assessment.objects.filter(household=household, year=year, kind=kind)
+                .order_by("-version").values("pk", "version").first())
     if previous:
-        Assessment.objects.filter(pk=previous.pk).update(is_current=False)
+        Assessment.objects.filter(household=household, year=year, kind=kind, is_current=True).update(is_current=False)
     village = household.village
     legacy_commune = village.legacy_parent
     district = legacy_commune.parent if legacy_commune else None
     a = Assessment(
-        household=household, year=year, kind=kind, version=(previous.version + 1) if previous else 1,
+        household=household, year=year, kind=kind, version=(previous["version"] + 1) if previous else 1,
         is_current=True, standard=standard.code, area=result.area, basis=result.basis,
         income=round(income) if result.basis == "income" else None,
         score_a=score_a if result.basis == "score_a" else None,

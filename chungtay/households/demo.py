@@ -66,21 +66,57 @@ def _reset_sequences(*models) -> None:
             cur.execute(f"SELECT setval(pg_get_serial_sequence('{t}', 'id'), COALESCE(MAX(id), 1)) FROM {t}")
 
 
+DEMO_TAG_SOURCE = "demo (synthetic)"
+
+
+def replace_plan() -> dict:
+    """What ``load_population(replace=True)`` would delete and keep (for the confirmation)."""
+    return {"demo_households": Household.objects.filter(source=Household.DEMO).count(),
+            "kept_households": Household.objects.exclude(source=Household.DEMO).count()}
+
+
+def _remove_demo_population() -> dict:
+    """Delete the demo population only (source="demo"): its households, members, results and
+    their review-round entries. Imported and registered households stay, with their villages."""
+    from chungtay.reviews.models import Complaint, RoundHousehold
+    demo = Household.objects.filter(source=Household.DEMO)
+    removed = {"complaints": Complaint.objects.filter(household__in=demo).delete()[0],
+               "round_entries": RoundHousehold.objects.filter(household__in=demo).delete()[0]}
+    ids = f"SELECT id FROM {Household._meta.db_table} WHERE source = %s"
+    with connection.cursor() as cur:
+        cur.execute(f"UPDATE {Household._meta.db_table} SET split_from_id = NULL WHERE split_from_id IN ({ids})",
+                    [Household.DEMO])
+        for key, model in (("assessments", Assessment), ("members", Member)):
+            cur.execute(f"DELETE FROM {model._meta.db_table} WHERE household_id IN ({ids})", [Household.DEMO])
+            removed[key] = cur.rowcount
+        cur.execute(f"DELETE FROM {Household._meta.db_table} WHERE source = %s", [Household.DEMO])
+        removed["households"] = cur.rowcount
+    YearSummary.objects.all().delete()          # recounted at the end of the load
+    UnitTag.objects.filter(source=DEMO_TAG_SOURCE).delete()
+    return removed
+
+
 @transaction.atomic
-def load_population(pop, replace: bool = False, log=lambda m: None) -> dict:
+def load_population(pop, replace: bool = False, log=lambda m: None, actor=None) -> dict:
+    """Load the synthetic population. ``replace``: first delete the previous demo population
+    (only it: see :func:`_remove_demo_population`); the caller confirms and names the actor,
+    recorded in the audit event with the counts."""
     from chungtay.synth import POOR_DISTRICTS
     load_units()
     if connection.vendor == "sqlite":
         with connection.cursor() as cur:   # a larger page cache keeps index inserts in memory
             cur.execute("PRAGMA cache_size=-400000")
+    removed = None
     if Household.objects.exists():
         if not replace:
             return {"skipped": Household.objects.count()}
-        YearSummary.objects.all().delete()
-        Assessment.objects.all().delete()
-        Member.objects.all().delete()
-        Household.objects.all().delete()
-        Unit.objects.filter(level=Unit.VILLAGE).delete()
+        removed = _remove_demo_population()
+        log(f"  removed the demo population: {removed}")
+        taken = set(Household.objects.filter(code__in=list(pop.households.column("household_code").to_pylist()))
+                    .values_list("code", flat=True)[:5])
+        if taken:
+            raise ValueError("the new demo population reuses codes of kept (imported or registered) households: "
+                             + ", ".join(sorted(taken)))
     now = datetime.now(timezone.utc)
     units = {(u["system"], u["level"], u["code"]): u for u in
              Unit.objects.filter(level__in=[Unit.PROVINCE, Unit.DISTRICT, Unit.COMMUNE])
@@ -89,20 +125,35 @@ def load_population(pop, replace: bool = False, log=lambda m: None) -> dict:
     def uid(system, level, code):
         return units[(system, level, code)]["id"]
 
-    # Villages
+    # Villages (a village code names one place: a village kept from an earlier load, still used
+    # by kept households, is reused)
     v = pop.villages.to_pydict()
+    have = set(Unit.objects.filter(level=Unit.VILLAGE, system=Unit.SYSTEM_2025).values_list("code", flat=True))
     Unit.objects.bulk_create([
         Unit(system=Unit.SYSTEM_2025, level=Unit.VILLAGE, code=code, name=name, full_name=name, kind="thon",
              parent_id=uid("2025", "commune", cc), legacy_parent_id=uid("legacy", "commune", lc), is_urban=urb)
         for code, name, cc, lc, urb in zip(v["village_code"], v["name"], v["commune_code"],
-                                           v["legacy_commune_code"], v["is_urban"])], batch_size=2000)
+                                           v["legacy_commune_code"], v["is_urban"]) if code not in have],
+        batch_size=2000)
+    if removed is not None:      # villages of the old demo that nothing uses any more
+        from django.db.models import ProtectedError
+        from chungtay.accounts.models import Assignment
+        unused = (Unit.objects.filter(level=Unit.VILLAGE).exclude(code__in=v["village_code"])
+                  .exclude(id__in=Household.objects.values("village_id"))
+                  .exclude(id__in=Assessment.objects.values("village_id"))
+                  .exclude(id__in=Assignment.objects.filter(unit__isnull=False).values("unit_id")))
+        try:
+            with transaction.atomic():
+                removed["villages"] = unused.delete()[1].get("units.Unit", 0)
+        except ProtectedError:
+            removed["villages"] = 0
     villages = {r["code"]: r for r in Unit.objects.filter(level=Unit.VILLAGE).values("id", "code", "parent_id",
                                                                                       "legacy_parent_id")}
     tags = [UnitTag(unit_id=uid("legacy", "district", d), tag=UnitTag.POOR_DISTRICT, start_year=2016,
-                    end_year=2025, source="demo (synthetic)") for d in POOR_DISTRICTS
+                    end_year=2025, source=DEMO_TAG_SOURCE) for d in POOR_DISTRICTS
             if ("legacy", "district", d) in units]
     tags += [UnitTag(unit_id=villages[c]["id"], tag=UnitTag.ESPECIALLY_DIFFICULT_VILLAGE, start_year=2016,
-                     source="demo (synthetic)") for c, ed in zip(v["village_code"], v["especially_difficult"]) if ed]
+                     source=DEMO_TAG_SOURCE) for c, ed in zip(v["village_code"], v["especially_difficult"]) if ed]
     UnitTag.objects.bulk_create(tags)
     log(f"  {len(villages):,} villages")
 
@@ -134,11 +185,11 @@ def load_population(pop, replace: bool = False, log=lambda m: None) -> dict:
                    h["is_urban"][i], head[0], head[1] != "Kinh",
                    " ".join([folded(code)] + [folded(n) for n in names.get(code, [])])[:400],
                    h["end_reason"][i] or "active", h["start_year"][i], end,
-                   hid.get(h["split_from"][i]) if h["split_from"][i] else None, now)
+                   hid.get(h["split_from"][i]) if h["split_from"][i] else None, now, Household.DEMO)
     n_h = _insert("households_household",
                   ["id", "code", "village_id", "commune_id", "province_id", "address", "is_urban", "head_name",
                    "ethnic_minority", "search_text", "status", "start_year", "end_year", "split_from_id",
-                   "created_at"], hh_rows())
+                   "created_at", "source"], hh_rows())
     log(f"  {n_h:,} households")
 
     fk = protect.field_key()
@@ -192,9 +243,10 @@ def load_population(pop, replace: bool = False, log=lambda m: None) -> dict:
     from .summary import refresh
     refresh()
     counts = {"villages": len(villages), "households": n_h, "members": n_m, "assessments": n_a}
-    AuditEvent.objects.create(action="demo.load", object_type="population", object_id="synthetic",
-                              changes=counts)
-    return counts
+    changes = {**counts, "replaced": removed} if removed is not None else counts
+    AuditEvent.objects.create(actor=actor if getattr(actor, "pk", None) else None, action="demo.load",
+                              object_type="population", object_id="synthetic", changes=changes)
+    return changes
 
 
 _parent_cache: dict[int, int | None] = {}

@@ -40,6 +40,11 @@ class Household(models.Model):
     end_year = models.PositiveSmallIntegerField(null=True, blank=True)
     split_from = models.ForeignKey("self", null=True, blank=True, on_delete=models.SET_NULL)
     created_at = models.DateTimeField(auto_now_add=True)
+    # Who brought the household in: only the synthetic demo population may be replaced by
+    # `chungtay generate --load --replace`; imported and registered households never are.
+    DEMO, IMPORT, USER = "demo", "import", "user"
+    SOURCES = [(DEMO, "Dữ liệu mẫu (tổng hợp)"), (IMPORT, "Nhập từ tệp"), (USER, "Đăng ký trên hệ thống")]
+    source = models.CharField(max_length=8, choices=SOURCES, default=USER, db_default=USER)
 
     objects = ScopedQuerySet.as_manager()
 
@@ -137,7 +142,11 @@ class Assessment(models.Model):
 
     class Meta:
         constraints = [models.UniqueConstraint(fields=["household", "year", "kind", "version"],
-                                               name="assessment_version")]
+                                               name="assessment_version"),
+                       # one current result per household, year and kind (two saves at once cannot
+                       # both leave theirs current)
+                       models.UniqueConstraint(fields=["household", "year", "kind"], condition=models.Q(is_current=True),
+                                               name="assessment_one_current")]
         indexes = [
             models.Index(fields=["year", "province", "is_current", "kind"]),
             models.Index(fields=["year", "commune", "is_current"]),
@@ -191,5 +200,9 @@ class YearSummary(models.Model):
     objects = ScopedQuerySet.as_manager()
 
     class Meta:
+        # One row per year and village: the village determines the other location columns
+        # (summary.refresh groups by year and village). Not on the nullable legacy columns:
+        # NULLs are distinct in a unique constraint, so they would not stop duplicates.
+        constraints = [models.UniqueConstraint(fields=["year", "village"], name="year_summary_once")]
         indexes = [models.Index(fields=["year", "province"]), models.Index(fields=["year", "commune"]),
-                   models.Index(fields=["year", "legacy_province"]), models.Index(fields=["year", "village"])]
+                   models.Index(fields=["year", "legacy_province"])]

@@ -757,6 +757,9 @@ def _fetch(sql: str, params) -> list[tuple]:
         return cur.fetchall()
 
 
+FOREIGN_CODE = "Mã hộ không dùng được (đã được dùng cho một hộ khác): hãy chọn mã khác"
+
+
 def _locked_years(commune, years) -> set[int]:
     """Years whose periodic round of this commune is locked (when the reviews app is installed)."""
     from django.apps import apps
@@ -801,7 +804,8 @@ def match(checked: Checked, commune, villages: Villages, actor_id: int | None, p
         col = H.headers.get("ma_ho", "ma_ho")
         for i, code in enumerate(H.code):
             if code in foreign:
-                problems.add(H.sheet, H.row[i], col, code, "Mã hộ đã được dùng cho một hộ ở xã khác")
+                # not "of another commune": the answer must not confirm where a foreign code is used
+                problems.add(H.sheet, H.row[i], col, code, FOREIGN_CODE)
                 continue
             vid = H.village[i]
             row = existing.get(code)
@@ -831,11 +835,9 @@ def match(checked: Checked, commune, villages: Villages, actor_id: int | None, p
             return True
         if code in bad_h or spec.HOUSEHOLDS in checked.unreadable:
             return False        # already reported with the Ho sheet
-        if code in foreign:
-            problems.add(sheet, rownum, column, code, "Hộ mã này thuộc xã khác: không nhập được vào xã này")
-        else:
-            problems.add(sheet, rownum, column, code,
-                         "Không có hộ mã này trong bảng Ho của tệp hay trong danh sách hộ của xã")
+        # a code used outside the commune gets the same answer as an unknown one
+        problems.add(sheet, rownum, column, code,
+                     "Không có hộ mã này trong bảng Ho của tệp hay trong danh sách hộ của xã")
         return False
 
     new_codes = {r[0] for r in ch.new_households}
@@ -1181,8 +1183,8 @@ def write(ch: Changes, commune, progress=lambda p, msg="": None) -> None:
     progress(51, "Đang ghi hộ")
     _insert("households_household", [
         "code", "village_id", "commune_id", "province_id", "address", "is_urban", "head_name", "ethnic_minority",
-        "search_text", "status", "created_at"],
-        ((code, vid, commune.id, province_id, addr, urban, *ch.derived[code], "active", now)
+        "search_text", "status", "created_at", "source"],
+        ((code, vid, commune.id, province_id, addr, urban, *ch.derived[code], "active", now, "import")
          for code, vid, addr, urban in ch.new_households), progress, 51, 58, len(ch.new_households))
     _update("households_household", ["village_id", "address", "is_urban"], ch.household_updates)
     ids = {}

@@ -49,7 +49,7 @@ def template(standard, villages: list[tuple[str, str]] | None = None, commune_na
     a drop-down in the ``thon`` column when there are few enough.
     """
     buf = io.BytesIO()
-    wb = xlsxwriter.Workbook(buf, {"in_memory": True, "strings_to_numbers": False})
+    wb = xlsxwriter.Workbook(buf, {"in_memory": True, "strings_to_numbers": False, "strings_to_formulas": False})
     f = _formats(wb)
     wb.set_properties({"title": "Chung Tay – mẫu nhập hộ, nhân khẩu, kết quả rà soát",
                        "comments": "Tạo bởi Chung Tay"})
@@ -137,7 +137,7 @@ def _instructions(wb, f, standard, review: spec.Sheet, villages, commune_name: s
 def error_report(rows: list[list], total: int, title: str = "") -> bytes:
     """The error table as a workbook: sheet, row, column, value, reason (values already masked)."""
     buf = io.BytesIO()
-    wb = xlsxwriter.Workbook(buf, {"in_memory": True, "strings_to_numbers": False})
+    wb = xlsxwriter.Workbook(buf, {"in_memory": True, "strings_to_numbers": False, "strings_to_formulas": False})
     f = _formats(wb)
     ws = wb.add_worksheet("Loi")
     ws.set_column(0, 0, 14)

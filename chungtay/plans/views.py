@@ -2,7 +2,6 @@
 through plans.actions."""
 from __future__ import annotations
 
-import csv
 import json
 
 from django.contrib import messages
@@ -15,6 +14,7 @@ from django.views.decorators.http import require_POST
 
 from chungtay.accounts.access import scope_for, unit_for_user
 from chungtay.accounts.roles import can, require
+from chungtay.core import csvsafe
 from chungtay.core.progress import STATUS_NAMES, STATUS_RULE_EN, STATUS_RULE_VI
 from chungtay.households.stats import available_years
 from chungtay.units.models import Unit
@@ -201,7 +201,7 @@ def dashboard_csv(request, pk: int):
         rows = [{**r, **{k: v for k, v in default.items() if k not in r},
                  "tam_tinh": int(r.get("provisional", st.provisional))} for r in rows]
         cols = [c for c in rows[0] if c not in ("id", "lat", "lon", "provisional")]
-        w = csv.DictWriter(resp, fieldnames=cols, extrasaction="ignore")
+        w = csvsafe.DictWriter(resp, fieldnames=cols, extrasaction="ignore")
         w.writeheader()
         w.writerows(rows)
     return resp

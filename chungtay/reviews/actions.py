@@ -120,11 +120,13 @@ def _entry(rnd, household) -> RoundHousehold:
     return rh
 
 
+@hh_actions.retry_on_clash
 @transaction.atomic
 def record_survey(actor, rnd: ReviewRound, household: Household, *, income=None, score_a=None, deprived=(),
                   pledged_escape: bool = False, reason: str = "") -> Assessment:
     """Review form (Phiếu B) of one household, classified with the standard of the year."""
     require(actor, "round_survey", household.village)
+    hh_actions.lock_commune(rnd.commune_id)     # concurrent saves: one at a time (the entry is read after)
     rh = _entry(rnd, household)
     allowed = {R.SURVEYING} | ({R.MEETING} if rh.step == RoundHousehold.RETURNED else set())
     _check(actor, rnd, *allowed)
@@ -209,11 +211,14 @@ def record_complaint(actor, rnd: ReviewRound, household: Household, *, received_
     return c
 
 
+@hh_actions.retry_on_clash
 @transaction.atomic
 def resolve_complaint(actor, complaint: Complaint, *, outcome: str, resolution: str, recheck: dict | None = None):
     """Upheld with a re-check (phúc tra): the re-check result is a new version of the
     household's assessment for the round."""
     require(actor, "round_resolve", complaint.round.commune)
+    hh_actions.lock_commune(complaint.round.commune_id)
+    complaint.outcome = Complaint.objects.values_list("outcome", flat=True).get(pk=complaint.pk)
     rnd = complaint.round
     _check(actor, rnd, R.POSTING)
     if complaint.outcome != Complaint.PENDING:
@@ -274,6 +279,7 @@ def lock(actor, rnd: ReviewRound) -> int:
 
 
 def _carry_over(actor, rnd: ReviewRound) -> int:
+    hh_actions.lock_commune(rnd.commune_id)     # no survey save may slip in between the read and the copy
     in_round = rnd.members.values("household_id")
     have = Assessment.objects.filter(commune=rnd.commune, year=rnd.year, kind=Assessment.PERIODIC).values("household_id")
     prev = (Assessment.objects.filter(commune=rnd.commune, year=rnd.year - 1, kind=Assessment.PERIODIC,

@@ -1,7 +1,6 @@
 """Pages of a review round. Thin: reads via rounds_for/for_user, writes via reviews.actions."""
 from __future__ import annotations
 
-import csv
 from datetime import date
 
 from django.contrib import messages
@@ -16,7 +15,7 @@ from django.views.decorators.http import require_POST
 from chungtay.accounts.access import scope_for, unit_for_user
 from chungtay.accounts.roles import assigned_units, require
 from chungtay.core.movements import HEADLINE, MOVEMENTS, STATES
-from chungtay.core import fmt
+from chungtay.core import csvsafe, fmt
 from chungtay.core.standards import CATEGORIES, CATEGORY_NAMES, StandardError, standard_for_year
 from chungtay.households.models import Assessment, Household
 from chungtay.households.movements import unit_movements
@@ -188,7 +187,7 @@ def _round_csv(rnd, found, labels) -> HttpResponse:
     resp = HttpResponse(content_type="text/csv; charset=utf-8")
     resp["Content-Disposition"] = f'attachment; filename="chungtay-round-{rnd.commune.code}-{rnd.year}.csv"'
     resp.write("\ufeff")
-    w = csv.writer(resp)
+    w = csvsafe.writer(resp)
     w.writerow(["household_code", "head_name", "village", "reason", "step", "category"])
     for e in found.select_related("household", "assessment").iterator(chunk_size=2000):
         w.writerow([e.household.code, e.household.head_name, labels.get(e.household.village_id, ""),

@@ -1,7 +1,6 @@
 """Thin views: reads go through access helpers and scoped querysets, writes through actions."""
 from __future__ import annotations
 
-import csv
 import json
 from datetime import date
 
@@ -16,7 +15,7 @@ from django.views.decorators.http import require_POST
 
 from chungtay.accounts.access import LEGACY_TO_NEW, scope_for, unit_for_user
 from chungtay.accounts.roles import require
-from chungtay.core import classify, fmt
+from chungtay.core import classify, csvsafe, fmt
 from chungtay.core.classify import ClassificationError
 from chungtay.core.standards import CATEGORIES, CATEGORY_NAMES, StandardError, all_standards, get_standard, \
     standard_for_year
@@ -112,7 +111,7 @@ def _unit_csv(report, status, kids: dict) -> HttpResponse:
     resp = HttpResponse(content_type="text/csv; charset=utf-8")
     resp["Content-Disposition"] = f'attachment; filename="chungtay-{report.unit.code}-{report.year}.csv"'
     resp.write("\ufeff")  # Excel opens UTF-8 CSV correctly only with a BOM
-    w = csv.writer(resp)
+    w = csvsafe.writer(resp)
     inds = [i.code for i in report.standard.indicators] if report.standard else []
     w.writerow(["code", "name", "households", "poor", "near_poor", "average", "above_average", "poverty_rate",
                 "near_poverty_rate", "em_households", "em_poor", "em_poverty_rate"] +
@@ -214,7 +213,7 @@ def _household_csv(qs, year) -> HttpResponse:
     resp = HttpResponse(content_type="text/csv; charset=utf-8")
     resp["Content-Disposition"] = f'attachment; filename="chungtay-households-{year}.csv"'
     resp.write("\ufeff")
-    w = csv.writer(resp)
+    w = csvsafe.writer(resp)
     w.writerow(["household_code", "head_name", "village", "ethnic_minority", "category"])
     cats = dict(Assessment.objects.filter(household__in=qs, year=year, kind=Assessment.PERIODIC,
                                           is_current=True).values_list("household_id", "category"))
@@ -322,9 +321,16 @@ def assessment_new(request, pk: int):
         standard = None
     kind = request.GET.get("kind") if request.GET.get("kind") in (Assessment.PERIODIC, Assessment.REGULAR) \
         else Assessment.PERIODIC
+    # periodic results belong to the year's round (or to a year without one, until a later year
+    # exists): otherwise this page offers only the regular review
+    periodic_block = actions.periodic_refusal(hh.commune_id, year)
+    if periodic_block:
+        kind = Assessment.REGULAR
     pre = prefill(hh, year, standard, kind=kind, lang=request.lang) if request.method == "GET" else Prefill()
     form = AssessmentForm(request.POST or None, standard=standard,
                           initial={**pre.initial, "year": year, "kind": kind})
+    if periodic_block and not form.is_bound:   # (a posted periodic kind gets the action's clear refusal)
+        form.fields["kind"].choices = [c for c in form.fields["kind"].choices if c[0] == Assessment.REGULAR]
     if request.method == "POST" and form.is_valid() and standard:
         d = form.cleaned_data
         deprived = [ind.code for name, ind in form.indicator_fields if d.get(name)]
@@ -338,7 +344,7 @@ def assessment_new(request, pk: int):
             messages.success(request, a.explanation_vi if request.lang == "vi" else a.explanation_en)
             return redirect("household", pk=hh.pk)
     return render(request, "web/assess.html", {"form": form, "hh": hh, "standard": standard, "year": year,
-                                               "prefill": pre})
+                                               "prefill": pre, "periodic_block": periodic_block})
 
 
 @login_required
