@@ -70,6 +70,45 @@ def village_labels(commune: Unit) -> dict[int, str]:
     return unit_labels.village_labels(commune)
 
 
+DRAFT = "DỰ THẢO"
+
+
+def legal_basis(standard: Standard | None, year: int) -> list[str]:
+    """The legal texts that make ``standard`` the one of review ``year``, in the standard's order:
+    a text issued after the year, or one that applies to another single year ("áp dụng cho năm
+    2026"), is left out. 2021 cites Decision 59/2015 and Decree 07/2021 Art. 2; 2022 cites Decree
+    07/2021 only; 2026 adds Decree 351/2025."""
+    if not standard:
+        return []
+    out = []
+    for text in standard.legal_basis:
+        only = re.search(r"áp dụng cho năm (\d{4})", text)
+        if only and int(only.group(1)) != year:
+            continue
+        issued = re.search(r"\d+/(\d{4})/", text)
+        if issued and int(issued.group(1)) > year:
+            continue
+        # keep the notes that say how the text applies; drop the others ("hiệu lực …", "điểm A, điểm B")
+        text = re.sub(r"\s*\((?!áp dụng|sửa đổi)[^)]*\)", "", text).strip()
+        out.append(text)
+    return out
+
+
+def basis_lines(standard: Standard | None, year: int) -> list[str]:
+    """"Căn cứ …;" lines citing the legal basis of the year's standard (the first names the standard)."""
+    texts = legal_basis(standard, year)
+    if not texts:
+        return []
+    name = standard.name_vi[:1].lower() + standard.name_vi[1:]
+    return [f"Căn cứ {t}{' quy định ' + name if i == 0 else ''};" for i, t in enumerate(texts)]
+
+
+def year_status_of(user, unit: Unit, year: int):
+    """Final or provisional (draft) status of the unit's results of ``year``."""
+    from chungtay.households.completeness import year_status
+    return year_status(user, unit, year)
+
+
 def date_line(place: str, d: date | None = None) -> str:
     d = d or timezone.localdate()
     return f"{place}, ngày {d.day:02d} tháng {d.month:02d} năm {d.year}"
@@ -142,6 +181,15 @@ class PostingList:
     previous_year_missing: bool
     posting_days: int | None
     chairman: str = ""
+    status: object = None             # households.completeness.YearStatus of the commune
+
+    @property
+    def draft(self) -> bool:
+        return bool(self.status and self.status.provisional)
+
+    @property
+    def basis(self) -> list[str]:
+        return basis_lines(self.standard, self.year)
 
     @property
     def counts(self) -> dict[str, int]:
@@ -167,7 +215,7 @@ def _posting_filter(unit: Unit) -> dict:
 
 
 def _sort_key(village: str, code: str):
-    return fmt.fold(village), code
+    return fmt.sort_key(village), code
 
 
 def posting_list(user, unit: Unit, year: int, escaped: bool = True) -> PostingList:
@@ -190,7 +238,8 @@ def posting_list(user, unit: Unit, year: int, escaped: bool = True) -> PostingLi
             sections += _escaped_sections(user, issuer.unit, year, base, labels)
     info = round_info(issuer.unit, year)
     return PostingList(unit, issuer, year, _standard(year), sections, escaped, previous_missing,
-                       info.get("posting_days"), info.get("chairman", ""), labels.get(unit.id, ""))
+                       info.get("posting_days"), info.get("chairman", ""), unit_label=labels.get(unit.id, ""),
+                       status=year_status_of(user, issuer.unit, year))
 
 
 ESCAPED = {
@@ -257,6 +306,15 @@ class Certificate:
     members: list[MemberRow]
     chairman: str = ""
     village_label: str = ""
+    status: object = None             # households.completeness.YearStatus of the commune
+
+    @property
+    def draft(self) -> bool:
+        return bool(self.status and self.status.provisional)
+
+    @property
+    def basis(self) -> list[str]:
+        return basis_lines(self.standard, self.year)
 
     @property
     def category_name(self) -> str:
@@ -306,7 +364,8 @@ def certificate(user, household_id: int, year: int) -> Certificate:
                            m.birth_year if m.sex == "M" else None, m.birth_year if m.sex == "F" else None)
                  for i, m in enumerate(members, 1)],
         chairman=round_info(issuer.unit, year).get("chairman", ""),
-        village_label=village_labels(issuer.unit).get(a.village_id, ""))
+        village_label=village_labels(issuer.unit).get(a.village_id, ""),
+        status=year_status_of(user, issuer.unit, year))
 
 
 # ---------------------------------------------------------------- summary report
@@ -349,6 +408,15 @@ class Summary:
     standard_changed: bool
     chairman: str = ""
     indicators: list = field(default_factory=list)
+    status: object = None             # households.completeness.YearStatus of the unit
+
+    @property
+    def draft(self) -> bool:
+        return bool(self.status and self.status.provisional)
+
+    @property
+    def basis(self) -> list[str]:
+        return basis_lines(self.standard, self.year)
 
 
 def summary(user, unit: Unit, year: int) -> Summary:
@@ -362,7 +430,7 @@ def summary(user, unit: Unit, year: int) -> Summary:
     known = {u.id for u in children}
     children += [f.unit for f in report.children if f.unit and f.unit.id not in known]
     labels = village_labels(unit) if unit.level == Unit.COMMUNE else {}
-    children.sort(key=lambda u: (fmt.fold(labels.get(u.id) or u.name), u.code))
+    children.sort(key=lambda u: (fmt.sort_key(labels.get(u.id) or u.name), u.code))
     has_prev = has_previous_review(user, year)
     moves = _movements(user, unit, children, year) if has_prev and _active(user, unit, year) else {}
     before, now = _standard(year - 1), _standard(year)
@@ -379,7 +447,8 @@ def summary(user, unit: Unit, year: int) -> Summary:
     issuer = issuer_for(unit) if unit.level != Unit.PROVINCE else Issuer(unit, None)
     info = round_info(unit, year) if unit.level == Unit.COMMUNE else {}
     return Summary(unit, issuer, year, report.standard, child_level, rows, total, has_prev, changed,
-                   info.get("chairman", ""), list(report.standard.indicators) if report.standard else [])
+                   info.get("chairman", ""), list(report.standard.indicators) if report.standard else [],
+                   status=year_status_of(user, unit, year))
 
 
 def _active(user, unit: Unit, year: int) -> bool:

@@ -7,14 +7,13 @@ embedded from ``fonts/`` (subset), so Vietnamese diacritics print on any machine
 """
 from __future__ import annotations
 
-import re
 from pathlib import Path
 
 from fpdf import FPDF
 from fpdf.enums import XPos, YPos
 from fpdf.fonts import FontFace
 
-from .data import Certificate, Issuer, PostingList, date_line, inline_name
+from .data import DRAFT, Certificate, Issuer, PostingList, date_line, inline_name
 
 FONT_DIR = Path(__file__).resolve().parent / "fonts"
 FONT = "DejaVu"
@@ -25,8 +24,9 @@ ROMAN = ("I", "II", "III", "IV", "V", "VI")
 
 
 class OfficialPDF(FPDF):
-    def __init__(self, title: str, author: str):
+    def __init__(self, title: str, author: str, draft: bool = False):
         super().__init__(orientation="P", unit="mm", format="A4")
+        self.draft = draft
         self.set_margins(LEFT, TOP, RIGHT)
         self.set_auto_page_break(True, margin=16)
         self.add_font(FONT, "", FONT_DIR / "DejaVuSans.ttf")
@@ -42,6 +42,39 @@ class OfficialPDF(FPDF):
     @property
     def body_width(self) -> float:
         return self.w - self.l_margin - self.r_margin
+
+    def header(self):
+        """A document printed before the chairman's recognition carries DỰ THẢO across every page."""
+        if not self.draft:
+            return
+        x, y = self.get_x(), self.get_y()
+        self.set_font(FONT, "B", 72)
+        self.set_text_color(242, 200, 206)
+        with self.rotation(35, self.w / 2, self.h / 2):
+            self.set_xy(0, self.h / 2 - 15)
+            self.cell(self.w, 30, DRAFT, align="C")
+        self.set_text_color(0)
+        self.set_xy(x, y)
+
+    def draft_box(self, status) -> None:
+        """"DỰ THẢO" and why, boxed in red under the heading (only when ``self.draft``)."""
+        if not self.draft:
+            return
+        self.set_draw_color(200, 16, 46)
+        self.set_text_color(200, 16, 46)
+        self.set_line_width(0.5)
+        self.set_font(FONT, "B", 13)
+        self.cell(self.body_width, 8, DRAFT, border="LTR", align="C", new_x=XPos.LMARGIN, new_y=YPos.NEXT)
+        self.set_font(FONT, "I", 9.5)
+        text = status.draft_vi + "." if status else "Kết quả rà soát chưa được công nhận."
+        self.multi_cell(self.body_width, 5, text, border="LBR", align="C", new_x=XPos.LMARGIN, new_y=YPos.NEXT)
+        self.set_text_color(0)
+        self.set_draw_color(0)
+        self.ln(4)
+
+    def basis(self, lines: list[str]) -> None:
+        for line in lines:
+            self.paragraph(line, "I", 10, 5.4, indent=8)
 
     def footer(self):
         if self.pages_count < 1:
@@ -151,12 +184,17 @@ def _chair_blocks(pdf: OfficialPDF, chairman: str, on_behalf: bool, left: tuple[
 
 def posting_list_pdf(pl: PostingList) -> bytes:
     where = pl.subtitle
-    pdf = OfficialPDF(f"Danh sách hộ nghèo, hộ cận nghèo năm {pl.year} – {where}", pl.issuer.committee)
+    pdf = OfficialPDF(f"{DRAFT + ' – ' if pl.draft else ''}Danh sách hộ nghèo, hộ cận nghèo năm {pl.year} – {where}",
+                      pl.issuer.committee, draft=pl.draft)
     pdf.national_heading(pl.issuer, date_line(pl.issuer.place))
+    pdf.draft_box(pl.status)
     title = [(f"DANH SÁCH HỘ NGHÈO, HỘ CẬN NGHÈO NĂM {pl.year}", "B", 13.5), (where, "B", 11)]
     if pl.standard:
         title.append((f"(Kết quả rà soát năm {pl.year} theo {_lower_first(pl.standard.name_vi)})", "I", 10))
     pdf.title_block(title)
+    if pl.basis:
+        pdf.basis(pl.basis)
+        pdf.ln(2)
     counts = pl.counts
     pdf.paragraph(f"Tổng số: {counts.get('poor', 0)} hộ nghèo, {counts.get('near_poor', 0)} hộ cận nghèo"
                   + (f"; {counts['escaped']} hộ thoát nghèo, {counts['escaped_near']} hộ thoát cận nghèo"
@@ -199,22 +237,15 @@ def _lower_first(s: str) -> str:
 
 # ------------------------------------------------------------------ certificate
 
-def _basis(standard) -> str:
-    if not standard or not standard.legal_basis:
-        return ""
-    text = re.sub(r"\s*\([^)]*\)", "", standard.legal_basis[0]).strip()
-    return f"Căn cứ {text} quy định {_lower_first(standard.name_vi)};"
-
-
 def certificate_pdf(c: Certificate) -> bytes:
     kind = c.category_name.upper()
-    pdf = OfficialPDF(f"Giấy chứng nhận {c.category_name.lower()} năm {c.year}", c.issuer.committee)
+    pdf = OfficialPDF(f"{DRAFT + ' – ' if c.draft else ''}Giấy chứng nhận {c.category_name.lower()} năm {c.year}",
+                      c.issuer.committee, draft=c.draft)
     pdf.national_heading(c.issuer, date_line(c.issuer.place), number="Số: ........../GCN-HN.HCN")
+    pdf.draft_box(c.status)
     pdf.title_block([(f"GIẤY CHỨNG NHẬN {kind}", "B", 15),
                      (f"Năm {c.year}", "B", 11.5)])
-    basis = _basis(c.standard)
-    if basis:
-        pdf.paragraph(basis, "I", 10, 5.4, indent=8)
+    pdf.basis(c.basis)
     pdf.paragraph(f"Căn cứ kết quả rà soát hộ nghèo, hộ cận nghèo năm {c.year} trên địa bàn "
                   f"{inline_name(c.issuer.unit)},", "I", 10, 5.4, indent=8)
     pdf.ln(3)

@@ -19,6 +19,8 @@ from chungtay.core import fmt
 from chungtay.core.standards import CATEGORY_NAMES
 from chungtay.households.models import Assessment
 from chungtay.households.stats import available_years, year_rows
+from chungtay.households.completeness import year_status
+from chungtay.units.labels import unit_label
 from chungtay.units.models import Unit
 
 from . import data, pdf, xlsx
@@ -124,7 +126,7 @@ def unit_reports(request, pk: int):
     villages, certificates, communes = [], [], []
     if unit.level == Unit.COMMUNE:
         labels = data.village_labels(unit)
-        villages = sorted(((vid, label) for vid, label in labels.items()), key=lambda x: fmt.fold(x[1]))
+        villages = sorted(((vid, label) for vid, label in labels.items()), key=lambda x: fmt.sort_key(x[1]))
     if posting:
         col = data.POSTING_UNITS[(unit.system, unit.level)]
         labels = data.village_labels(unit if unit.level == Unit.COMMUNE else unit.parent)
@@ -133,13 +135,14 @@ def unit_reports(request, pk: int):
                         **{col: unit.id})
                 .values_list("household_id", "household__head_name", "village_id", "category"))
         certificates = sorted(((hid, head, labels.get(v, ""), CATEGORY_NAMES[c][0], c) for hid, head, v, c in rows),
-                              key=lambda r: (r[4] != "poor", fmt.fold(r[2]), fmt.fold(r[1] or "")))
+                              key=lambda r: (r[4] != "poor", fmt.sort_key(r[2]), fmt.sort_key(r[1] or "")))
     if unit.level == Unit.PROVINCE:
         communes = list(Unit.objects.filter(parent=unit, system=Unit.SYSTEM_2025, level=Unit.COMMUNE)
-                        .filter(id__in=year_rows(user, year).filter(province_id=unit.id).values("commune_id"))
-                        .order_by("name"))
+                        .filter(id__in=year_rows(user, year).filter(province_id=unit.id).values("commune_id")))
+        communes.sort(key=lambda u: fmt.sort_key(u.name))
     return render(request, "reports/unit.html", {
         "unit": unit, "year": year, "years": years, "posting": posting, "summary": summary,
         "villages": villages, "certificates": certificates, "communes": communes,
-        "breadcrumb": _breadcrumb(user, unit),
+        "breadcrumb": _breadcrumb(user, unit), "unit_label": unit_label(unit),
+        "status": year_status(user, unit if unit.level != Unit.VILLAGE else unit.parent, year),
     })

@@ -11,7 +11,7 @@ from dataclasses import dataclass
 
 import xlsxwriter
 
-from .data import Issuer, PostingList, Summary, date_line, inline_name
+from .data import DRAFT, Issuer, PostingList, Summary, date_line, inline_name
 
 FONT = "Times New Roman"
 NATION = "CỘNG HÒA XÃ HỘI CHỦ NGHĨA VIỆT NAM"
@@ -46,6 +46,29 @@ class Styles:
         self.total_label = f(border=1, font_size=11, bold=True)
         self.total_int = f(border=1, font_size=11, bold=True, num_format="#,##0")
         self.total_rate = f(border=1, font_size=11, bold=True, num_format="0.00")
+        self.draft = f(bold=True, align="center", font_size=14, font_color="#C8102E", border=2,
+                       border_color="#C8102E", text_wrap=True)
+
+
+def _draft(ws, st: Styles, doc, row: int, last: int) -> int:
+    """The DỰ THẢO mark of a document printed before the chairman's recognition (in the blank row
+    under the heading, so nothing else moves) and in the page header; returns the next row."""
+    if not doc.draft:
+        return row
+    why = doc.status.draft_vi if doc.status else "Kết quả rà soát chưa được công nhận"
+    ws.merge_range(row - 1, 0, row - 1, last, f"{DRAFT} – {why}", st.draft)
+    ws.set_row(row - 1, 36)
+    ws.set_header(f"&C&\"Times New Roman,Bold\"&14&KC8102E{DRAFT}")
+    return row
+
+
+def _basis(ws, st: Styles, doc, row: int, last: int) -> int:
+    """"Căn cứ …" lines: the legal basis of the year's standard."""
+    for line in doc.basis:
+        ws.merge_range(row, 0, row, last, line, st.italic)
+        ws.set_row(row, 15 if len(line) < 110 else 30)
+        row += 1
+    return row
 
 
 def _heading(ws, st: Styles, issuer: Issuer, left: tuple[int, int], right: tuple[int, int], date_text: str,
@@ -75,8 +98,7 @@ def _signatures(ws, st: Styles, row: int, left: tuple[int, int], right: tuple[in
 
 
 def _workbook(buf) -> xlsxwriter.Workbook:
-    # strings_to_formulas off: a cell whose text starts with "=" stays text (never a formula)
-    return xlsxwriter.Workbook(buf, {"in_memory": True, "strings_to_formulas": False})
+    return xlsxwriter.Workbook(buf, {"in_memory": True})
 
 
 # ------------------------------------------------------------------ posting list
@@ -84,7 +106,8 @@ def _workbook(buf) -> xlsxwriter.Workbook:
 def posting_list_xlsx(pl: PostingList) -> bytes:
     buf = io.BytesIO()
     wb = _workbook(buf)
-    wb.set_properties({"title": f"Danh sách hộ nghèo, hộ cận nghèo năm {pl.year}", "author": pl.issuer.committee,
+    wb.set_properties({"title": f"{DRAFT + ' – ' if pl.draft else ''}Danh sách hộ nghèo, hộ cận nghèo năm {pl.year}",
+                       "author": pl.issuer.committee,
                        "comments": "Chung Tay"})
     st = Styles(wb)
     ws = wb.add_worksheet("Danh sach")
@@ -93,6 +116,7 @@ def posting_list_xlsx(pl: PostingList) -> bytes:
     ws.set_column(2, 2, 28)
     ws.set_column(3, 3, 30)
     row = _heading(ws, st, pl.issuer, (0, 1), (2, 3), date_line(pl.issuer.place))
+    row = _draft(ws, st, pl, row, 3)
     ws.merge_range(row, 0, row, 3, f"DANH SÁCH HỘ NGHÈO, HỘ CẬN NGHÈO NĂM {pl.year}", st.title)
     ws.set_row(row, 22)
     ws.merge_range(row + 1, 0, row + 1, 3, pl.subtitle, st.subtitle)
@@ -102,6 +126,7 @@ def posting_list_xlsx(pl: PostingList) -> bytes:
                                        f"{pl.standard.name_vi[:1].lower()}{pl.standard.name_vi[1:]})",
                        st.italic_center)
         row += 1
+    row = _basis(ws, st, pl, row, 3)
     row += 1
     header_rows = []
     for i, section in enumerate(pl.sections):
@@ -188,7 +213,8 @@ def summary_columns(s: Summary) -> list[Column]:
 def summary_xlsx(s: Summary) -> bytes:
     buf = io.BytesIO()
     wb = _workbook(buf)
-    wb.set_properties({"title": f"Tổng hợp kết quả rà soát hộ nghèo, hộ cận nghèo năm {s.year}",
+    wb.set_properties({"title": f"{DRAFT + ' – ' if s.draft else ''}Tổng hợp kết quả rà soát hộ nghèo, hộ cận "
+                                f"nghèo năm {s.year}",
                        "author": s.issuer.committee, "comments": "Chung Tay"})
     st = Styles(wb)
     ws = wb.add_worksheet("Tong hop")
@@ -198,6 +224,7 @@ def summary_xlsx(s: Summary) -> bytes:
         ws.set_column(i, i, c.width)
     half = max(2, last // 2 - 1)
     row = _heading(ws, st, s.issuer, (0, min(3, half)), (half + 1, last), date_line(s.issuer.place))
+    row = _draft(ws, st, s, row, last)
     ws.merge_range(row, 0, row, last,
                    f"BIỂU TỔNG HỢP KẾT QUẢ RÀ SOÁT HỘ NGHÈO, HỘ CẬN NGHÈO NĂM {s.year}", st.title)
     ws.set_row(row, 22)
@@ -206,7 +233,7 @@ def summary_xlsx(s: Summary) -> bytes:
     std = s.standard.name_vi if s.standard else "không xác định"
     ws.merge_range(row + 2, 0, row + 2, last, f"(Chuẩn nghèo áp dụng: {std}. Đơn vị tính: hộ; tỷ lệ: %)",
                    st.italic_center)
-    row += 4
+    row = _basis(ws, st, s, row + 3, last) + 1
     top = row
     # Header: a group row (merged across its columns; single columns merged down two rows),
     # the column heads, then the column numbers.
