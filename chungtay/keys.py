@@ -55,7 +55,7 @@ class KeysMissing(ProductionRefused):
     """Production mode without usable secrets."""
 
 
-class KeyError_(ValueError):
+class FieldKeyError(ValueError):
     """A key that is not a valid field key, or a stored value that this key cannot open."""
 
 
@@ -90,7 +90,7 @@ def _raw_field_key(value: str) -> bytes:
     except (binascii.Error, ValueError):
         raw = b""
     if len(raw) != 32:
-        raise KeyError_("FIELD_ENCRYPTION_KEY must be 32 random bytes in URL-safe base64 "
+        raise FieldKeyError("FIELD_ENCRYPTION_KEY must be 32 random bytes in URL-safe base64 "
                         "(43 characters), as written by `chungtay keys create`")
     return raw
 
@@ -130,14 +130,14 @@ class FieldKey:
         from cryptography.hazmat.primitives.ciphers.aead import AESGCM
         kid = token_key_id(token)
         if self.legacy != (kid is None) or (kid is not None and kid != self.kid):
-            raise KeyError_(f"value encrypted with key {kid or 'legacy'}, not with key {self.kid} "
+            raise FieldKeyError(f"value encrypted with key {kid or 'legacy'}, not with key {self.kid} "
                             "(see docs/security.md: an interrupted rotation is finished by `chungtay keys rotate`)")
         body = token.split(":", 2)[2] if kid else token
         try:
             raw = base64.b64decode(body)
             return AESGCM(self.aes_key).decrypt(raw[:12], raw[12:], None).decode()
         except (InvalidTag, binascii.Error, ValueError):
-            raise KeyError_(f"value does not open with key {self.kid}") from None
+            raise FieldKeyError(f"value does not open with key {self.kid}") from None
 
     def digest(self, value: str) -> str:
         return hmac.new(self.mac_key, value.encode(), hashlib.sha256).hexdigest()
@@ -222,7 +222,7 @@ def problems(secret_key: str, field_key: str) -> list[str]:
     else:
         try:
             _raw_field_key(field_key)
-        except KeyError_ as e:
+        except FieldKeyError as e:
             out.append(str(e))
     return out
 
@@ -292,7 +292,7 @@ def reencrypt_all(old: FieldKey, new: FieldKey, legacy: FieldKey | None = None, 
                                             "(--legacy-secret-key) to convert it")
                     try:
                         value = key.decrypt(token)
-                    except KeyError_ as e:
+                    except FieldKeyError as e:
                         raise RotationError(f"member #{pk}: {e}") from None
                     out.append((new.encrypt(value), new.digest(value), pk))
                     n += 1

@@ -62,7 +62,7 @@ def cmd_rotate(args) -> int:
     try:
         keys.rotate(key_file=key_file, out=Path(args.out) if key_file is None else None, new_field_key=new_key,
                     legacy_secret=legacy, log=lambda m: print(m, file=sys.stderr))
-    except (keys.RotationError, keys.KeyError_) as e:
+    except (keys.RotationError, keys.FieldKeyError) as e:
         return _err(f"nothing changed: {e}")
     return 0
 

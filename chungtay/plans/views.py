@@ -2,7 +2,6 @@
 through plans.actions."""
 from __future__ import annotations
 
-import json
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
@@ -132,7 +131,7 @@ def target_page(request, pk: int):
     return render(request, "plans/target.html", {"t": t, "tp": tp, "as_of": as_of, "form": form, "metric_names": METRIC_NAMES,
                                                  "status_names": STATUS_NAMES, "rule_vi": STATUS_RULE_VI,
                                                  "rule_en": STATUS_RULE_EN, "percent": t.metric in PERCENT_METRICS,
-                                                 "chart": json.dumps(_target_chart(tp))})
+                                                 "chart_data": _target_chart(tp)})
 
 
 def _target_chart(tp) -> dict:
@@ -176,7 +175,7 @@ def dashboard(request, pk: int):
     chart.update(year=year, lang=request.lang, has_map=unit.level == Unit.PROVINCE and unit.system == "2025"
                  and province_communes_geojson(unit.code) is not None)
     return render(request, "plans/dashboard.html", {**d, "years_all": list(reversed(years)), "years": years,
-                                                    "chart_json": json.dumps(chart, ensure_ascii=False),
+                                                    "chart_data": chart,
                                                     "metric_names": METRIC_NAMES, "status_names": STATUS_NAMES})
 
 
@@ -233,7 +232,7 @@ def national(request):
         "rows": rows, "year": year, "years_all": list(reversed(years)), "totals": totals,
         "provisional_count": sum(1 for r in rows if r["provisional"]),
         "poverty_rate": rate(totals["poor"], totals["total"]), "near_rate": rate(totals["near_poor"], totals["total"]),
-        "em_rate": rate(totals["em_poor"], totals["em_total"]), "chart_json": json.dumps(chart, ensure_ascii=False)})
+        "em_rate": rate(totals["em_poor"], totals["em_total"]), "chart_data": chart})
 
 
 @login_required

@@ -1,6 +1,15 @@
-// Dashboard charts with the vendored Apache ECharts (no CDN). Data comes inline as JSON.
+// Dashboard charts with the vendored Apache ECharts (no CDN). Data comes as JSON written by
+// json_script (<script type="application/json">, never executed); URLs in data attributes.
+// Tooltips are HTML: every name goes through esc() before it is put into one.
 (function () {
   var d = JSON.parse(document.getElementById("dash-data").textContent);
+  var urls = document.getElementById("dash-urls").dataset;
+  var unitUrl = function (id) { return urls.unitUrl.replace("/0/", "/" + encodeURIComponent(id) + "/") + "?year=" + encodeURIComponent(d.year); };
+  var esc = function (s) {
+    return String(s == null ? "" : s).replace(/[&<>"']/g, function (ch) {
+      return { "&": "&amp;", "<": "&lt;", ">": "&gt;", '"': "&quot;", "'": "&#39;" }[ch];
+    });
+  };
   var en = d.lang === "en";
   var T = function (vi, e) { return en ? e : vi; };
   var fmt = function (v) { return v == null ? "–" : v.toLocaleString(en ? "en" : "vi-VN"); };
@@ -46,16 +55,16 @@
   d.children.forEach(function (c) { byName[c.name] = c; byName[c.code] = c; });
   var ch = make("chart-children", {
     grid: { left: 150, right: 40, top: 10, bottom: 24 }, tooltip: { trigger: "item", formatter: function (p) {
-      var c = kids[p.dataIndex]; return c.name + "<br>" + fmt(c.poor) + " / " + fmt(c.total) + " " + T("hộ", "households") + ": " + p.value + "%"; } },
+      var c = kids[p.dataIndex]; return esc(c.name) + "<br>" + fmt(c.poor) + " / " + fmt(c.total) + " " + T("hộ", "households") + ": " + p.value + "%"; } },
     xAxis: { type: "value", axisLabel: { formatter: "{value}%" } },
     yAxis: { type: "category", data: kids.map(function (c) { return c.name; }), axisLabel: { fontSize: 11 } },
     series: [{ type: "bar", data: kids.map(function (c) { return c.poverty_rate; }), color: "#0b5c7a" }]
   });
-  if (ch) ch.on("click", function (p) { var c = kids[p.dataIndex]; window.location = window.CT_UNIT_URL.replace("/0/", "/" + c.id + "/") + "?year=" + d.year; });
+  if (ch) ch.on("click", function (p) { var c = kids[p.dataIndex]; window.location = unitUrl(c.id); });
   var deps = d.deprivations.slice().sort(function (a, b) { return a.contribution - b.contribution; });
   make("chart-deprivations", {
     grid: { left: 190, right: 40, top: 10, bottom: 24 }, tooltip: { trigger: "item", formatter: function (p) {
-      var x = deps[p.dataIndex]; return (en ? x.name_en : x.name_vi) + "<br>" + fmt(x.poor_deprived) + " " + T("hộ nghèo thiếu hụt", "poor households deprived") + "<br>" + T("đóng góp", "contribution") + " " + x.contribution + "%"; } },
+      var x = deps[p.dataIndex]; return esc(en ? x.name_en : x.name_vi) + "<br>" + fmt(x.poor_deprived) + " " + T("hộ nghèo thiếu hụt", "poor households deprived") + "<br>" + T("đóng góp", "contribution") + " " + x.contribution + "%"; } },
     xAxis: { type: "value", axisLabel: { formatter: "{value}%" } },
     yAxis: { type: "category", data: deps.map(function (x) { return en ? x.name_en : x.name_vi; }), axisLabel: { fontSize: 11 } },
     series: [{ type: "bar", data: deps.map(function (x) { return x.contribution; }), color: "#c8102e" }]
@@ -69,12 +78,12 @@
     var vm = { min: Math.min.apply(null, vals.concat([0])), max: Math.max.apply(null, vals.concat([1])), left: 10, bottom: 10,
                calculable: true, inRange: { color: ["#e1f2e7", "#ffe3a3", "#e08a00", "#c8102e"] } };
     if (geo) {
-      return { tooltip: { trigger: "item", formatter: function (p) { var c = byName[p.name]; return c ? c.name + ": " + fmt(c[m]) : p.name; } },
+      return { tooltip: { trigger: "item", formatter: function (p) { var c = byName[p.name]; return c ? esc(c.name) + ": " + fmt(c[m]) : esc(p.name); } },
                visualMap: vm, series: [{ type: "map", map: "units", nameProperty: "code", roam: true,
                data: d.children.map(function (c) { return { name: c.code, value: c[m] }; }) }] };
     }
     var pts = d.children.filter(function (c) { return c.lat != null; });
-    return { tooltip: { trigger: "item", formatter: function (p) { return p.data.n + ": " + fmt(p.data.value[2]); } },
+    return { tooltip: { trigger: "item", formatter: function (p) { return esc(p.data.n) + ": " + fmt(p.data.value[2]); } },
              visualMap: Object.assign(vm, { dimension: 2 }),
              xAxis: { type: "value", scale: true, show: false }, yAxis: { type: "value", scale: true, show: false },
              series: [{ type: "scatter", symbolSize: 14, data: pts.map(function (c) { return { n: c.name, id: c.id, value: [c.lon, c.lat, c[m]] }; }) }] };
@@ -85,10 +94,10 @@
     var draw = function (geo) { map.setOption(mapOption(geo), true); };
     map.on("click", function (p) {
       var c = p.data && p.data.id ? { id: p.data.id } : byName[p.name];
-      if (c) window.location = window.CT_UNIT_URL.replace("/0/", "/" + c.id + "/") + "?year=" + d.year;
+      if (c) window.location = unitUrl(c.id);
     });
     if (d.has_map) {
-      fetch(window.CT_GEO_URL).then(function (r) { return r.json(); }).then(function (geo) {
+      fetch(urls.geoUrl).then(function (r) { return r.json(); }).then(function (geo) {
         echarts.registerMap("units", geo); var g = true; draw(g);
         metricSel.addEventListener("change", function () { draw(g); });
       });
