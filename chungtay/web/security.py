@@ -61,7 +61,7 @@ def audit_login_failure(sender, credentials, request=None, **kwargs):
 def _connect_axes() -> None:
     from axes.signals import user_locked_out
 
-    @receiver(user_locked_out, dispatch_uid="chungtay-login-locked-out-audit")
+    @receiver(user_locked_out, dispatch_uid="chungtay-login-locked-out-audit", weak=False)
     def audit_lockout(sender, request=None, username=None, ip_address=None, **kwargs):
         from django.conf import settings
         _audit("login.locked_out", str(username or ""), request, failures=settings.AXES_FAILURE_LIMIT,
