@@ -254,3 +254,57 @@ def record_assessment(actor, household: Household, *, year: int, income: float |
     audit(actor, "assessment.record", household, village, year=year, kind=kind, version=a.version,
           standard=standard.code, category=result.category, basis=result.basis)
     return a
+
+
+CLOSED_STATUSES = ("moved_away", "merged", "died_out")
+
+
+@transaction.atomic
+def close_household(actor, household: Household, *, status: str, year: int, reason: str) -> Household:
+    """Record that the household moved away, merged into another or died out in ``year``.
+
+    Its history stays; it leaves the lists and counts of the later years. ``end_year`` becomes
+    the last review year in which it counts: ``year`` itself when it already has that year's
+    periodic result (it left after the review), else ``year - 1``
+    (households.completeness.exists_in). Listed-but-not-surveyed entries in open periodic rounds
+    of the years it no longer exists are withdrawn. Audited with the reason.
+    """
+    from datetime import date
+
+    from chungtay.reviews.models import ReviewRound, RoundHousehold
+    # registry maintenance: the role that registers households also closes them
+    require(actor, "household_create", household.village)
+    if not scope_for(actor).covers(household.village):
+        raise PermissionDenied("Hộ nằm ngoài địa bàn được giao")
+    hh = Household.objects.select_for_update().get(pk=household.pk)
+    if status not in CLOSED_STATUSES:
+        raise ValidationError({"status": tr("Chọn một lý do kết thúc hợp lệ: chuyển đi, nhập hộ hoặc không còn thành viên",
+                                            "Choose a valid ending: moved away, merged or died out")})
+    if hh.status != "active":
+        raise ValidationError(tr(f"Hộ đã được ghi nhận kết thúc ({hh.get_status_display().lower()}) từ trước",
+                                 "The household has already been closed"))
+    reason = fmt.nfc(reason or "")[:300]
+    if not reason:
+        raise ValidationError({"reason": tr("Cần ghi lý do (ví dụ: chuyển đến xã nào, nhập vào hộ nào)",
+                                            "A reason is required (e.g. where it moved, which household it joined)")})
+    if not isinstance(year, int) or not (2000 <= year <= date.today().year + 1):
+        raise ValidationError({"year": tr(f"Năm phải từ 2000 đến {date.today().year + 1}",
+                                          f"The year must be between 2000 and {date.today().year + 1}")})
+    if hh.start_year and year < hh.start_year:
+        raise ValidationError({"year": tr(f"Hộ được đăng ký từ năm {hh.start_year}: năm kết thúc không thể sớm hơn",
+                                          f"The household was registered in {hh.start_year}: it cannot end earlier")})
+    periodic = Assessment.objects.filter(household=hh, kind=Assessment.PERIODIC, is_current=True)
+    later = periodic.filter(year__gt=year).order_by("-year").values_list("year", flat=True).first()
+    if later:
+        raise ValidationError({"year": tr(f"Hộ đã có kết quả rà soát năm {later}: năm kết thúc phải từ {later} trở đi",
+                                          f"The household has a {later} review result: it cannot end before {later}")})
+    end_year = year if periodic.filter(year=year).exists() else year - 1
+    hh.status, hh.end_year = status, end_year
+    hh.save(update_fields=["status", "end_year"])
+    withdrawn, _ = RoundHousehold.objects.filter(
+        household=hh, step=RoundHousehold.LISTED, round__kind=ReviewRound.PERIODIC, round__year__gt=end_year,
+        round__state__in=[ReviewRound.LISTING, ReviewRound.SURVEYING]).delete()
+    audit(actor, "household.close", hh, hh.village, status=status, year=year, end_year=end_year, reason=reason,
+          withdrawn_from_rounds=withdrawn)
+    household.status, household.end_year = hh.status, hh.end_year
+    return hh

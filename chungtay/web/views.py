@@ -27,6 +27,7 @@ from chungtay.units.labels import labels_for, unit_label
 from chungtay.reports.data import village_labels
 from chungtay.units.models import Unit, UnitTag
 
+from . import household_close
 from .forms import AssessmentForm, HouseholdForm, MemberForm
 from .middleware import LANG_COOKIE
 from .prefill import Prefill, prefill
@@ -250,10 +251,30 @@ def household_page(request, pk: int):
             deprived = []
         history.append((a, deprived))
     members = list(hh.members.all())
+    close_form = _close_household(request, hh)
+    if close_form is None:
+        return redirect("household", pk=hh.pk)
     return render(request, "web/household.html", {
         "hh": hh, "members": members, "history": history,
-        "breadcrumb": _breadcrumb(request.user, hh.village),
+        "breadcrumb": _breadcrumb(request.user, hh.village), "village_label": unit_label(hh.village),
+        "close_form": close_form, "closure": household_close.closure(hh),
+        "status_names": household_close.STATUS_NAMES,
     })
+
+
+def _close_household(request, hh):
+    """The closing form; None after a successful close (the page redirects)."""
+    form = household_close.CloseHouseholdForm(request.POST if request.POST.get("action") == "close" else None)
+    if request.method == "POST" and request.POST.get("action") == "close" and form.is_valid():
+        d = form.cleaned_data
+        try:
+            actions.close_household(request.user, hh, status=d["status"], year=d["year"], reason=d["reason"])
+        except ValidationError as e:
+            _form_errors(form, e)
+        else:
+            messages.success(request, "Đã ghi nhận hộ kết thúc" if request.lang == "vi" else "The household is closed")
+            return None
+    return form
 
 
 def _villages(user):
