@@ -144,3 +144,40 @@ def _vi_decimals(text: str) -> str:
 
 def _f(x: float | None) -> str:
     return "–" if x is None else f"{x:.2f}".rstrip("0").rstrip(".") if abs(x - round(x)) > 1e-9 else f"{x:.0f}"
+
+
+@dataclass(frozen=True)
+class StandardBreak:
+    """A baseline and a result measured under two different poverty standards.
+
+    The standards differ in income lines and indicators (2021–2025 raised the line from 700,000
+    to 1,500,000 VND a month in rural areas and added indicators), so the change between the two
+    mixes progress with the change of the measuring rod: it is flagged, never silently compared."""
+    baseline_year: int
+    baseline_standard: str
+    actual_year: int
+    actual_standard: str
+
+    @property
+    def message_vi(self) -> str:
+        return (f"Năm gốc {self.baseline_year} tính theo chuẩn nghèo {self.baseline_standard}, năm "
+                f"{self.actual_year} theo chuẩn {self.actual_standard}: hai chuẩn có chuẩn thu nhập và chỉ số thiếu "
+                f"hụt khác nhau, nên mức thay đổi gồm cả phần do đổi chuẩn chứ không chỉ do hộ thoát nghèo. "
+                f"Không dùng để đánh giá tiến độ; nên so sánh trong cùng một chuẩn (năm gốc từ năm đầu áp dụng "
+                f"chuẩn {self.actual_standard}).")
+
+    @property
+    def message_en(self) -> str:
+        return (f"The {self.baseline_year} baseline is measured under the {self.baseline_standard} standard and "
+                f"{self.actual_year} under {self.actual_standard}: the two standards have different income lines "
+                f"and indicators, so the change mixes the change of standard with households leaving poverty. "
+                f"Do not read it as progress; compare within one standard (a baseline from the first year of "
+                f"{self.actual_standard}).")
+
+
+def standard_break(baseline_year: int, baseline_standard: str | None, actual_year: int | None,
+                   actual_standard: str | None) -> StandardBreak | None:
+    """The break between the baseline's and the result's standards, or None (same or unknown)."""
+    if actual_year is None or not baseline_standard or not actual_standard or baseline_standard == actual_standard:
+        return None
+    return StandardBreak(baseline_year, baseline_standard, actual_year, actual_standard)

@@ -19,6 +19,8 @@ class TargetProgress:
     progress: core.Progress
     published: core.PublishedCheck | None
     series: list[metrics.Value]
+    standard_break: core.StandardBreak | None = None     # baseline and result under two standards
+    actual_status: object = None     # households.completeness.YearStatus when the actual year is provisional
 
 
 def target_progress(user, t: Target, years: list[int] | None = None, as_of: int | None = None) -> TargetProgress:
@@ -50,4 +52,30 @@ def target_progress(user, t: Target, years: list[int] | None = None, as_of: int 
             and ref.year > t.baseline_year:
         published = core.check_published_change(t.published_change, baseline.value, ref.value,
                                                 ref.year - t.baseline_year)
-    return TargetProgress(t, baseline, actual, prog, published, series)
+    brk = core.standard_break(t.baseline_year, _standard_code(t.baseline_year), a_year, _standard_code(a_year))
+    status = _provisional(user, t.unit, actual.year) if actual and actual.source == "registry" else None
+    return TargetProgress(t, baseline, actual, prog, published, series, brk, status)
+
+
+def _provisional(user, unit, year: int):
+    """The year's status when its figures may be provisional, else None. Two cheap probes
+    first: a year with a later year on record and no unrecognised round is final."""
+    from chungtay.households.completeness import FINAL_STATES, year_status
+    from chungtay.households.models import YearSummary
+    from chungtay.reviews.models import ReviewRound
+    open_round = ReviewRound.objects.filter(kind=ReviewRound.PERIODIC, year=year).exclude(state__in=FINAL_STATES)
+    if YearSummary.objects.filter(year__gt=year).exists() and not open_round.exists():
+        return None
+    st = year_status(user, unit, year)
+    return st if st.provisional else None
+
+
+def _standard_code(year: int | None) -> str | None:
+    """The standard a year's results are measured under (None when no standard covers it)."""
+    from chungtay.core.standards import StandardError, standard_for_year
+    if year is None:
+        return None
+    try:
+        return standard_for_year(year).code
+    except StandardError:
+        return None
