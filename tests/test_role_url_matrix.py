@@ -23,7 +23,6 @@ import pytest
 from django.db import transaction
 from django.urls import URLPattern, URLResolver, get_resolver, reverse
 
-from chungtay.households import actions as hh_actions
 from chungtay.households.models import Assessment, Household
 from chungtay.imports.models import ImportJob
 from chungtay.plans import actions as plan_actions
@@ -143,7 +142,7 @@ CASES: dict[str, list[Case]] = {
     "reports:posting_list_pdf": [Case("GET", lambda w: [w.village.pk], area(**{THON: 200}), f"?year={DATA_YEAR}")],
     "reports:posting_list_xlsx": [Case("GET", lambda w: [w.commune.pk], area(), f"?year={DATA_YEAR}")],
     "reports:summary_xlsx": [Case("GET", lambda w: [w.commune.pk], area(), f"?year={DATA_YEAR}")],
-    "reports:certificate_pdf": [Case("GET", lambda w: [w.hh.pk], only(200, (XA, CHUTICH)),
+    "reports:certificate_pdf": [Case("GET", lambda w: [w.cert.pk], only(200, (XA, CHUTICH)),
                                      f"?year={DATA_YEAR}")],
 }
 
@@ -179,15 +178,15 @@ class World:
     plan: object
     target: object
     job: object
+    cert: object
 
 
 @pytest.fixture
 def world(commune_officer, my_commune, village_head):
     village = village_head.assignments.get().unit
     hh = Household.objects.filter(village=village, status="active").order_by("id").first()
-    if not Assessment.objects.filter(household=hh, year=DATA_YEAR, is_current=True, category="poor").exists():
-        hh_actions.record_assessment(commune_officer, hh, year=DATA_YEAR, income=500_000,   # certificate
-                                     deprived=["employment", "nutrition", "latrine"])
+    cert = (Assessment.objects.filter(commune=my_commune, year=DATA_YEAR, kind=Assessment.PERIODIC, is_current=True,
+                                      category__in=["poor", "near_poor"]).order_by("id").first().household)
     rnd = round_actions.open_round(commune_officer, my_commune, ROUND_YEAR)
     if not rnd.members.filter(household=hh).exists():
         round_actions.add_household(commune_officer, rnd, hh, "requested")
@@ -202,7 +201,7 @@ def world(commune_officer, my_commune, village_head):
                                      kind=Target.POINTS, low=2, high=3, counted=2.5, baseline_year=2021)
     job = ImportJob.objects.create(user=commune_officer, commune=my_commune, status="done", progress=100,
                                    files=[{"name": "a.xlsx", "path": "x", "size": 1}])
-    return World(my_commune, my_commune.parent, village, hh, extra, rnd, complaint, plan, target, job)
+    return World(my_commune, my_commune.parent, village, hh, extra, rnd, complaint, plan, target, job, cert)
 
 
 @pytest.fixture
