@@ -14,11 +14,15 @@ from django.views.decorators.http import require_POST
 from chungtay.accounts.access import scope_for, unit_for_user
 from chungtay.accounts.roles import can, require
 from chungtay.core import csvsafe
+from chungtay.core import fmt
 from chungtay.core.progress import STATUS_NAMES, STATUS_RULE_EN, STATUS_RULE_VI
 from chungtay.households.stats import available_years
 from chungtay.units.models import Unit
 
 from . import actions
+from chungtay.households.completeness import year_status
+from chungtay.units.labels import labels_for, unit_label
+
 from .dashboard import NATIONAL_GEO, dashboard_data, national_rows, province_communes_geojson
 from .forms import PlanForm, TargetForm
 from .models import METRIC_NAMES, PERCENT_METRICS, Plan, Target
@@ -64,7 +68,7 @@ def plan_list(request):
 def plan_page(request, pk: int):
     plan = get_object_or_404(plans_for(request.user), pk=pk)
     years = sorted(available_years(request.user))
-    units = [plan.unit] + list(Unit.objects.filter(parent=plan.unit).order_by("name")) + list(
+    units = [plan.unit] + sorted(Unit.objects.filter(parent=plan.unit), key=lambda u: fmt.sort_key(u.name)) + list(
         Unit.objects.filter(system="legacy", level="province").filter(code__in=_legacy_codes(plan.unit)))
     units = [u for u in units if scope_for(request.user).covers(u)]
     if request.method == "POST":
@@ -283,4 +287,6 @@ def analysis(request, pk: int):
         "out": out, "change": change, "codes": codes, "names": names, "k": k, "weights": dict(zip(codes, weights or [])),
         "legal_k": measures.legal_k(rows.standard),
         "near": [(n, households.get(n.id), None if n.gap_share is None else 100 * n.gap_share) for n in near],
-        "near_total": len(out.get("near", [])), "child_units": child_units, "standard": rows.standard})
+        "near_total": len(out.get("near", [])), "child_units": child_units, "standard": rows.standard,
+        "status": year_status(request.user, unit, year), "unit_label": unit_label(unit),
+        "child_labels": labels_for(list(child_units.values()))})

@@ -17,6 +17,7 @@ from chungtay.accounts.roles import assigned_units, require
 from chungtay.core.movements import HEADLINE, MOVEMENTS, STATES
 from chungtay.core import csvsafe, fmt
 from chungtay.core.standards import CATEGORIES, CATEGORY_NAMES, StandardError, standard_for_year
+from chungtay.households.completeness import year_status
 from chungtay.households.models import Assessment, Household
 from chungtay.households.movements import unit_movements
 from chungtay.households.stats import available_years
@@ -420,4 +421,5 @@ def movements_page(request, unit: int):
         "state_names": {**{c: n for c, n in CATEGORY_NAMES.items()}, "none": ("Không có / ra khỏi địa bàn",
                                                                               "Not present")},
         "show": show, "listing": listing, "show_name": MOVEMENTS.get(show),
+        "status": year_status(request.user, u, y2),    # the later year may still be provisional
     })
