@@ -25,8 +25,9 @@ def add_arguments(parser, what: str) -> None:
 
 
 def confirm(what: str, counts: dict, *, actor: str | None, yes: bool = False, allow_production: bool = False,
-            ask=input, out=sys.stderr):
+            ask=None, out=None):
     """Check the conditions above; returns the acting user or raises :class:`Refused`."""
+    ask, out = ask or input, out or sys.stderr
     if not actor:
         raise Refused(f"{what}: --actor USERNAME is required (who runs it is recorded in the audit trail)")
     from django.contrib.auth import get_user_model
