@@ -44,6 +44,7 @@ MIDDLEWARE = [
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "chungtay.web.middleware.LanguageMiddleware",
+    "chungtay.web.middleware.InputGuardMiddleware",
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
@@ -91,6 +92,7 @@ TIME_ZONE = "Asia/Ho_Chi_Minh"
 # UI text is chosen by the {% t %} tag and chungtay.i18n.tr; Django's own messages, dates and numbers
 # follow the same language through its vi locale (LanguageMiddleware activates it).
 USE_I18N = True
+LOCALE_PATHS = [BASE_DIR / "locale"]     # a few corrections to Django's vi messages
 CSRF_FAILURE_VIEW = "chungtay.web.errors.csrf_failure"
 USE_TZ = True
 

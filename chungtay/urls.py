@@ -8,6 +8,7 @@ urlpatterns = [
     path("reports/", include("chungtay.reports.urls")),
 ]
 
+handler400 = "chungtay.web.errors.bad_request"
 handler403 = "chungtay.web.errors.permission_denied"
 handler404 = "chungtay.web.errors.page_not_found"
 handler500 = "chungtay.web.errors.server_error"

@@ -9,12 +9,15 @@ from __future__ import annotations
 
 import logging
 
-from django.http import HttpResponse, HttpResponseForbidden, HttpResponseNotFound, HttpResponseServerError
+from django.http import HttpResponseBadRequest, HttpResponseForbidden, HttpResponseNotFound, HttpResponseServerError
 from django.template import loader
 
 log = logging.getLogger(__name__)
 
 PAGES = {
+    400: (("Yêu cầu không hợp lệ", "Bad request"),
+          ("Địa chỉ hoặc dữ liệu gửi lên có ký tự không hợp lệ. Hãy quay lại và nhập lại.",
+           "The address or the data sent contains invalid characters. Go back and enter it again.")),
     403: (("Không có quyền truy cập", "Access denied"),
           ("Trang này nằm ngoài địa bàn hoặc quyền hạn được giao cho tài khoản của bạn.",
            "This page is outside the area or the role assigned to your account.")),
@@ -44,6 +47,11 @@ def _lang(request) -> str:
 def _context(request, key, code, detail=""):
     heading, text = PAGES[key]
     return {"code": code, "heading": heading, "text": text, "detail": detail, "lang": _lang(request)}
+
+
+def bad_request(request, exception=None):
+    return HttpResponseBadRequest(loader.render_to_string("400.html", _context(request, 400, 400),
+                                                          request=request))
 
 
 def permission_denied(request, exception=None):

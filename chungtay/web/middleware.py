@@ -26,3 +26,33 @@ class LanguageMiddleware:
             translation.deactivate()
         response.headers.setdefault("Content-Language", request.lang)
         return response
+
+
+class InputGuardMiddleware:
+    """Refuse (400) a request whose query or form carries a NUL character: no page means one, and
+    PostgreSQL cannot store or compare text containing it (it would answer 500)."""
+
+    def __init__(self, get_response):
+        self.get_response = get_response
+
+    def __call__(self, request):
+        if _has_nul(request.GET) or (request.method == "POST" and _post_has_nul(request)):
+            from .errors import bad_request
+            return bad_request(request)
+        return self.get_response(request)
+
+
+def _has_nul(q) -> bool:
+    return any("\x00" in k or any("\x00" in v for v in vs) for k, vs in q.lists())
+
+
+def _post_has_nul(request) -> bool:
+    """Only URL-encoded forms are checked (the body is read once and stays readable for the view);
+    multipart uploads carry files, where NUL bytes are normal, and their fields go through forms."""
+    if request.content_type != "application/x-www-form-urlencoded":
+        return False
+    try:
+        body = request.body
+    except Exception:       # noqa: BLE001 - too large or unreadable: Django's own checks report it
+        return False
+    return b"%00" in body or b"\x00" in body

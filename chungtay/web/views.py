@@ -2,6 +2,7 @@
 from __future__ import annotations
 
 import json
+import math
 from datetime import date
 
 from django.contrib import messages
@@ -20,6 +21,7 @@ from chungtay.core.classify import ClassificationError
 from chungtay.core.standards import CATEGORIES, CATEGORY_NAMES, StandardError, all_standards, get_standard, \
     standard_for_year
 from chungtay.households import actions
+from chungtay.households.bounds import MAX_INCOME, MAX_SCORE_A
 from chungtay.households.models import Assessment, Household
 from chungtay.households.completeness import child_statuses, year_status
 from chungtay.households.stats import available_years, unit_report
@@ -379,10 +381,20 @@ def api_classify(request):
     """Preview a classification (no write): used by the survey form as the officer ticks."""
     try:
         data = json.loads(request.body or b"{}")
-        std = get_standard(data["standard"]) if data.get("standard") else standard_for_year(int(data["year"]))
-        r = classify(std, area=data.get("area", "rural"), income=data.get("income"),
-                     score_a=data.get("score_a"), deprived=data.get("deprived", []))
-    except (ValueError, KeyError, ClassificationError, StandardError) as e:
+        if not isinstance(data, dict):
+            raise ValueError("expected a JSON object")
+        std = get_standard(str(data["standard"])) if data.get("standard") else standard_for_year(int(data["year"]))
+        values = {k: data.get(k) for k in ("income", "score_a")}
+        for k, v in values.items():     # numbers within the bounds the survey form accepts
+            top = MAX_INCOME if k == "income" else MAX_SCORE_A
+            if v is not None and (isinstance(v, bool) or not isinstance(v, (int, float)) or not math.isfinite(v)
+                                  or not 0 <= v <= top):
+                raise ValueError(f"{k}: a number between 0 and {top}")
+        deprived = data.get("deprived", [])
+        if not isinstance(deprived, list) or not all(isinstance(c, str) for c in deprived):
+            raise ValueError("deprived: a list of indicator codes")
+        r = classify(std, area=str(data.get("area", "rural")), deprived=deprived, **values)
+    except (ValueError, KeyError, TypeError, OverflowError, ClassificationError, StandardError) as e:
         return JsonResponse({"error": str(e)}, status=400)
     return JsonResponse({"standard": r.standard, "category": r.category, "deprivation_count": r.deprivation_count,
                          "explanation": r.explanation(request.lang)})

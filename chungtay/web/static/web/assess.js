@@ -4,11 +4,21 @@
   if (!form) return;
   var out = document.getElementById("preview");
   var csrf = form.querySelector("[name=csrfmiddlewaretoken]").value;
+  // The same formats as the server (and the Excel import): 1.200.000 / 1.200.000,5 / 12,5 / 1200000.
+  function parseNumber(text) {
+    var s = text.replace(/[\s\u00a0]/g, "").replace(/(đồng|đ|vnd)$/i, "");
+    if (/^-?\d{1,3}(\.\d{3})+(,\d+)?$/.test(s)) s = s.replace(/\./g, "").replace(",", ".");
+    else if (/^-?\d{1,3}(,\d{3})+(\.\d+)?$/.test(s)) s = s.replace(/,/g, "");
+    else if (/^-?\d+,\d+$/.test(s)) s = s.replace(",", ".");
+    return s === "" ? NaN : Number(s);
+  }
   function update() {
     var value = form.elements["value"].value;
     if (value === "") { out.textContent = ""; return; }
     var body = { year: form.elements["year"].value, area: form.dataset.area, deprived: [] };
-    body[form.elements["basis"].value] = Number(value);
+    var number = parseNumber(value);
+    if (isNaN(number)) { out.textContent = ""; return; }   // the server says what is wrong on save
+    body[form.elements["basis"].value] = number;
     form.querySelectorAll("input[data-code]").forEach(function (c) { if (c.checked) body.deprived.push(c.dataset.code); });
     fetch(form.dataset.api || "/api/v1/classify", { method: "POST", headers: { "Content-Type": "application/json", "X-CSRFToken": csrf }, body: JSON.stringify(body) })
       .then(function (r) { return r.json(); })
