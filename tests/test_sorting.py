@@ -27,3 +27,20 @@ def test_it_ignores_case_and_unicode_normalisation():
     decomposed = unicodedata.normalize("NFD", "Đồng Tháp")
     assert fmt.sort_key("đồng tháp")[0] == fmt.sort_key(decomposed)[0]
     assert sorted(["b", "A", "a", "B"], key=fmt.sort_key)[:2] in (["A", "a"], ["a", "A"])
+
+
+def test_drilldown_children_follow_vietnamese_order(province_officer, my_commune):
+    from chungtay.households.stats import unit_report
+    rep = unit_report(province_officer, my_commune.parent, 2025)
+    names = [f.unit.name for f in rep.children]
+    assert names == sorted(names, key=fmt.sort_key)
+
+
+def test_the_new_household_form_lists_twin_villages_apart(as_commune_officer, my_commune):
+    from django.urls import reverse
+
+    from chungtay.units.labels import village_labels
+    labels = village_labels(my_commune.id)
+    twins = [label for label in labels.values() if "cũ)" in label]
+    html = as_commune_officer.get(reverse("household_create")).content.decode()
+    assert twins and all(label in html for label in twins)

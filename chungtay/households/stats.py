@@ -115,7 +115,8 @@ def unit_report(user, unit: Unit, year: int) -> UnitReport:
             total.add(f)
         # Vietnamese alphabetical order of the labels shown ("Đ" after "D"; twin villages by old commune)
         names = labels_for([f.unit for f in children])
-        children.sort(key=lambda f: fmt.sort_key(names.get(f.unit.id, f.unit.name) if f.unit else ""))
+        children.sort(key=lambda f: fmt.sort_key(
+            (names.get(f.unit.id) if f.unit.level == Unit.VILLAGE else f.unit.name) if f.unit else ""))
     else:
         total = _figures(unit, qs.aggregate(**agg), n)
     return UnitReport(unit, year, standard, total, children)

@@ -82,7 +82,8 @@ class HouseholdForm(MemberForm):
 
     def __init__(self, *args, villages=(), **kwargs):
         super().__init__(*args, **kwargs)
-        self.fields["village"].choices = [(v.id, f"{v.name} – {v.parent.full_name}") for v in villages]
+        self.fields["village"].choices = [(v.id, f"{getattr(v, 'label', v.name)} – {v.parent.full_name}")
+                                          for v in villages]
         self.fields["full_name"].label = tr("Họ và tên chủ hộ", "Name of the head of household")
         del self.fields["relation"]
 

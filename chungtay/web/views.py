@@ -286,7 +286,11 @@ def _villages(user):
         from django.db.models import Q
         vs = vs.filter(Q(id__in=scope.village_ids) | Q(parent_id__in=scope.commune_ids) |
                        Q(parent__parent_id__in=scope.province_ids))
-    return list(vs.order_by("parent__name", "name")[:3000])
+    vs = list(vs.order_by("parent__name", "name")[:3000])
+    names = labels_for(vs)       # twin villages told apart by their old commune
+    for v in vs:
+        v.label = names.get(v.id, v.name)
+    return sorted(vs, key=lambda v: (fmt.sort_key(v.parent.name), fmt.sort_key(v.label)))
 
 
 def _form_errors(form, err: ValidationError):
