@@ -96,8 +96,10 @@ class YearStatus:
                 "label_vi": self.label_vi, "label_en": self.label_en}
 
 
-def year_statuses(user, unit: Unit, years) -> dict[int, YearStatus]:
-    """Status of each of ``years`` for ``unit`` within the user's area (a few queries in all)."""
+def year_statuses(user, unit: Unit, years, children: dict | None = None) -> dict[int, YearStatus]:
+    """Status of each of ``years`` for ``unit`` within the user's area (a few queries in all).
+    ``children``: {year: child_statuses(...)} already computed for the page — the unit's expected
+    households are then their sum (no second count)."""
     years = sorted(set(int(y) for y in years))
     if not years:
         return {}
@@ -137,19 +139,72 @@ def year_statuses(user, unit: Unit, years) -> dict[int, YearStatus]:
                 done += 1
         final = done == len(communes)
         got = reviewed.get(y, 0)
-        expected = got if final else max(got, _expected(user, unit, y))
+        if final:
+            expected = got
+        elif children and children.get(y):
+            expected = max(got, sum(st.expected for st in children[y].values()))
+        else:
+            expected = max(got, _expected(user, unit, y))
         out[y] = YearStatus(y, final, got, expected, len(communes), done)
     return out
 
 
-def year_status(user, unit: Unit, year: int) -> YearStatus:
-    """Final or provisional, with the coverage, of ``unit``'s figures for ``year``."""
-    return year_statuses(user, unit, [year])[year]
+def year_status(user, unit: Unit, year: int, children: dict | None = None) -> YearStatus:
+    """Final or provisional, with the coverage, of ``unit``'s figures for ``year`` (``children``:
+    the child_statuses of the same year, when the page has them)."""
+    return year_statuses(user, unit, [year], {year: children} if children else None)[year]
 
 
 def _expected(user, unit: Unit, year: int) -> int:
     col = HOUSEHOLD_FILTER[(unit.system, unit.level)]
-    return Household.objects.for_user(user).filter(exists_in(year), **{col: unit.id}).count()
+    return _cached(user, f"{col}:{unit.id}:{year}",
+                   lambda: Household.objects.for_user(user).filter(exists_in(year), **{col: unit.id}).count())
+
+
+# Counting the households of a province scans its rows (~150 ms for 130k on SQLite): the counts are
+# cached per user until a household is saved or deleted (signal below; new bulk-loaded households
+# change the largest id, which is part of the key) and at most CACHE_SECONDS. A value computed
+# inside an open transaction is never cached.
+CACHE_SECONDS = 300
+VERSION_KEY = "households:completeness:version"
+
+
+def _cached(user, what: str, compute):
+    from django.core.cache import cache
+    from django.db.models import Max as _Max
+    top = Household.objects.aggregate(m=_Max("id"))["m"] or 0
+    key = f"households:expected:{getattr(user, 'pk', 0)}:{what}:{top}:{cache.get(VERSION_KEY, 0)}"
+    value = cache.get(key)
+    if value is None:
+        value = compute()
+        if _may_cache():
+            cache.set(key, value, CACHE_SECONDS)
+    return value
+
+
+def _may_cache() -> bool:
+    """Only values read outside a transaction: an uncommitted (or rolled-back) write never sticks."""
+    from django.db import connection
+    return not connection.in_atomic_block
+
+
+def _household_changed(**kwargs) -> None:
+    from django.core.cache import cache
+    from django.db import transaction
+
+    def bump():
+        try:
+            cache.incr(VERSION_KEY)
+        except ValueError:
+            cache.set(VERSION_KEY, 1, None)
+    bump()
+    transaction.on_commit(bump)
+
+
+def connect() -> None:
+    from django.db.models.signals import post_delete, post_save
+    post_save.connect(_household_changed, sender=Household, dispatch_uid="completeness.household_saved")
+    post_delete.connect(_household_changed, sender=Household, dispatch_uid="completeness.household_deleted")
 
 
 # YearSummary grouping column -> the Household column holding the same unit (where it lives now)
@@ -196,7 +251,9 @@ def grouped_statuses(user, year: int, group: str, parent: Unit | None = None,
             open_.append(g)
     if open_:
         col = HOUSEHOLD_GROUP[group]
-        counts = dict(households.filter(**{f"{col}__in": open_}).values_list(col).annotate(n=Count("id")).order_by())
+        what = f"{group}:{parent.id if parent else '-'}:{','.join(map(str, sorted(open_)))}:{year}"
+        counts = _cached(user, what, lambda: dict(
+            households.filter(**{f"{col}__in": open_}).values_list(col).annotate(n=Count("id")).order_by()))
         for g in open_:
             st = out[g]
             out[g] = YearStatus(year, False, st.reviewed, max(st.reviewed, counts.get(g, 0)), st.communes,

@@ -75,7 +75,8 @@ def dashboard_data(user, unit, year: int) -> dict:
     select, _ = GROUPING[(unit.system, unit.level)]
     have = list(YearSummary.objects.for_user(user).filter(**{f"{select}_id": unit.id}).values_list("year", flat=True)
                 .distinct().order_by())
-    statuses = year_statuses(user, unit, set(have) | {year})
+    kids = child_statuses(user, unit, year)
+    statuses = year_statuses(user, unit, set(have) | {year}, {year: kids})
     tr = trend(user, unit, statuses)
     years = [r["year"] for r in tr]
     try:
@@ -87,7 +88,6 @@ def dashboard_data(user, unit, year: int) -> dict:
                      "censored_headcount": _rate(n, rep.total.total), "contribution": round(100.0 * n / total_dep, 2)}
                     for i, n in zip(inds, rep.total.deprived)]
     names = labels_for([f.unit for f in rep.children])
-    kids = child_statuses(user, unit, year)
     children = []
     for f in rep.children:
         if not f.unit:

@@ -84,7 +84,8 @@ def unit_page(request, pk: int):
     years = available_years(request.user)
     year = _year(request, years)
     report = unit_report(request.user, unit, year)
-    status = year_status(request.user, unit, year)
+    kids = child_statuses(request.user, unit, year) if report.children else {}
+    status = year_status(request.user, unit, year, children=kids)
     legacy = []
     if unit.system == Unit.SYSTEM_2025 and unit.level == Unit.PROVINCE and year < 2025:
         codes = [old for old, new in LEGACY_TO_NEW.items() if new == unit.code]
@@ -92,7 +93,7 @@ def unit_page(request, pk: int):
                       .order_by("code"))
         legacy = [u for u in legacy if unit_report(request.user, u, year).total.total]
     if request.GET.get("format") == "csv":
-        return _unit_csv(report, status, child_statuses(request.user, unit, year))
+        return _unit_csv(report, status, kids)
     child_level = report.children[0].unit.level if report.children and report.children[0].unit else None
     ids = [f.unit.id for f in report.children if f.unit] + [unit.id]
     tags: dict[int, list[str]] = {}
@@ -103,7 +104,7 @@ def unit_page(request, pk: int):
         "breadcrumb": _breadcrumb(request.user, unit), "child_level": LEVEL_NAMES.get(child_level),
         "indicators": report.standard.indicators if report.standard else (),
         "categories": CATEGORIES, "tags": tags, "status": status,
-        "child_status": child_statuses(request.user, unit, year) if report.children else {},
+        "child_status": kids,
         "labels": labels_for([f.unit for f in report.children]), "unit_label": unit_label(unit),
     })
 
