@@ -171,8 +171,6 @@ def _meeting(members, labels, village) -> dict:
     """The meeting form: villages with households waiting for the vote, and those households
     (all of them, not one page: the vote table shows the chosen village's)."""
     waiting = (members.filter(step=RoundHousehold.SURVEYED).select_related("household", "assessment")
-               .only("id", "step", "household_id", "household__code", "household__head_name",
-                     "household__village_id", "assessment__category")
                .order_by(*ROUND_ORDER))
     waiting = list(waiting)
     ids = {e.household.village_id for e in waiting}
