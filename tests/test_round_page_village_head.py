@@ -98,3 +98,17 @@ def test_the_meeting_form_offers_only_the_own_village(as_village_head, rnd, own_
     r = as_village_head.get(reverse("round", args=[rnd.pk]))
     assert [v for v, _ in r.context["meeting_form"].fields["village"].choices] == [own_village.id]
     assert r.content.decode().count('class="agree"') == rnd.members.filter(household__village=own_village).count()
+
+
+def test_the_village_head_gets_the_survey_buttons_but_not_the_communes_forms(commune_officer, as_village_head, rnd,
+                                                                              own_village):
+    actions.start_survey(commune_officer, rnd)
+    html = as_village_head.get(reverse("round", args=[rnd.pk])).content.decode()
+    assert html.count('class="button ghost survey"') == min(50, rnd.members.filter(
+        household__village=own_village).count())
+    assert "round_add" not in html and 'value="meeting"' not in html and 'id="recognise"' not in html
+    assert reverse("round_add", args=[rnd.pk]) not in html
+    as_village_head.force_login(commune_officer)
+    html = as_village_head.get(reverse("round", args=[rnd.pk])).content.decode()
+    assert reverse("round_add", args=[rnd.pk]) in html and 'value="meeting"' in html
+    assert 'id="recognise"' not in html               # recognition is the chairman's

@@ -13,7 +13,7 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.views.decorators.http import require_POST
 
 from chungtay.accounts.access import scope_for, unit_for_user
-from chungtay.accounts.roles import assigned_units, require
+from chungtay.accounts.roles import assigned_units, can, require
 from chungtay.core.movements import HEADLINE, MOVEMENTS, STATES
 from chungtay.core import csvsafe, fmt
 from chungtay.core.standards import CATEGORIES, CATEGORY_NAMES, StandardError, standard_for_year
@@ -21,7 +21,7 @@ from chungtay.households.completeness import year_status
 from chungtay.households.models import Assessment, Household
 from chungtay.households.movements import unit_movements
 from chungtay.households.stats import available_years
-from chungtay.reports.data import village_labels
+from chungtay.units.labels import village_labels
 from chungtay.units.models import Unit
 from chungtay.web.forms import AssessmentForm
 from chungtay.web.prefill import Prefill, prefill
@@ -95,8 +95,7 @@ def _visible(user, rnd: ReviewRound):
 
 
 def _sorted_labels(labels: dict[int, str], ids=None) -> list[tuple[int, str]]:
-    key = getattr(fmt, "sort_key", fmt.fold)
-    return sorted(((i, lbl) for i, lbl in labels.items() if ids is None or i in ids), key=lambda x: key(x[1]))
+    return sorted(((i, lbl) for i, lbl in labels.items() if ids is None or i in ids), key=lambda x: fmt.sort_key(x[1]))
 
 
 def _round_filters(get, villages: list[tuple[int, str]]) -> dict:
@@ -157,9 +156,25 @@ def round_page(request, pk: int):
         "recognise_form": RecogniseForm(initial={"decision_date": rnd.posted_to or date.today()}),
         "complaints": complaints, "meetings": list(meetings), "resolve_form": ResolveForm(),
     }
+    ctx["may"] = _may(request.user, rnd)
     if rnd.state == ReviewRound.MEETING:
         ctx.update(_meeting(members, labels, f["village"]))
     return render(request, "reviews/round.html", ctx)
+
+
+ROUND_ACTIONS = {
+    ReviewRound.LISTING: ("round_add_household", "round_start_survey"),
+    ReviewRound.SURVEYING: ("round_add_household", "round_start_meetings", "round_survey", "round_recognise"),
+    ReviewRound.MEETING: ("round_meeting", "round_post", "round_survey"),
+    ReviewRound.POSTING: ("round_complaint", "round_resolve", "round_recognise"),
+    ReviewRound.RECOGNISED: ("round_lock",),
+}
+
+
+def _may(user, rnd) -> dict[str, bool]:
+    """The forms and buttons of the round's current step this user may use (roles.py): a
+    village head surveys and records the meeting of their village, nothing else."""
+    return {a: can(user, a, rnd.commune, inside=True) for a in ROUND_ACTIONS.get(rnd.state, ())}
 
 
 def _counts(members) -> dict[str, int]:

@@ -26,7 +26,7 @@ from chungtay.households.models import Assessment, Household
 from chungtay.households.completeness import child_statuses, year_status
 from chungtay.households.stats import available_years, unit_report
 from chungtay.units.labels import labels_for, unit_label
-from chungtay.reports.data import village_labels
+from chungtay.units.labels import village_labels
 from chungtay.units.models import Unit, UnitTag
 
 from . import household_close
@@ -208,8 +208,7 @@ def _villages_for_filter(user, unit) -> tuple[list[tuple[int, str]], dict[int, s
     labels: dict[int, str] = {}
     for commune in sorted({c for _, c in rows}):
         labels.update(village_labels(commune))
-    key = getattr(fmt, "sort_key", fmt.fold)
-    return sorted(((i, labels[i]) for i, _ in rows if i in labels), key=lambda x: key(x[1])), labels
+    return sorted(((i, labels[i]) for i, _ in rows if i in labels), key=lambda x: fmt.sort_key(x[1])), labels
 
 
 def _household_csv(qs, year) -> HttpResponse:
