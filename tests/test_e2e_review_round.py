@@ -116,14 +116,15 @@ def test_a_commune_walks_through_a_complete_round(browser, server):  # noqa: F81
     shot(chair, "round-6-locked")
     chair.close()
 
-    # editing a locked result is refused
+    # a locked periodic result is not offered for editing: the household page offers only the
+    # regular review, and says why
     page.goto(round_url)
     page.locator("#round-households tbody tr td a").first.click()
     page.click("text=Ghi kết quả rà soát")
     page.goto(page.url.split("?")[0] + f"?year={YEAR}")
-    page.fill("input[name=value]", "500000")
-    page.click("button:has-text('Lưu kết quả')")
-    expect(page.locator(".error")).to_contain_text("đã được công nhận và khóa")
+    expect(page.locator("#periodic-note")).to_contain_text("đã được công nhận và khóa")
+    expect(page.locator("select[name=kind] option")).to_have_count(1)
+    expect(page.locator("select[name=kind] option")).to_have_attribute("value", "regular")
     shot(page, "round-7-locked-edit-refused")
 
     # the movements reflect the round
