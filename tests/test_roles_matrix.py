@@ -79,3 +79,20 @@ def test_every_role_and_action_is_documented():
     for role in roles.ROLES:
         assert f"`{role}`" in doc, role
     assert {r for r, _ in Assignment.ROLES} == set(roles.ROLES)
+
+
+def test_it_says_who_does_the_step_on_the_403_page_and_in_english(client, village_head):
+    from django.utils import translation
+
+    from chungtay.households.models import Household
+    village = village_head.assignments.get().unit
+    client.force_login(village_head)
+    hh = Household.objects.filter(village=village).order_by("id").first()
+    r = client.get(f"/households/{hh.pk}/assess/")
+    assert r.status_code == 403
+    assert ("Không được ghi kết quả rà soát ngoài đợt rà soát: việc này do Cán bộ giảm nghèo xã thực hiện"
+            in r.content.decode())
+    with pytest.raises(PermissionDenied) as e:
+        roles.require(village_head, "round_lock", village.parent)
+    with translation.override("en"):
+        assert str(e.value) == "You may not lock the review round: this is done by the commune chairman"

@@ -78,7 +78,7 @@ def test_it_links_certificates_only_for_the_commune(client, request, my_commune,
 
 def test_ct_can_answers_every_action_of_the_matrix(commune_officer, village_head):
     officer, head = roles.TemplateCan(commune_officer), roles.TemplateCan(village_head)
-    for action, (allowed, _) in roles.MATRIX.items():
+    for action, (allowed, *_names) in roles.MATRIX.items():
         assert officer[action] == (roles.COMMUNE in allowed), action
         assert head[action] == (roles.VILLAGE in allowed), action
     with pytest.raises(KeyError):

@@ -11,7 +11,7 @@ pages call :func:`can` to show only the buttons, forms and menu entries the user
   *below* the unit: "may the user do this somewhere in this commune" (a village head
   may survey in one village of the commune: the commune's round page shows the button).
 - ``require(user, action, unit=None, inside=False)``: the same test, raising ``PermissionDenied`` with
-  a Vietnamese message (the web answers 403).
+  a Vietnamese message (English when the user switches; the web answers 403).
 - Templates: the context processor ``chungtay.web.context.common`` puts ``ct_can`` in every
   page: ``{% if ct_can.import_households %}`` is ``can(user, "import_households")``
   (anywhere). For one unit use the tag ``{% can "round_recognise" rnd.commune as ok %}``
@@ -33,37 +33,49 @@ CHAIRMAN = "commune_chairman"
 VILLAGE = "village_head"
 ROLES = (NATIONAL, PROVINCE, COMMUNE, CHAIRMAN, VILLAGE)
 
-# action -> (roles allowed, what the action is, in Vietnamese, for the refusal message)
-MATRIX: dict[str, tuple[frozenset[str], str]] = {
+# action -> (roles allowed, what the action is in Vietnamese and English, for the refusal message)
+MATRIX: dict[str, tuple[frozenset[str], str, str]] = {
     # Registry (household data entry: the commune poverty officer)
-    "household_create": (frozenset({COMMUNE}), "đăng ký hộ mới"),
-    "member_add": (frozenset({COMMUNE}), "thêm thành viên của hộ"),
-    "household_assess": (frozenset({COMMUNE}), "ghi kết quả rà soát ngoài đợt rà soát"),
-    "import_households": (frozenset({COMMUNE}), "nhập dữ liệu từ Excel"),
+    "household_create": (frozenset({COMMUNE}), "đăng ký hộ mới", "register a household"),
+    "member_add": (frozenset({COMMUNE}), "thêm thành viên của hộ", "add a household member"),
+    "household_assess": (frozenset({COMMUNE}), "ghi kết quả rà soát ngoài đợt rà soát",
+        "record a review result outside a review round"),
+    "import_households": (frozenset({COMMUNE}), "nhập dữ liệu từ Excel", "import data from Excel"),
     # The periodic / regular review round (steps 1-5 of annual-review.md)
-    "round_open": (frozenset({COMMUNE}), "mở đợt rà soát"),
-    "round_add_household": (frozenset({COMMUNE}), "bổ sung hộ vào danh sách rà soát"),
-    "round_start_survey": (frozenset({COMMUNE}), "chuyển đợt rà soát sang bước rà soát"),
-    "round_survey": (frozenset({COMMUNE, VILLAGE}), "ghi phiếu rà soát của hộ"),
-    "round_start_meetings": (frozenset({COMMUNE}), "chuyển đợt rà soát sang bước họp dân"),
-    "round_meeting": (frozenset({COMMUNE, VILLAGE}), "ghi biên bản họp dân"),
-    "round_post": (frozenset({COMMUNE}), "niêm yết danh sách"),
-    "round_complaint": (frozenset({COMMUNE}), "ghi nhận khiếu nại"),
-    "round_resolve": (frozenset({COMMUNE}), "giải quyết khiếu nại (phúc tra)"),
-    "round_recognise": (frozenset({CHAIRMAN}), "quyết định công nhận kết quả rà soát"),
-    "round_lock": (frozenset({CHAIRMAN}), "khóa kết quả đợt rà soát"),
+    "round_open": (frozenset({COMMUNE}), "mở đợt rà soát", "open a review round"),
+    "round_add_household": (frozenset({COMMUNE}), "bổ sung hộ vào danh sách rà soát",
+        "add a household to the review list"),
+    "round_start_survey": (frozenset({COMMUNE}), "chuyển đợt rà soát sang bước rà soát",
+        "move the round to the survey"),
+    "round_survey": (frozenset({COMMUNE, VILLAGE}), "ghi phiếu rà soát của hộ",
+        "record a household's review form"),
+    "round_start_meetings": (frozenset({COMMUNE}), "chuyển đợt rà soát sang bước họp dân",
+        "move the round to the village meetings"),
+    "round_meeting": (frozenset({COMMUNE, VILLAGE}), "ghi biên bản họp dân", "record a village meeting"),
+    "round_post": (frozenset({COMMUNE}), "niêm yết danh sách", "post the lists publicly"),
+    "round_complaint": (frozenset({COMMUNE}), "ghi nhận khiếu nại", "record a complaint"),
+    "round_resolve": (frozenset({COMMUNE}), "giải quyết khiếu nại (phúc tra)", "resolve a complaint (re-check)"),
+    "round_recognise": (frozenset({CHAIRMAN}), "quyết định công nhận kết quả rà soát",
+        "decide the recognition of the review results"),
+    "round_lock": (frozenset({CHAIRMAN}), "khóa kết quả đợt rà soát", "lock the review round"),
     # Reports (step 6: the certificate is issued by the commune)
-    "certificate_print": (frozenset({COMMUNE, CHAIRMAN}), "in giấy chứng nhận hộ nghèo, hộ cận nghèo"),
+    "certificate_print": (frozenset({COMMUNE, CHAIRMAN}), "in giấy chứng nhận hộ nghèo, hộ cận nghèo",
+        "print a poor / near-poor household certificate"),
     # Plans and targets: the unit that issues the plan
-    "plan_view": (frozenset({NATIONAL, PROVINCE, COMMUNE, CHAIRMAN}), "xem kế hoạch giảm nghèo"),
-    "plan_create": (frozenset({PROVINCE, COMMUNE}), "lập kế hoạch giảm nghèo"),
-    "target_add": (frozenset({PROVINCE, COMMUNE}), "thêm chỉ tiêu"),
-    "target_derive": (frozenset({PROVINCE}), "phân bổ chỉ tiêu của tỉnh cho xã"),
-    "official_figure_enter": (frozenset({PROVINCE, COMMUNE}), "nhập số liệu chính thức"),
+    "plan_view": (frozenset({NATIONAL, PROVINCE, COMMUNE, CHAIRMAN}), "xem kế hoạch giảm nghèo",
+        "see poverty-reduction plans"),
+    "plan_create": (frozenset({PROVINCE, COMMUNE}), "lập kế hoạch giảm nghèo", "create a poverty-reduction plan"),
+    "target_add": (frozenset({PROVINCE, COMMUNE}), "thêm chỉ tiêu", "add a target"),
+    "target_derive": (frozenset({PROVINCE}), "phân bổ chỉ tiêu của tỉnh cho xã",
+        "cascade a province target to its communes"),
+    "official_figure_enter": (frozenset({PROVINCE, COMMUNE}), "nhập số liệu chính thức",
+        "enter an official figure"),
 }
 
-ROLE_NAMES = {NATIONAL: "Quản trị toàn quốc", PROVINCE: "Cán bộ tỉnh", COMMUNE: "Cán bộ giảm nghèo xã",
-              CHAIRMAN: "Chủ tịch UBND xã", VILLAGE: "Trưởng thôn"}
+ROLE_NAMES = {NATIONAL: ("Quản trị toàn quốc", "national administrator"),
+              PROVINCE: ("Cán bộ tỉnh", "province officer"),
+              COMMUNE: ("Cán bộ giảm nghèo xã", "commune poverty officer"),
+              CHAIRMAN: ("Chủ tịch UBND xã", "commune chairman"), VILLAGE: ("Trưởng thôn", "village head")}
 
 
 def _grants(user) -> list[tuple[str, int | None]]:
@@ -117,7 +129,7 @@ def _below(user, unit_id: int, unit) -> bool:
 
 
 def can(user, action: str, unit=None, inside: bool = False) -> bool:
-    roles, _ = MATRIX[action]
+    roles = MATRIX[action][0]
     for role, unit_id in _grants(user):
         if role not in roles:
             continue
@@ -133,7 +145,7 @@ def can(user, action: str, unit=None, inside: bool = False) -> bool:
 def assigned_units(user, action: str) -> set[int] | None:
     """Ids of the units where the user may do ``action`` (with everything below them), or
     None when the user may do it everywhere (a national role allowed by the matrix)."""
-    roles, _ = MATRIX[action]
+    roles = MATRIX[action][0]
     out: set[int] = set()
     for role, unit_id in _grants(user):
         if role in roles:
@@ -148,12 +160,16 @@ def require(user, action: str, unit=None, inside: bool = False) -> None:
     """Raise PermissionDenied (403) unless the user's role and area allow the action."""
     if can(user, action, unit, inside):
         return
-    roles, what = MATRIX[action]
-    who = ", ".join(ROLE_NAMES[r] for r in ROLES if r in roles)
+    from chungtay.i18n import tr
+    roles, what_vi, what_en = MATRIX[action]
     mine = {r for r, _ in _grants(user)}
     if mine & roles:
-        raise PermissionDenied(f"Không được {what}: đơn vị này nằm ngoài địa bàn được giao")
-    raise PermissionDenied(f"Không được {what}: việc này do {who} thực hiện")
+        raise PermissionDenied(tr(f"Không được {what_vi}: đơn vị này nằm ngoài địa bàn được giao",
+                                  f"You may not {what_en} here: this unit is outside your assigned area"))
+    who_vi = ", ".join(ROLE_NAMES[r][0] for r in ROLES if r in roles)
+    who_en = ", ".join(ROLE_NAMES[r][1] for r in ROLES if r in roles)
+    raise PermissionDenied(tr(f"Không được {what_vi}: việc này do {who_vi} thực hiện",
+                              f"You may not {what_en}: this is done by the {who_en}"))
 
 
 class TemplateCan:
