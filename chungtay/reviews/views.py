@@ -183,16 +183,18 @@ def _counts(members) -> dict[str, int]:
 
 
 def _meeting(members, labels, village) -> dict:
-    """The meeting form: villages with households waiting for the vote, and those households
-    (all of them, not one page: the vote table shows the chosen village's)."""
-    waiting = (members.filter(step=RoundHousehold.SURVEYED).select_related("household", "assessment")
-               .order_by(*ROUND_ORDER))
-    waiting = list(waiting)
-    ids = {e.household.village_id for e in waiting}
+    """The meeting form: the villages with households waiting for the vote, and every waiting
+    household of the chosen village (the page's village filter, else the first such village)
+    — one village's, not one page's, and never the whole commune's at once."""
+    waiting = members.filter(step=RoundHousehold.SURVEYED)
+    ids = set(waiting.order_by().values_list("household__village_id", flat=True).distinct())
     choices = _sorted_labels(labels, ids)
-    form = MeetingForm(initial={"held_on": date.today(), "village": village if village in ids else None})
+    chosen = village if village in ids else (choices[0][0] if choices else None)
+    voting = list(waiting.filter(household__village_id=chosen).select_related("household", "assessment")
+                  .order_by(*ROUND_ORDER)) if chosen else []
+    form = MeetingForm(initial={"held_on": date.today(), "village": chosen})
     form.fields["village"].choices = choices
-    return {"meeting_form": form, "voting": waiting}
+    return {"meeting_form": form, "voting": voting}
 
 
 def _round_csv(rnd, found, labels) -> HttpResponse:

@@ -1,4 +1,5 @@
-// Village meeting form: show only the chosen village's households (votes are per village).
+// Village meeting form: the vote table holds the chosen village's households (votes are per
+// village); choosing another village reloads the page for that village.
 (function () {
   var form = document.getElementById("meeting");
   if (!form) return;
@@ -10,6 +11,12 @@
       if (!mine) tr.querySelector("input").value = "";
     });
   }
-  select.addEventListener("change", filter);
+  select.addEventListener("change", function () {
+    var url = new URL(window.location.href);
+    url.searchParams.set("village", select.value);
+    url.searchParams.delete("page");
+    url.hash = "meeting";
+    window.location.assign(url.toString());
+  });
   filter();
 })();
