@@ -13,8 +13,7 @@ from django.views.decorators.http import require_POST
 
 from chungtay.accounts.access import scope_for, unit_for_user
 from chungtay.accounts.roles import can, require
-from chungtay.core import csvsafe
-from chungtay.core import fmt
+from chungtay.core import csvsafe, fmt
 from chungtay.core.progress import STATUS_NAMES, STATUS_RULE_EN, STATUS_RULE_VI
 from chungtay.households.stats import available_years
 from chungtay.units.models import Unit
