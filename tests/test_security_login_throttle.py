@@ -47,3 +47,6 @@ def test_failures_and_the_lock_out_are_audited_without_the_password(client, db):
     assert e.changes["ip"] == "127.0.0.1" and e.changes["failures"] == 5 and e.actor is None
     everything = json.dumps(list(AuditEvent.objects.values("object_id", "changes")))
     assert WRONG not in everything and "chungtay2025" not in everything
+    from axes.models import AccessAttempt            # axes' own record of the attempts: password masked
+    attempts = AccessAttempt.objects.filter(username="tinh")
+    assert attempts.exists() and WRONG not in json.dumps(list(attempts.values("post_data", "get_data")))
