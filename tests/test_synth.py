@@ -2,7 +2,6 @@
 from __future__ import annotations
 
 import csv
-import time
 from collections import Counter
 from pathlib import Path
 
@@ -523,11 +522,9 @@ def test_summary_table(summ):
     assert summ[2022]["standard_changed"] is True and summ[2021]["standard_changed"] is False
 
 
-def test_full_default_population_is_fast_and_calibrated():
-    t0 = time.perf_counter()
+def test_full_default_population_is_calibrated():
+    # its generation time is measured by benchmarks/ (no timed unit tests)
     p = synth.generate()
-    elapsed = time.perf_counter() - t0
-    assert elapsed < 20.0
     s = synth.summary(p)
     assert s[2016]["total"] == 129_000
     assert 128_000 <= s[2017]["total"] <= 132_000

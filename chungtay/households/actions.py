@@ -8,6 +8,7 @@ import time
 
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import IntegrityError, OperationalError, transaction
+from django.utils import timezone
 
 from chungtay.accounts.access import scope_for
 from chungtay.accounts.models import AuditEvent
@@ -165,7 +166,8 @@ def create_household(actor, *, code: str, village: Unit, address: str = "", is_u
     commune = village.parent
     hh = Household.objects.create(
         code=code, village=village, commune=commune, province=commune.parent, address=fmt.nfc(address),
-        is_urban=commune.is_urban if is_urban is None else is_urban, status="active")
+        is_urban=commune.is_urban if is_urban is None else is_urban, status="active",
+        start_year=timezone.localdate().year)   # counted from the year it was registered
     _member(hh, {**head, "relation": "head"}, 1).save()
     _refresh_derived(hh)
     audit(actor, "household.create", hh, village, code=code, village=village.code)
@@ -216,6 +218,15 @@ def record_assessment(actor, household: Household, *, year: int, income: float |
     if kind not in (Assessment.PERIODIC, Assessment.REGULAR):
         raise ValidationError(tr("Loại rà soát không hợp lệ", "Unknown kind of review"))
     lock_commune(household.commune_id)
+    if household.end_year is not None and year > household.end_year:
+        raise ValidationError(tr(f"Hộ {household.code} không còn trong địa bàn sau năm {household.end_year} "
+                                 f"({household.get_status_display()}): không ghi kết quả năm {year}",
+                                 f"Household {household.code} left after {household.end_year}: "
+                                 f"no result can be recorded for {year}"))
+    if household.start_year is not None and year < household.start_year:
+        # a result for an earlier year shows the household existed then: it counts from that year
+        Household.objects.filter(pk=household.pk).update(start_year=year)
+        household.start_year = year
     if kind == Assessment.PERIODIC and (why := periodic_refusal(household.commune_id, year, via_round=_round_ok)):
         raise ValidationError(why)
     for value, check in ((income, bounds.income_error), (score_a, bounds.score_error)):

@@ -10,6 +10,8 @@ from datetime import date
 MAX_INCOME = 10 ** 11          # đồng/người/tháng
 MAX_SCORE_A = 1000             # score A of the B questionnaire (thresholds are 140 / 175)
 MIN_BIRTH_YEAR = 1900
+# Years a page or a query parameter may ask for (results exist from 2016; standards to 2030).
+MIN_YEAR, MAX_YEAR = 1990, 2100
 
 
 def max_birth_year() -> int:

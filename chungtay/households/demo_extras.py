@@ -3,8 +3,10 @@ and the real Kon Tum 2016–2020 plan of the seeds with its targets.
 
 - Every loaded year of every commune gets a periodic review round in the state "recognised",
   decision "nhập từ số liệu lịch sử": those reviews are over, so their figures are final (see
-  chungtay.households.completeness). They are not locked, so that a demo officer can still
-  correct a loaded result as a new version (the lock's carry-over has nothing to add).
+  chungtay.households.completeness). As after any recognition, a loaded periodic result is no
+  longer written directly (households.actions.periodic_refusal): a change goes through a regular
+  review. They are left "recognised" rather than "locked" because the lock's carry-over has
+  nothing to add to a fully loaded year.
 - Kế hoạch 2736/KH-UBND ngày 11/10/2017 of the Kon Tum People's Committee ("Cả nước chung tay
   vì người nghèo" emulation movement, 2016–2020): reduce the poverty rate by 3–4 points a year
   (counted as 3.5), by 6–8 points a year in the poor districts (counted as 7), and double the

@@ -98,7 +98,8 @@ def _signatures(ws, st: Styles, row: int, left: tuple[int, int], right: tuple[in
 
 
 def _workbook(buf) -> xlsxwriter.Workbook:
-    return xlsxwriter.Workbook(buf, {"in_memory": True})
+    # strings_to_formulas off: a cell whose text starts with "=" stays text (never a formula)
+    return xlsxwriter.Workbook(buf, {"in_memory": True, "strings_to_formulas": False})
 
 
 # ------------------------------------------------------------------ posting list

@@ -55,8 +55,8 @@ def bad_request(request, exception=None):
 
 
 def permission_denied(request, exception=None):
-    # Our own PermissionDenied messages are Vietnamese sentences about the user's area: shown in vi.
-    detail = str(exception) if exception and _lang(request) == "vi" and str(exception) else ""
+    # Our refusals are written in the user's language (roles.require uses tr()).
+    detail = str(exception) if exception and str(exception) else ""
     return HttpResponseForbidden(loader.render_to_string("403.html", _context(request, 403, 403, detail),
                                                          request=request))
 

@@ -20,7 +20,7 @@ from chungtay.core import classify, csvsafe, fmt
 from chungtay.core.classify import ClassificationError
 from chungtay.core.standards import CATEGORIES, CATEGORY_NAMES, StandardError, all_standards, get_standard, \
     standard_for_year
-from chungtay.households import actions
+from chungtay.households import actions, bounds
 from chungtay.households.bounds import MAX_INCOME, MAX_SCORE_A
 from chungtay.households.models import Assessment, Household
 from chungtay.households.completeness import child_statuses, year_status
@@ -44,7 +44,7 @@ def _year(request: HttpRequest, years: list[int]) -> int:
         y = int(request.GET.get("year", ""))
     except ValueError:
         y = None
-    if y is None:
+    if y is None or not bounds.MIN_YEAR <= y <= bounds.MAX_YEAR:
         y = years[0] if years else date.today().year
     return y
 
