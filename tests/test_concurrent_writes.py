@@ -9,21 +9,19 @@ assessments, and nobody sees a server error: every save succeeds, or answers the
 "try again" message with the form still holding what was typed."""
 import html
 import json
-import os
 import re
-import socket
 import subprocess
 import sys
 import threading
-import time
 import urllib.error
 import urllib.parse
 import urllib.request
-import uuid
 from http.cookiejar import CookieJar
 from pathlib import Path
 
 import pytest
+
+from tests.installations import installation, served
 
 pytestmark = [pytest.mark.e2e]        # a real server process (like the browser tests)
 ROOT = Path(__file__).resolve().parent.parent
@@ -32,56 +30,17 @@ WRITERS = 20
 CLASH = "Có người khác vừa lưu cùng lúc, hãy thử lại"
 
 
-def _free_port() -> int:
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return s.getsockname()[1]
-
-
 class World:
-    def __init__(self, url, env, database):
-        self.url, self.env, self.database = url, env, database
+    """The served installation: ``url``, ``env`` and ``sql()`` of its own database."""
 
-    def sql(self, query: str, *params):
-        if self.database.startswith("postgres"):
-            import psycopg
-            with psycopg.connect(self.database) as c:
-                return c.execute(query.replace("?", "%s"), params).fetchall()
-        import sqlite3
-        with sqlite3.connect(self.database) as c:
-            return c.execute(query, params).fetchall()
+    def __init__(self, url, inst):
+        self.url, self.env, self.sql = url, inst.env, inst.sql
 
 
 @pytest.fixture(scope="module")
 def world(tmp_path_factory):
-    env = dict(os.environ, CHUNGTAY_DATA_DIR=str(tmp_path_factory.mktemp("concurrent")))
-    db_name = base = None
-    if os.environ.get("DATABASE_URL", "").startswith("postgres"):
-        import psycopg
-        base = os.environ["DATABASE_URL"].rsplit("/", 1)[0]
-        db_name = f"chungtay_conc_{uuid.uuid4().hex[:8]}"
-        with psycopg.connect(base + "/postgres", autocommit=True) as c:
-            c.execute(f"CREATE DATABASE {db_name}")
-        env["DATABASE_URL"] = f"{base}/{db_name}"
-    subprocess.run([sys.executable, "-m", "chungtay", "demo", "--households", "1500", "--no-serve"],
-                   env=env, check=True, capture_output=True, cwd=ROOT)
-    port = _free_port()
-    proc = subprocess.Popen([sys.executable, "-m", "chungtay", "serve", "--port", str(port)], env=env, cwd=ROOT,
-                            stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
-    for _ in range(150):
-        try:
-            socket.create_connection(("127.0.0.1", port), timeout=0.2).close()
-            break
-        except OSError:
-            time.sleep(0.1)
-    database = env["DATABASE_URL"] if db_name else str(Path(env["CHUNGTAY_DATA_DIR"]) / "chungtay.sqlite3")
-    yield World(f"http://127.0.0.1:{port}", env, database)
-    proc.terminate()
-    proc.wait(10)
-    if db_name:
-        import psycopg
-        with psycopg.connect(base + "/postgres", autocommit=True) as c:
-            c.execute(f"DROP DATABASE IF EXISTS {db_name} WITH (FORCE)")
+    with installation(tmp_path_factory.mktemp("concurrent"), "conc", 1500) as inst, served(inst) as url:
+        yield World(url, inst)
 
 
 class _NoRedirect(urllib.request.HTTPRedirectHandler):

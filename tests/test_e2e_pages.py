@@ -4,18 +4,14 @@ household list, open a household, register one and record its review through the
 Screenshots go to $CHUNGTAY_SCREENSHOTS (a temporary folder by default, so that tests never
 change tracked files); `make screenshots` refreshes docs/screenshots/, which illustrate the README."""
 import os
-import socket
-import subprocess
-import sys
 import tempfile
-import time
-import uuid
 from pathlib import Path
 
 import pytest
 from playwright.sync_api import expect, sync_playwright
 
 from chungtay.core.fmt import fold
+from tests.installations import installation, served
 
 pytestmark = [pytest.mark.e2e, pytest.mark.xdist_group("e2e")]
 ROOT = Path(__file__).resolve().parent.parent
@@ -27,57 +23,16 @@ PASSWORD = "chungtay2025"
 class Server(str):
     """The base URL; ``sql()`` reads the server's own database (SQLite file or PostgreSQL)."""
 
-    def __new__(cls, url, database):
+    def __new__(cls, url, inst):
         obj = super().__new__(cls, url)
-        obj.database = database
+        obj.inst, obj.database, obj.sql = inst, inst.database, inst.sql
         return obj
-
-    def sql(self, query: str, *params):
-        if self.database.startswith("postgres"):
-            import psycopg
-            with psycopg.connect(self.database) as c:
-                return c.execute(query.replace("?", "%s"), params).fetchall()
-        import sqlite3
-        with sqlite3.connect(self.database) as c:
-            return c.execute(query, params).fetchall()
-
-
-def _free_port() -> int:
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return s.getsockname()[1]
 
 
 @pytest.fixture(scope="module")
 def server(tmp_path_factory):
-    env = dict(os.environ, CHUNGTAY_DATA_DIR=str(tmp_path_factory.mktemp("e2e")))
-    db_name = None
-    if os.environ.get("DATABASE_URL", "").startswith("postgres"):
-        import psycopg
-        base = os.environ["DATABASE_URL"].rsplit("/", 1)[0]
-        db_name = f"chungtay_e2e_{uuid.uuid4().hex[:8]}"
-        with psycopg.connect(base + "/postgres", autocommit=True) as c:
-            c.execute(f"CREATE DATABASE {db_name}")
-        env["DATABASE_URL"] = f"{base}/{db_name}"
-    subprocess.run([sys.executable, "-m", "chungtay", "demo", "--households", "4000", "--no-serve"],
-                   env=env, check=True, capture_output=True, cwd=ROOT)
-    port = _free_port()
-    proc = subprocess.Popen([sys.executable, "-m", "chungtay", "serve", "--port", str(port)], env=env, cwd=ROOT,
-                            stdout=subprocess.PIPE, stderr=subprocess.STDOUT)
-    for _ in range(100):
-        try:
-            socket.create_connection(("127.0.0.1", port), timeout=0.2).close()
-            break
-        except OSError:
-            time.sleep(0.1)
-    yield Server(f"http://127.0.0.1:{port}",
-                 env["DATABASE_URL"] if db_name else str(Path(env["CHUNGTAY_DATA_DIR"]) / "chungtay.sqlite3"))
-    proc.terminate()
-    proc.wait(10)
-    if db_name:
-        import psycopg
-        with psycopg.connect(base + "/postgres", autocommit=True) as c:
-            c.execute(f"DROP DATABASE IF EXISTS {db_name} WITH (FORCE)")
+    with installation(tmp_path_factory.mktemp("e2e"), "e2e", 4000) as inst, served(inst) as url:
+        yield Server(url, inst)
 
 
 @pytest.fixture(scope="module")

@@ -105,7 +105,7 @@ def test_a_commune_walks_through_a_complete_round(browser, server):  # noqa: F81
     round_url = page.url.split("?")[0]
     chair = login(browser, server, "chutich")
     chair.goto(round_url)
-    chair.fill("#recognise input[name=decision_no]", f"215/QĐ-UBND")
+    chair.fill("#recognise input[name=decision_no]", "215/QĐ-UBND")
     chair.fill("#recognise input[name=decided_by]", "Chủ tịch UBND xã")
     chair.click("button:has-text('Công nhận kết quả')")
     expect(chair.locator(".stepper li.on")).to_have_text("Đã công nhận")

@@ -6,17 +6,12 @@ chart tooltip and every map popup is opened in headless Chromium: nothing runs (
 undefined, no dialog opens) and the Content-Security-Policy is never violated (no
 securitypolicyviolation event: neither our own code nor an injected attribute needed inline script)."""
 import json
-import os
-import socket
-import subprocess
-import sys
-import time
-import uuid
 from pathlib import Path
 
 import pytest
 
-from tests.test_e2e_pages import PASSWORD, Server, _free_port, browser  # noqa: F401 - the browser fixture
+from tests.installations import installation, served
+from tests.test_e2e_pages import PASSWORD, Server, browser  # noqa: F401 - the browser fixture
 from tests.xss_payloads import P
 
 pytestmark = [pytest.mark.e2e, pytest.mark.xdist_group("e2e")]
@@ -56,40 +51,13 @@ SHOW_ALL_TOOLTIPS = """
 @pytest.fixture(scope="module")
 def server(tmp_path_factory):
     """A demo installation with payloads written through the actions, then served."""
-    env = dict(os.environ, CHUNGTAY_DATA_DIR=str(tmp_path_factory.mktemp("xss")),
-               DJANGO_SETTINGS_MODULE="chungtay.settings")
-    db_name = base = None
-    if os.environ.get("DATABASE_URL", "").startswith("postgres"):
-        import psycopg
-        base = os.environ["DATABASE_URL"].rsplit("/", 1)[0]
-        db_name = f"chungtay_xss_{uuid.uuid4().hex[:8]}"
-        with psycopg.connect(base + "/postgres", autocommit=True) as c:
-            c.execute(f"CREATE DATABASE {db_name}")
-        env["DATABASE_URL"] = f"{base}/{db_name}"
-    subprocess.run([sys.executable, "-m", "chungtay", "demo", "--households", "1500", "--no-serve"],
-                   env=env, check=True, capture_output=True, cwd=ROOT)
-    written = subprocess.run([sys.executable, "-m", "tests.xss_payloads"], env=env, check=True, capture_output=True,
-                             cwd=ROOT, text=True)
-    ids = json.loads(written.stdout.strip().splitlines()[-1])
-    port = _free_port()
-    proc = subprocess.Popen([sys.executable, "-m", "chungtay", "serve", "--port", str(port)], env=env, cwd=ROOT,
-                            stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
-    for _ in range(100):
-        try:
-            socket.create_connection(("127.0.0.1", port), timeout=0.2).close()
-            break
-        except OSError:
-            time.sleep(0.1)
-    srv = Server(f"http://127.0.0.1:{port}", env.get("DATABASE_URL") if db_name else
-                 str(Path(env["CHUNGTAY_DATA_DIR"]) / "chungtay.sqlite3"))
-    srv.ids = ids
-    yield srv
-    proc.terminate()
-    proc.wait(10)
-    if db_name:
-        import psycopg
-        with psycopg.connect(base + "/postgres", autocommit=True) as c:
-            c.execute(f"DROP DATABASE IF EXISTS {db_name} WITH (FORCE)")
+    with installation(tmp_path_factory.mktemp("xss"), "xss", 1500) as inst:
+        written = inst.run("-m", "tests.xss_payloads", text=True)
+        ids = json.loads(written.stdout.strip().splitlines()[-1])
+        with served(inst) as url:
+            srv = Server(url, inst)
+            srv.ids = ids
+            yield srv
 
 
 class Visit:

@@ -4,13 +4,12 @@ no key that can be derived from the source opens the stored values. Only the ins
 key file (kept apart from the database) opens them."""
 import os
 import subprocess
-import sys
-import uuid
 from pathlib import Path
 
 import pytest
 
 from chungtay import keys
+from tests.installations import installation as demo_installation
 
 ROOT = Path(__file__).resolve().parent.parent
 HOUSEHOLDS = 300
@@ -35,26 +34,12 @@ actions.add_member(xa, hh, {"full_name": "Trần Văn Số", "sex": "M", "birth_
 
 @pytest.fixture(scope="module")
 def installation(tmp_path_factory):
-    data = tmp_path_factory.mktemp("noids")
     env = {k: v for k, v in os.environ.items() if k not in ("SECRET_KEY", "FIELD_ENCRYPTION_KEY", "CHUNGTAY_KEY_FILE",
                                                            "CHUNGTAY_ENV")}
-    env.update(CHUNGTAY_DATA_DIR=str(data), DJANGO_SETTINGS_MODULE="chungtay.settings")
-    db_name = base = None
-    if os.environ.get("DATABASE_URL", "").startswith("postgres"):
-        import psycopg
-        base = os.environ["DATABASE_URL"].rsplit("/", 1)[0]
-        db_name = f"chungtay_noids_{uuid.uuid4().hex[:8]}"
-        with psycopg.connect(base + "/postgres", autocommit=True) as c:
-            c.execute(f"CREATE DATABASE {db_name}")
-        env["DATABASE_URL"] = f"{base}/{db_name}"
-    subprocess.run([sys.executable, "-m", "chungtay", "demo", "--households", str(HOUSEHOLDS), "--no-serve"],
-                   env=env, check=True, capture_output=True, cwd=ROOT)
-    subprocess.run([sys.executable, "-c", WRITE], env=env, check=True, capture_output=True, cwd=ROOT)
-    yield data, env.get("DATABASE_URL") if db_name else None
-    if db_name:
-        import psycopg
-        with psycopg.connect(base + "/postgres", autocommit=True) as c:
-            c.execute(f"DROP DATABASE IF EXISTS {db_name} WITH (FORCE)")
+    data = tmp_path_factory.mktemp("noids")
+    with demo_installation(data, "noids", HOUSEHOLDS, env) as inst:
+        inst.run("-c", WRITE)
+        yield data, inst.database_url
 
 
 def _raw_copy(data: Path, database_url: str | None) -> bytes:

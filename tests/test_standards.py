@@ -1,6 +1,5 @@
 """Standards are data: their JSON, the year mapping, and a new file with no code change."""
 import json
-import shutil
 
 import pytest
 

@@ -18,7 +18,7 @@ from chungtay.core.movements import HEADLINE, MOVEMENTS, STATES
 from chungtay.core import csvsafe, fmt
 from chungtay.core.standards import CATEGORIES, CATEGORY_NAMES, StandardError, standard_for_year
 from chungtay.households.completeness import year_status
-from chungtay.households.models import Assessment, Household
+from chungtay.households.models import Household
 from chungtay.households.movements import unit_movements
 from chungtay.households.stats import available_years
 from chungtay.units.labels import village_labels
