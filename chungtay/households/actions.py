@@ -8,7 +8,6 @@ import time
 
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import IntegrityError, OperationalError, transaction
-from django.utils import timezone
 
 from chungtay.accounts.access import scope_for
 from chungtay.accounts.models import AuditEvent
@@ -166,8 +165,7 @@ def create_household(actor, *, code: str, village: Unit, address: str = "", is_u
     commune = village.parent
     hh = Household.objects.create(
         code=code, village=village, commune=commune, province=commune.parent, address=fmt.nfc(address),
-        is_urban=commune.is_urban if is_urban is None else is_urban, status="active",
-        start_year=timezone.localdate().year)   # counted from the year it was registered
+        is_urban=commune.is_urban if is_urban is None else is_urban, status="active")
     _member(hh, {**head, "relation": "head"}, 1).save()
     _refresh_derived(hh)
     audit(actor, "household.create", hh, village, code=code, village=village.code)

@@ -155,6 +155,19 @@ def round_info(commune: Unit, year: int) -> dict:
 POSTING_UNITS = {(Unit.SYSTEM_2025, Unit.COMMUNE): "commune_id", (Unit.SYSTEM_2025, Unit.VILLAGE): "village_id"}
 
 
+class _Document:
+    """What every official document shows: DỰ THẢO before recognition (``status`` is the
+    households.completeness.YearStatus of its unit) and the legal basis of its own year."""
+
+    @property
+    def draft(self) -> bool:
+        return bool(self.status and self.status.provisional)
+
+    @property
+    def basis(self) -> list[str]:
+        return basis_lines(self.standard, self.year)
+
+
 @dataclass
 class ListRow:
     no: int
@@ -171,7 +184,7 @@ class ListSection:
 
 
 @dataclass
-class PostingList:
+class PostingList(_Document):
     unit: Unit
     issuer: Issuer
     year: int
@@ -182,14 +195,6 @@ class PostingList:
     posting_days: int | None
     chairman: str = ""
     status: object = None             # households.completeness.YearStatus of the commune
-
-    @property
-    def draft(self) -> bool:
-        return bool(self.status and self.status.provisional)
-
-    @property
-    def basis(self) -> list[str]:
-        return basis_lines(self.standard, self.year)
 
     @property
     def counts(self) -> dict[str, int]:
@@ -293,7 +298,7 @@ class MemberRow:
 
 
 @dataclass
-class Certificate:
+class Certificate(_Document):
     household: Household
     assessment: Assessment
     issuer: Issuer
@@ -307,14 +312,6 @@ class Certificate:
     chairman: str = ""
     village_label: str = ""
     status: object = None             # households.completeness.YearStatus of the commune
-
-    @property
-    def draft(self) -> bool:
-        return bool(self.status and self.status.provisional)
-
-    @property
-    def basis(self) -> list[str]:
-        return basis_lines(self.standard, self.year)
 
     @property
     def category_name(self) -> str:
@@ -396,7 +393,7 @@ class SummaryRow:
 
 
 @dataclass
-class Summary:
+class Summary(_Document):
     unit: Unit
     issuer: Issuer
     year: int
@@ -409,14 +406,6 @@ class Summary:
     chairman: str = ""
     indicators: list = field(default_factory=list)
     status: object = None             # households.completeness.YearStatus of the unit
-
-    @property
-    def draft(self) -> bool:
-        return bool(self.status and self.status.provisional)
-
-    @property
-    def basis(self) -> list[str]:
-        return basis_lines(self.standard, self.year)
 
 
 def summary(user, unit: Unit, year: int) -> Summary:

@@ -23,7 +23,7 @@ from chungtay.core.standards import CATEGORIES, CATEGORY_NAMES, StandardError, a
 from chungtay.households import actions, bounds
 from chungtay.households.bounds import MAX_INCOME, MAX_SCORE_A
 from chungtay.households.models import Assessment, Household
-from chungtay.households.completeness import child_statuses, year_status
+from chungtay.households.completeness import HOUSEHOLD_FILTER, child_statuses, year_status
 from chungtay.households.stats import available_years, unit_report
 from chungtay.units.labels import labels_for, unit_label
 from chungtay.units.labels import village_labels
@@ -135,16 +135,6 @@ def _r(x):
     return "" if x is None else f"{x:.2f}"
 
 
-UNIT_FILTER = {
-    (Unit.SYSTEM_2025, Unit.PROVINCE): "province_id",
-    (Unit.SYSTEM_2025, Unit.COMMUNE): "commune_id",
-    (Unit.SYSTEM_2025, Unit.VILLAGE): "village_id",
-    (Unit.SYSTEM_LEGACY, Unit.COMMUNE): "village__legacy_parent_id",
-    (Unit.SYSTEM_LEGACY, Unit.DISTRICT): "village__legacy_parent__parent_id",
-    (Unit.SYSTEM_LEGACY, Unit.PROVINCE): "village__legacy_parent__parent__parent_id",
-}
-
-
 @login_required
 def household_list(request):
     user = request.user
@@ -154,7 +144,7 @@ def household_list(request):
     unit = None
     if request.GET.get("unit"):
         unit = unit_for_user(user, _int(request.GET["unit"]))
-        qs = qs.filter(**{UNIT_FILTER[(unit.system, unit.level)]: unit.id})
+        qs = qs.filter(**{HOUSEHOLD_FILTER[(unit.system, unit.level)]: unit.id})
     # Households that dissolved or moved away leave the lists of the years after.
     qs = qs.filter(Q(start_year__isnull=True) | Q(start_year__lte=year),
                    Q(end_year__isnull=True) | Q(end_year__gte=year))
