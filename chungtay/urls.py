@@ -1,6 +1,9 @@
 from django.urls import include, path
 
+from chungtay.web.health import healthz
+
 urlpatterns = [
+    path("healthz", healthz, name="healthz"),      # monitoring (docs/deploy.md)
     path("", include("chungtay.web.urls")),
     path("import/", include("chungtay.imports.urls")),
     path("reviews/", include("chungtay.reviews.urls")),

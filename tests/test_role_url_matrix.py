@@ -87,6 +87,7 @@ CASES: dict[str, list[Case]] = {
     "assessment_new": [Case("GET", lambda w: [w.hh.pk], only(200, (XA,))),
                        Case("POST", lambda w: [w.hh.pk], only(200, (XA,)), data=lambda w: {})],
     "standards": [Case("GET", expect=codes(200))],
+    "healthz": [Case("GET", expect=codes(200, anon=200)), Case("POST", expect=codes(405, anon=405))],
     "api_classify": [Case("GET", expect=codes(405)),
                      Case("POST", expect=codes(200), json=True,
                           data=lambda w: {"year": DATA_YEAR, "income": 1_000_000, "deprived": []})],
