@@ -1,0 +1,228 @@
+"""Server time of every page kind on the full demo province, cold and warm, per role.
+
+    python benchmarks/bench_every_page.py [--data-dir /tmp/chungtay-bench-sqlite] [--runs 20]
+    python benchmarks/bench_every_page.py --database-url postgres://postgres:postgres@127.0.0.1:5432/ct_bench
+
+Data: the demo province (``chungtay demo --households 129000 --no-serve``, ≈147,000 households,
+1.3 M results of 2016–2025) in its own CHUNGTAY_DATA_DIR (and, with --database-url, its own
+PostgreSQL database), loaded once by the real command and reused while it holds households.
+``migrate`` runs first, so a database loaded by an older version gets the new tables (and the
+migrations fill their prepared figures).
+
+Method: each (page, role) runs in a **fresh Python process** (a new server process: empty
+in-process caches, new database connection). The process first answers one request to the
+standards page (URLconf, middleware, session: what any first request pays), then:
+
+- **cold**: the first request for the page in that process;
+- **warm**: ``--runs`` further requests; the 95th percentile (nearest rank) and the median.
+
+Server time is the full Django request through the test client (middleware, view, queries,
+template or PDF/xlsx rendering), without network. Goal (issue 8): every page ≤ 300 ms at p95,
+cold as well as warm; PDF and Excel outputs of a commune ≤ 1 s. Prints a table and a last
+line of JSON (``_common.summary``).
+"""
+from __future__ import annotations
+
+import argparse
+import json
+import math
+import os
+import statistics
+import subprocess
+import sys
+import time
+from pathlib import Path
+
+HERE = Path(__file__).resolve().parent
+ROOT = HERE.parent
+DEFAULT_DIR = "/tmp/chungtay-bench-sqlite"
+HOUSEHOLDS = 129_000
+PAGE_GOAL_MS, DOWNLOAD_GOAL_MS = 300.0, 1000.0
+WARMUP_URL = "/standards/"
+
+
+def _env(args) -> dict:
+    env = dict(os.environ)
+    env["CHUNGTAY_DATA_DIR"] = args.data_dir
+    env["DJANGO_SETTINGS_MODULE"] = "chungtay.settings"
+    env["PYTHONPATH"] = str(ROOT) + os.pathsep + env.get("PYTHONPATH", "")
+    if args.database_url:
+        env["DATABASE_URL"] = args.database_url
+    else:
+        env.pop("DATABASE_URL", None)
+    return env
+
+
+def _django(args):
+    os.environ.update(_env(args))
+    if not args.database_url:
+        os.environ.pop("DATABASE_URL", None)
+    sys.path.insert(0, str(ROOT))
+    import django
+    django.setup()
+
+
+def pages() -> list[tuple[str, str, str, bool]]:
+    """(page kind, role, URL, is a download) for every page kind and each role that opens it."""
+    from chungtay.households.models import Assessment, Household
+    from chungtay.plans.models import Plan, Target
+    from chungtay.reviews.models import ReviewRound
+    from chungtay.units.models import Unit
+    from django.contrib.auth import get_user_model
+    User = get_user_model()
+    prov = Unit.objects.get(system="2025", level="province", code="51")
+    commune = User.objects.get(username="xa").assignments.get().unit
+    village = User.objects.get(username="thon").assignments.get().unit
+    kontum = Unit.objects.get(system="legacy", level="province", code="62")
+    district = Unit.objects.filter(system="legacy", level="district", parent=kontum).order_by("code").first()
+    hh = Household.objects.filter(commune=commune).order_by("id").first()
+    poor = (Assessment.objects.filter(commune=commune, year=2025, kind="periodic", is_current=True, category="poor")
+            .order_by("household_id").values_list("household_id", flat=True).first())
+    rnd = ReviewRound.objects.filter(commune=commune).order_by("-year").first()
+    plan = Plan.objects.order_by("id").first()
+    target = Target.objects.filter(plan=plan).order_by("id").first()
+    P, C, V = prov.pk, commune.pk, village.pk
+    out = [
+        ("drill-down province", "admin", f"/units/{P}/?year=2025"),
+        ("drill-down province", "tinh", f"/units/{P}/?year=2025"),
+        ("drill-down old district 2019", "tinh", f"/units/{district.pk}/?year=2019"),
+        ("drill-down commune", "tinh", f"/units/{C}/?year=2025"),
+        ("drill-down commune", "xa", f"/units/{C}/?year=2025"),
+        ("drill-down village", "xa", f"/units/{V}/?year=2025"),
+        ("drill-down village", "thon", f"/units/{V}/?year=2025"),
+        ("national page", "admin", "/national/?year=2025"),
+        ("national page", "tinh", "/national/?year=2025"),
+        ("dashboard province", "admin", f"/dashboard/{P}/?year=2025"),
+        ("dashboard province", "tinh", f"/dashboard/{P}/?year=2025"),
+        ("dashboard province 2020", "tinh", f"/dashboard/{P}/?year=2020"),
+        ("dashboard commune", "tinh", f"/dashboard/{C}/?year=2025"),
+        ("dashboard commune", "xa", f"/dashboard/{C}/?year=2025"),
+        ("dashboard village", "xa", f"/dashboard/{V}/?year=2025"),
+        ("dashboard village", "thon", f"/dashboard/{V}/?year=2025"),
+        ("AF analysis province", "tinh", f"/analysis/{P}/?year=2025"),
+        ("AF analysis province, EM group", "tinh", f"/analysis/{P}/?year=2025&group=ethnic_minority"),
+        ("AF analysis commune", "xa", f"/analysis/{C}/?year=2025"),
+        ("movements province", "tinh", f"/reviews/movements/{P}/?from=2024&to=2025"),
+        ("movements province, list escaped", "tinh", f"/reviews/movements/{P}/?from=2024&to=2025&list=escaped_poverty"),
+        ("movements commune", "xa", f"/reviews/movements/{C}/?from=2024&to=2025"),
+        ("household list province", "tinh", "/households/?year=2025"),
+        ("household list province, page 20", "tinh", "/households/?year=2025&page=20"),
+        ("household list, search 'nguyen van'", "tinh", "/households/?year=2025&q=nguyen+van"),
+        ("household list, poor", "tinh", "/households/?year=2025&category=poor"),
+        ("household list commune, poor", "xa", f"/households/?year=2025&category=poor&unit={C}"),
+        ("household page", "xa", f"/households/{hh.pk}/"),
+        ("round page", "xa", f"/reviews/{rnd.pk}/"),
+        ("round list", "xa", "/reviews/"),
+        ("plan page", "tinh", f"/plans/{plan.pk}/"),
+        ("target page", "tinh", f"/plans/targets/{target.pk}/"),
+        ("reports page commune", "xa", f"/reports/units/{C}/?year=2025"),
+        ("reports page province", "tinh", f"/reports/units/{P}/?year=2025"),
+        ("posting list PDF commune", "xa", f"/reports/units/{C}/posting-list.pdf?year=2025"),
+        ("posting list xlsx commune", "xa", f"/reports/units/{C}/posting-list.xlsx?year=2025"),
+        ("summary xlsx commune", "xa", f"/reports/units/{C}/summary.xlsx?year=2025"),
+        ("summary xlsx province", "tinh", f"/reports/units/{P}/summary.xlsx?year=2025"),
+        ("certificate PDF", "xa", f"/reports/households/{poor}/certificate.pdf?year=2025"),
+    ]
+    return [(k, r, u, u.split("?")[0].endswith((".pdf", ".xlsx"))) for k, r, u in out]
+
+
+def p95(values: list[float]) -> float:
+    s = sorted(values)
+    return s[max(0, math.ceil(0.95 * len(s)) - 1)]
+
+
+def worker(args) -> None:
+    """One fresh process: warm-up request, then the cold request and ``runs`` warm ones."""
+    _django(args)
+    from django.contrib.auth import get_user_model
+    from django.db import connection, reset_queries
+    from django.test import Client
+    from django.test.utils import CaptureQueriesContext
+    kind, role, url, _ = pages()[args.one]
+    c = Client()
+    c.force_login(get_user_model().objects.get(username=role))
+    assert c.get(WARMUP_URL).status_code == 200
+    times = []
+    queries = 0
+    for i in range(args.runs + 1):
+        reset_queries()
+        with CaptureQueriesContext(connection) as q:
+            t = time.perf_counter()
+            r = c.get(url)
+            if hasattr(r, "streaming_content"):
+                b"".join(r.streaming_content)
+            times.append((time.perf_counter() - t) * 1000)
+        if i == 0:
+            queries = len(q)
+        if r.status_code != 200:
+            raise SystemExit(f"{url} as {role}: HTTP {r.status_code}")
+    print(json.dumps({"cold": times[0], "warm": times[1:], "queries": queries}))
+
+
+def ensure_data(args) -> int:
+    env = _env(args)
+    Path(args.data_dir).mkdir(parents=True, exist_ok=True)
+    subprocess.run([sys.executable, "-m", "django", "migrate", "--verbosity", "0"], env=env, check=True, cwd=ROOT)
+    n = subprocess.run([sys.executable, "-c", "import django; django.setup(); "
+                        "from chungtay.households.models import Household as H; print(H.objects.count())"],
+                       env=env, check=True, cwd=ROOT, stdout=subprocess.PIPE, text=True).stdout.strip()
+    if int(n or 0) == 0:
+        t = time.perf_counter()
+        subprocess.run([sys.executable, "-m", "chungtay", "demo", "--households", str(args.households),
+                        "--no-serve"], env=env, check=True, cwd=ROOT)
+        print(f"demo loaded in {time.perf_counter() - t:.0f} s")
+    return int(n or 0)
+
+
+def main(argv=None) -> None:
+    ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    ap.add_argument("--data-dir", default=DEFAULT_DIR)
+    ap.add_argument("--database-url", default="", help="PostgreSQL database of its own (default: SQLite)")
+    ap.add_argument("--households", type=int, default=HOUSEHOLDS)
+    ap.add_argument("--runs", type=int, default=20, help="warm requests per page and role")
+    ap.add_argument("--only", default="", help="run only the page kinds containing this text")
+    ap.add_argument("--one", type=int, default=None, help=argparse.SUPPRESS)
+    args = ap.parse_args(argv)
+    if args.one is not None:
+        return worker(args)
+    sys.path.insert(0, str(HERE))
+    import _common
+    ensure_data(args)
+    _django(args)
+    from django.db import connection
+
+    from chungtay.households.models import Assessment, Household
+    n_hh, n_res = Household.objects.count(), Assessment.objects.count()
+    vendor = connection.vendor
+    contention = _common.Contention()
+    print(f"database: {vendor}, {n_hh:,} households, {n_res:,} results; cold = first request in a fresh "
+          f"process, warm = {args.runs} requests")
+    print(f"{'page':<40} {'role':<6} {'cold ms':>8} {'p95 ms':>8} {'median':>8} {'queries':>7}  goal")
+    rows, worst = [], {}
+    for i, (kind, role, url, download) in enumerate(pages()):
+        if args.only and args.only not in kind:
+            continue
+        cmd = [sys.executable, str(Path(__file__).resolve()), "--one", str(i), "--runs", str(args.runs),
+               "--data-dir", args.data_dir] + (["--database-url", args.database_url] if args.database_url else [])
+        p = subprocess.run(cmd, env=_env(args), stdout=subprocess.PIPE, text=True, cwd=ROOT)
+        if p.returncode:
+            print(f"{kind:<40} {role:<6} FAILED")
+            rows.append({"page": kind, "role": role, "failed": True})
+            continue
+        r = json.loads(p.stdout.strip().splitlines()[-1])
+        goal = DOWNLOAD_GOAL_MS if download else PAGE_GOAL_MS
+        warm95, med = p95(r["warm"]), statistics.median(r["warm"])
+        met = r["cold"] <= goal and warm95 <= goal
+        print(f"{kind:<40} {role:<6} {r['cold']:>8.0f} {warm95:>8.0f} {med:>8.0f} {r['queries']:>7}  "
+              f"{'ok' if met else 'MISSED'} (≤ {goal:.0f})", flush=True)
+        rows.append({"page": kind, "role": role, "cold_ms": round(r["cold"], 1), "p95_ms": round(warm95, 1),
+                     "median_ms": round(med, 1), "queries": r["queries"], "goal_ms": goal, "met": met})
+        worst[kind] = max(worst.get(kind, 0), r["cold"], warm95)
+    missed = [r for r in rows if not r.get("met")]
+    print(f"\n{len(rows) - len(missed)} of {len(rows)} (page, role) pairs within the goal")
+    _common.summary("every_page", contention, db=vendor, households=n_hh, results=n_res, runs=args.runs,
+                    pages=rows, missed=[f"{r['page']} ({r['role']})" for r in missed])
+
+
+if __name__ == "__main__":
+    main()
