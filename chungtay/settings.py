@@ -37,6 +37,8 @@ INSTALLED_APPS = [
     "chungtay.plans",
     "chungtay.reports",
     "chungtay.web",
+    "django_tasks",
+    "django_tasks_db",
 ]
 
 MIDDLEWARE = [
@@ -78,6 +80,10 @@ if DATABASES["default"]["ENGINE"].endswith("sqlite3"):
                                        "timeout": 30, "transaction_mode": "IMMEDIATE"}
     DATABASES["default"]["CONN_MAX_AGE"] = 0
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
+
+# Background jobs (imports): django-tasks with its database backend — the queue is a table of this
+# database (SQLite or PostgreSQL), run by `chungtay worker` (docs/jobs.md).
+TASKS = {"default": {"BACKEND": "django_tasks_db.DatabaseBackend", "QUEUES": ["default"]}}
 
 AUTH_PASSWORD_VALIDATORS = [{"NAME": "django.contrib.auth.password_validation." + v} for v in (
     "UserAttributeSimilarityValidator", "MinimumLengthValidator", "CommonPasswordValidator",

@@ -138,3 +138,14 @@ def test_the_import_refuses_an_income_above_the_bound(commune_officer, my_commun
     out = run(commune_officer, my_commune, write_xlsx(tmp_path / "big.xlsx", sheets))
     assert [(p.row, p.column, p.reason) for p in out.problems] == [
         (2, "Thu nhập", "Thu nhập phải từ 0 đến 100.000.000.000 (đồng/người/tháng)")]
+
+
+def test_the_live_preview_refuses_a_huge_income_in_the_users_language(as_commune_officer):
+    import json as _json
+    url = reverse("api_classify")
+    body = _json.dumps({"year": 2025, "income": 99999999999999, "deprived": []})
+    r = as_commune_officer.post(url, body, content_type="application/json")
+    assert r.status_code == 400 and r.json()["error"].startswith("Thu nhập phải từ 0 đến 100.000.000.000")
+    as_commune_officer.cookies["chungtay_lang"] = "en"
+    r = as_commune_officer.post(url, body, content_type="application/json")
+    assert r.status_code == 400 and r.json()["error"].startswith("Income must be between 0 and")

@@ -112,3 +112,16 @@ def test_the_village_head_gets_the_survey_buttons_but_not_the_communes_forms(com
     html = as_village_head.get(reverse("round", args=[rnd.pk])).content.decode()
     assert reverse("round_add", args=[rnd.pk]) in html and 'value="meeting"' in html
     assert 'id="recognise"' not in html               # recognition is the chairman's
+
+
+def test_every_link_on_the_village_heads_round_page_opens(as_village_head, rnd, own_village):
+    """No breadcrumb or button leads the village head to a commune page they may not open."""
+    import re
+    html = as_village_head.get(reverse("round", args=[rnd.pk])).content.decode()
+    assert reverse("unit", args=[rnd.commune_id]) not in html
+    assert reverse("movements", args=[own_village.pk]) in html
+    links = {h.replace("&amp;", "&") for h in re.findall(r'href="(/[^"#]*)"', html)
+             if not h.startswith(("/static/", "/lang/", "/households/"))}
+    assert links
+    for link in sorted(links):
+        assert as_village_head.get(link, follow=True).status_code == 200, link

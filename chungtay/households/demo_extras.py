@@ -25,7 +25,7 @@ from chungtay.units.models import Unit
 
 from .models import YearSummary
 
-HISTORY_DECISION = "nhập từ số liệu lịch sử"
+HISTORY_DECISION = "nhập từ số liệu lịch sử"      # = reviews.models.ReviewRound.HISTORY_DECISION
 PLAN_NO = "2736/KH-UBND"
 REPORT_2018 = ("Báo cáo kết quả phong trào thi đua “Cả nước chung tay vì người nghèo” của tỉnh Kon Tum, "
                "23/08/2018")

@@ -64,6 +64,13 @@ class Member(models.Model):
     WORK = [("farming", "Nông nghiệp"), ("wage", "Làm công"), ("self_employed", "Tự làm"),
             ("unemployed", "Thất nghiệp"), ("student", "Học sinh, sinh viên"), ("retired", "Nghỉ hưu"),
             ("none", "Không làm việc")]
+    RELATION_EN = {"head": "Head", "spouse": "Spouse", "child": "Child", "parent": "Parent",
+                   "grandchild": "Grandchild", "other": "Other"}
+    SEX_EN = {"M": "Male", "F": "Female"}
+    SCHOOLING_EN = {"none": "No schooling", "primary": "Primary", "lower_secondary": "Lower secondary",
+                    "upper_secondary": "Upper secondary", "higher": "Above upper secondary", "in_school": "In school"}
+    WORK_EN = {"farming": "Farming", "wage": "Wage work", "self_employed": "Self-employed", "unemployed": "Unemployed",
+               "student": "Student", "retired": "Retired", "none": "Not working"}
     household = models.ForeignKey(Household, on_delete=models.CASCADE, related_name="members")
     member_no = models.PositiveSmallIntegerField(default=1)
     full_name = models.CharField(max_length=120)

@@ -231,8 +231,10 @@ def national(request):
     totals = {f: sum(r[f] or 0 for r in rows) for f in ("total", "poor", "near_poor", "em_total", "em_poor")}
     rate = lambda a, b: 100.0 * a / b if b else None  # noqa: E731
     chart = {"children": [{**r, "poor": r["poor"]} for r in rows], "year": year, "lang": request.lang}
+    scope = scope_for(request.user)
+    partial = not (scope.everything or scope.province_ids)     # a commune or village: not a province total
     return render(request, "plans/national.html", {
-        "rows": rows, "year": year, "years_all": list(reversed(years)), "totals": totals,
+        "rows": rows, "partial_area": partial, "year": year, "years_all": list(reversed(years)), "totals": totals,
         "provisional_count": sum(1 for r in rows if r["provisional"]),
         "poverty_rate": rate(totals["poor"], totals["total"]), "near_rate": rate(totals["near_poor"], totals["total"]),
         "em_rate": rate(totals["em_poor"], totals["em_total"]), "chart_data": chart})

@@ -19,6 +19,12 @@ class ReviewRound(models.Model):
     STATES = [(LISTING, "Lập danh sách"), (SURVEYING, "Rà soát, chấm điểm"), (MEETING, "Họp dân"),
               (POSTING, "Niêm yết, phúc tra"), (RECOGNISED, "Đã công nhận"), (LOCKED, "Đã khóa")]
     ORDER = [s for s, _ in STATES]
+    KIND_EN = {PERIODIC: "Periodic review", REGULAR: "Regular review"}
+    STATE_EN = {LISTING: "Listing", SURVEYING: "Survey and scoring", MEETING: "Village meeting",
+                POSTING: "Posting and re-checks", RECOGNISED: "Recognised", LOCKED: "Locked"}
+    # decision recorded for the rounds of years whose results were loaded from earlier records
+    # (no household went through the round in this system)
+    HISTORY_DECISION = "nhập từ số liệu lịch sử"
 
     commune = models.ForeignKey("units.Unit", on_delete=models.PROTECT, related_name="review_rounds")
     province = models.ForeignKey("units.Unit", on_delete=models.PROTECT, related_name="+")
@@ -63,6 +69,11 @@ class RoundHousehold(models.Model):
     LISTED, SURVEYED, AGREED, RETURNED, RECOGNISED = "listed", "surveyed", "agreed", "returned", "recognised"
     STEPS = [(LISTED, "Chờ rà soát"), (SURVEYED, "Đã rà soát"), (AGREED, "Họp dân thống nhất"),
              (RETURNED, "Họp dân không thống nhất – rà soát lại"), (RECOGNISED, "Đã công nhận")]
+    REASON_EN = {"poor_last_year": "Poor last year", "near_poor_last_year": "Near-poor last year",
+                 "requested": "Asked to be reviewed (form 01)", "shock": "Hit by a shock",
+                 "asked_escape": "Asked to be recognised as out of poverty (form 04)"}
+    STEP_EN = {LISTED: "To survey", SURVEYED: "Surveyed", AGREED: "Agreed by the village meeting",
+               RETURNED: "Not agreed by the meeting – survey again", RECOGNISED: "Recognised"}
     round = models.ForeignKey(ReviewRound, on_delete=models.CASCADE, related_name="members")
     household = models.ForeignKey("households.Household", on_delete=models.PROTECT, related_name="round_entries")
     reason = models.CharField(max_length=24, choices=REASONS)
@@ -98,6 +109,7 @@ class VillageMeeting(models.Model):
 class Complaint(models.Model):
     PENDING, UPHELD, REJECTED = "pending", "upheld", "rejected"
     OUTCOMES = [(PENDING, "Đang xử lý"), (UPHELD, "Chấp nhận – phúc tra lại"), (REJECTED, "Không chấp nhận")]
+    OUTCOME_EN = {PENDING: "Being handled", UPHELD: "Upheld – re-checked", REJECTED: "Rejected"}
     round = models.ForeignKey(ReviewRound, on_delete=models.CASCADE, related_name="complaints")
     household = models.ForeignKey("households.Household", on_delete=models.PROTECT, related_name="+")
     received_on = models.DateField()

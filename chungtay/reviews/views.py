@@ -18,6 +18,7 @@ from chungtay.core.movements import HEADLINE, MOVEMENTS, STATES
 from chungtay.core import csvsafe, fmt
 from chungtay.core.standards import CATEGORIES, CATEGORY_NAMES, StandardError, standard_for_year
 from chungtay.households.completeness import year_status
+from chungtay.i18n import tr
 from chungtay.households.models import Household
 from chungtay.households.movements import unit_movements
 from chungtay.households.stats import available_years
@@ -60,7 +61,11 @@ def _communes(user):
 def round_list(request):
     if request.method == "POST":
         require(request.user, "round_open")
-    rounds = actions.rounds_for(request.user).order_by("-year", "commune__name")
+    rounds = actions.rounds_for(request.user).annotate(n=Count("members")).order_by("-year", "commune__name", "id")
+    year = request.GET.get("year", "")
+    if year.isdigit() and len(year) == 4:
+        rounds = rounds.filter(year=int(year))
+    page = Paginator(rounds, PAGE_SIZE).get_page(request.GET.get("page"))
     communes = _communes(request.user)
     form = OpenRoundForm(request.POST or None, communes=communes,
                          initial={"year": date.today().year, "commune": communes[0].id if communes else None})
@@ -76,7 +81,10 @@ def round_list(request):
         else:
             messages.success(request, f"Đã mở đợt rà soát năm {rnd.year}: {rnd.members.count()} hộ trong danh sách")
             return redirect("round", pk=rnd.pk)
-    return render(request, "reviews/list.html", {"rounds": rounds, "form": form})
+    return render(request, "reviews/list.html", {
+        "rounds": page.object_list, "page": page, "form": form, "year": year,
+        "years": sorted(set(actions.rounds_for(request.user).values_list("year", flat=True)), reverse=True),
+        "history_decision": ReviewRound.HISTORY_DECISION})
 
 
 PAGE_SIZE = 50
@@ -146,7 +154,7 @@ def round_page(request, pk: int):
     entries = list(page.object_list)
     ctx = {
         "rnd": rnd, "page": page, "entries": entries, "counts": counts, "todo": _todo(rnd, counts, complaints),
-        "steps": ReviewRound.STATES, "step_names": dict(RoundHousehold.STEPS), "labels": labels,
+        "steps": ReviewRound.STATES, "step_names": dict(RoundHousehold.STEPS), "rh_blank": RoundHousehold(), "labels": labels,
         "villages": villages, "own": own, "f": f, "filtered": any(f.values()),
         "categories": [(c, CATEGORY_NAMES[c]) for c in CATEGORIES], "no_result": NO_RESULT,
         "matches": member_matches([e.household for e in entries], f["q"]),
@@ -212,26 +220,34 @@ def _round_csv(rnd, found, labels) -> HttpResponse:
 
 
 def _todo(rnd, counts, complaints) -> list[str]:
+    """What the round waits for, in the user's language (tr: the request's active language)."""
     s = rnd.state
     if s == ReviewRound.LISTING:
-        return ["Bổ sung hộ có giấy đề nghị (Mẫu 01), rồi bắt đầu rà soát"]
+        return [tr("Bổ sung hộ có giấy đề nghị (Mẫu 01), rồi bắt đầu rà soát",
+                   "Add the households that asked (form 01), then start the survey")]
     if s == ReviewRound.SURVEYING:
         if counts["listed"]:
-            return [f"Còn {counts['listed']} hộ chưa rà soát"]
-        return ["Chủ tịch UBND xã quyết định công nhận"] if rnd.kind == ReviewRound.REGULAR else ["Chuyển sang họp dân"]
+            return [tr(f"Còn {counts['listed']} hộ chưa rà soát", f"{counts['listed']} households still to survey")]
+        if rnd.kind == ReviewRound.REGULAR:
+            return [tr("Chủ tịch UBND xã quyết định công nhận", "The commune chairman recognises the results")]
+        return [tr("Chuyển sang họp dân", "Move on to the village meetings")]
     if s == ReviewRound.MEETING:
         out = []
         if counts["surveyed"]:
-            out.append(f"{counts['surveyed']} hộ chờ họp dân biểu quyết")
+            out.append(tr(f"{counts['surveyed']} hộ chờ họp dân biểu quyết",
+                          f"{counts['surveyed']} households wait for the village meeting's vote"))
         if counts["returned"]:
-            out.append(f"{counts['returned']} hộ phải rà soát lại (dưới 50% đồng ý)")
-        return out or ["Niêm yết danh sách"]
+            out.append(tr(f"{counts['returned']} hộ phải rà soát lại (dưới 50% đồng ý)",
+                          f"{counts['returned']} households to survey again (under 50% agreed)"))
+        return out or [tr("Niêm yết danh sách", "Post the lists")]
     if s == ReviewRound.POSTING:
         pending = sum(c.outcome == Complaint.PENDING for c in complaints)
-        return ([f"{pending} khiếu nại chưa giải quyết"] if pending else []) + [
-            f"Niêm yết đến {rnd.posted_to:%d/%m/%Y}, sau đó Chủ tịch UBND xã công nhận"]
+        return ([tr(f"{pending} khiếu nại chưa giải quyết", f"{pending} complaints not yet resolved")]
+                if pending else []) + [
+            tr(f"Niêm yết đến {rnd.posted_to:%d/%m/%Y}, sau đó Chủ tịch UBND xã công nhận",
+               f"Posted until {rnd.posted_to:%Y-%m-%d}, then the commune chairman recognises the results")]
     if s == ReviewRound.RECOGNISED:
-        return ["Khóa kết quả đợt rà soát"]
+        return [tr("Chủ tịch UBND xã khóa kết quả đợt rà soát", "The commune chairman locks the round's results")]
     return []
 
 

@@ -21,7 +21,7 @@ from chungtay.core.classify import ClassificationError
 from chungtay.core.standards import CATEGORIES, CATEGORY_NAMES, StandardError, all_standards, get_standard, \
     standard_for_year
 from chungtay.households import actions, bounds
-from chungtay.households.bounds import MAX_INCOME, MAX_SCORE_A
+from chungtay.i18n import tr
 from chungtay.households.models import Assessment, Household
 from chungtay.households.completeness import HOUSEHOLD_FILTER, child_statuses, year_status
 from chungtay.households.stats import available_years, unit_report
@@ -170,9 +170,12 @@ def household_list(request):
         household_id__in=[h.id for h in rows], year=year, kind=Assessment.PERIODIC, is_current=True)}
     villages, labels = _villages_for_filter(user, unit)
     matches = member_matches(rows, q)
+    tops = scope_for(user).top_units() if unit is None and not scope_for(user).everything else []
+    status_unit = unit or (tops[0] if len(tops) == 1 else None)
     return render(request, "web/households.html", {
         "page": page, "rows": [(h, results.get(h.id)) for h in rows], "year": year, "years": years,
         "labels": labels, "matches": matches,
+        "status": year_status(user, status_unit, year) if status_unit else None,
         "unit": unit, "q": q, "category": cat, "em": em, "village": village, "villages": villages,
         "categories": [(c, CATEGORY_NAMES[c]) for c in CATEGORIES],
         "breadcrumb": _breadcrumb(user, unit) if unit else [],
@@ -210,8 +213,12 @@ def _household_csv(qs, year) -> HttpResponse:
     w.writerow(["household_code", "head_name", "village", "ethnic_minority", "category"])
     cats = dict(Assessment.objects.filter(household__in=qs, year=year, kind=Assessment.PERIODIC,
                                           is_current=True).values_list("household_id", "category"))
+    labels: dict[int, str] = {}
     for h in qs.iterator(chunk_size=2000):
-        w.writerow([h.code, h.head_name, h.village.name, int(h.ethnic_minority), cats.get(h.id, "")])
+        if h.village_id not in labels:          # twin villages told apart by their old commune
+            labels.update(village_labels(h.village.parent_id))
+        w.writerow([h.code, h.head_name, labels.get(h.village_id, h.village.name), int(h.ethnic_minority),
+                    cats.get(h.id, "")])
     return resp
 
 
@@ -380,10 +387,11 @@ def api_classify(request):
         std = get_standard(str(data["standard"])) if data.get("standard") else standard_for_year(int(data["year"]))
         values = {k: data.get(k) for k in ("income", "score_a")}
         for k, v in values.items():     # numbers within the bounds the survey form accepts
-            top = MAX_INCOME if k == "income" else MAX_SCORE_A
-            if v is not None and (isinstance(v, bool) or not isinstance(v, (int, float)) or not math.isfinite(v)
-                                  or not 0 <= v <= top):
-                raise ValueError(f"{k}: a number between 0 and {top}")
+            if v is not None and (isinstance(v, bool) or not isinstance(v, (int, float)) or not math.isfinite(v)):
+                raise ValueError(tr("Giá trị phải là một số", "The value must be a number"))
+            err = None if v is None else (bounds.income_error(v) if k == "income" else bounds.score_error(v))
+            if err:
+                raise ValueError(tr(*err))
         deprived = data.get("deprived", [])
         if not isinstance(deprived, list) or not all(isinstance(c, str) for c in deprived):
             raise ValueError("deprived: a list of indicator codes")

@@ -95,3 +95,28 @@ def decimals(context, text):
         return text
     from chungtay.core.progress import _vi_decimals
     return _vi_decimals(str(text))
+
+
+@register.simple_tag(takes_context=True)
+def label(context, obj, field, code=None):
+    """The display name of a choice field in the user's language: ``{% label m "relation" %}``;
+    English names come from the model's ``<FIELD>_EN`` dict (Vietnamese from its choices).
+    ``code`` names another value of the same field (for lists of steps)."""
+    value = getattr(obj, field) if code is None else code
+    if _lang(context) == "en":
+        en = getattr(type(obj), f"{field.upper()}_EN", {}).get(value)
+        if en:
+            return en
+    choices = dict(obj._meta.get_field(field).choices or ())
+    return choices.get(value, value or "")
+
+
+STATUS_NAMES = {"confirmed": ("đã xác nhận", "confirmed"), "provisional": ("tạm thời, chưa xác nhận", "provisional"),
+                "draft": ("dự thảo", "draft"), "in_force": ("đang áp dụng", "in force")}
+
+
+@register.simple_tag(takes_context=True)
+def status_name(context, code):
+    """The status of a standard, a line or an indicator, in the user's language."""
+    names = STATUS_NAMES.get(code)
+    return names[1 if _lang(context) == "en" else 0] if names else code
