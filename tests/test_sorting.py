@@ -44,3 +44,25 @@ def test_the_new_household_form_lists_twin_villages_apart(as_commune_officer, my
     twins = [label for label in labels.values() if "cũ)" in label]
     html = as_commune_officer.get(reverse("household_create")).content.decode()
     assert twins and all(label in html for label in twins)
+
+
+NAMES = ["Yên Bái", "Đắk Lắk", "Điện Biên", "Cà Mau", "Dak Nông", "Gia Lai", "Ưu", "Uông", "Ơ", "Ô Môn", "Oanh",
+         "Ân", "Ăn", "An", "bạ", "bá", "bã", "bả", "bà", "ba", "Bác", "Bắc", "Bạc", "Bac", "Bà Rịa", "Ba Vì",
+         "Thôn 10", "Thôn 2", "Thôn 1", "Thôn", "Thôn 2A", "Kon Đao", "Kon Hring", "Làng Tê Pen", "H'Ra", "Đăk Rơ Wa"]
+
+
+def test_the_sort_string_orders_like_the_sort_key():
+    by_key = sorted(NAMES, key=fmt.sort_key)
+    by_string = sorted(NAMES, key=lambda n: (fmt.sort_string(n), n))
+    assert by_string == by_key
+    assert all(set(fmt.sort_string(n)) <= set("0123456789") for n in NAMES)
+
+
+def test_the_database_orders_units_the_vietnamese_way(db):
+    """The column sorts the same on SQLite and PostgreSQL, whatever their collation."""
+    from chungtay.units.models import Unit
+    parent = Unit.objects.create(system="2025", level="commune", code="SORT-C", name="Xã Sắp Xếp", full_name="Xã")
+    for i, name in enumerate(NAMES):
+        Unit.objects.create(system="2025", level="village", code=f"SORT-{i}", name=name, full_name=name, parent=parent)
+    in_db = list(Unit.objects.filter(parent=parent).order_by("sort_name", "name").values_list("name", flat=True))
+    assert in_db == sorted(NAMES, key=fmt.sort_key)

@@ -95,3 +95,25 @@ def sort_key(text: str | None) -> tuple:
     if not text:
         return ((), "")
     return (tuple(_word_key(w) for w in text.split()), text)
+
+
+def sort_string(text: str | None, max_length: int = 600) -> str:
+    """:func:`sort_key` as a string of digits, for a database column to ORDER BY (a plain
+    ``ORDER BY name`` puts "Đ" after "Y" on SQLite and PostgreSQL alike). Only digits, in fixed
+    widths, so that every collation compares it character by character: per word its letters
+    ("10".."98", digit runs "01" + 10 digits, other characters "99" + 7 digits), "00", then one
+    digit per letter for its tone (1–6) and "0" to end the word."""
+    if not text:
+        return ""
+    out = []
+    for word in text.split():
+        letters, tones = _word_key(word)
+        for kind, value in letters:
+            if kind == 1:
+                out.append(f"01{min(value, 10 ** 10 - 1):010d}")
+            elif kind == 2:
+                out.append(f"{10 + value:02d}")
+            else:
+                out.append(f"99{min(value, 10 ** 7 - 1):07d}")
+        out.append("00" + "".join(str(t + 1) for t in tones) + "0")
+    return "".join(out)[:max_length]

@@ -131,6 +131,7 @@ def load_population(pop, replace: bool = False, log=lambda m: None, actor=None) 
     have = set(Unit.objects.filter(level=Unit.VILLAGE, system=Unit.SYSTEM_2025).values_list("code", flat=True))
     Unit.objects.bulk_create([
         Unit(system=Unit.SYSTEM_2025, level=Unit.VILLAGE, code=code, name=name, full_name=name, kind="thon",
+             sort_name=fmt.sort_string(name),
              parent_id=uid("2025", "commune", cc), legacy_parent_id=uid("legacy", "commune", lc), is_urban=urb)
         for code, name, cc, lc, urb in zip(v["village_code"], v["name"], v["commune_code"],
                                            v["legacy_commune_code"], v["is_urban"]) if code not in have],

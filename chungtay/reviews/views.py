@@ -54,14 +54,14 @@ def _communes(user):
         from django.db.models import Q
         qs = qs.filter(Q(id__in=allowed) | Q(parent_id__in=allowed))
     ids = Household.objects.for_user(user).values("commune_id").distinct()
-    return list(qs.filter(id__in=ids).order_by("name"))
+    return list(qs.filter(id__in=ids).order_by("sort_name"))
 
 
 @login_required
 def round_list(request):
     if request.method == "POST":
         require(request.user, "round_open")
-    rounds = actions.rounds_for(request.user).annotate(n=Count("members")).order_by("-year", "commune__name", "id")
+    rounds = actions.rounds_for(request.user).annotate(n=Count("members")).order_by("-year", "commune__sort_name", "id")
     year = request.GET.get("year", "")
     if year.isdigit() and len(year) == 4:
         rounds = rounds.filter(year=int(year))
@@ -89,7 +89,7 @@ def round_list(request):
 
 PAGE_SIZE = 50
 NO_RESULT = "none"       # category filter: households without a result in the round yet
-ROUND_ORDER = ("household__village__name", "household__village_id", "household__code")
+ROUND_ORDER = ("household__village__sort_name", "household__village_id", "household__code")
 
 
 def _visible(user, rnd: ReviewRound):
@@ -443,7 +443,7 @@ def movements_page(request, unit: int):
     if show in MOVEMENTS:
         ids = r.households(show)[:500]
         listing = list(Household.objects.for_user(request.user).filter(id__in=ids).select_related("village")
-                       .order_by("village__name", "code"))
+                       .order_by("village__sort_name", "code"))
     peak = max([r.counts[m] for m in HEADLINE] + [1])
     return render(request, "reviews/movements.html", {
         "unit": u, "r": r, "years": years, "y1": y1, "y2": y2, "headline": [(m, MOVEMENTS[m], r.counts[m],

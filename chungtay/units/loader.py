@@ -7,6 +7,8 @@ from pathlib import Path
 
 from django.db import transaction
 
+from chungtay.core.fmt import sort_string
+
 from .models import Unit, UnitMapping
 
 DATA = Path(__file__).resolve().parent.parent / "data" / "units"
@@ -31,6 +33,7 @@ def load_units() -> dict[str, int]:
 
     def make(rows, system, level, parents, parent_key, valid_from=None, valid_to=None):
         objs = [Unit(system=system, level=level, code=r["code"], name=r["name"], full_name=r["full_name"],
+                     sort_name=sort_string(r["name"]),
                      kind=r["kind"], parent_id=parents[r[parent_key]] if parent_key else None,
                      is_urban=r["kind"] in URBAN_KINDS and level != Unit.PROVINCE,
                      valid_from=valid_from, valid_to=valid_to, lat=_f(r.get("lat")), lon=_f(r.get("lon")))

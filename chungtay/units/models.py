@@ -3,6 +3,8 @@ from __future__ import annotations
 
 from django.db import models
 
+from chungtay.core.fmt import sort_string
+
 
 class Unit(models.Model):
     # Two hierarchies live side by side: "2025" (province → commune → village) and
@@ -29,6 +31,8 @@ class Unit(models.Model):
     valid_to = models.DateField(null=True, blank=True)
     lat = models.FloatField(null=True, blank=True)
     lon = models.FloatField(null=True, blank=True)
+    # fmt.sort_string(name): ORDER BY this, not name, for Vietnamese order ("Đ" after "D")
+    sort_name = models.CharField(max_length=600, blank=True, db_index=True)
 
     class Meta:
         constraints = [models.UniqueConstraint(fields=["system", "level", "code"], name="unit_key")]
@@ -36,6 +40,10 @@ class Unit(models.Model):
 
     def __str__(self) -> str:
         return self.full_name
+
+    def save(self, *args, **kwargs):
+        self.sort_name = sort_string(self.name)
+        super().save(*args, **kwargs)
 
     @property
     def is_legacy(self) -> bool:

@@ -161,7 +161,7 @@ def household_list(request):
     if cat in CATEGORIES:
         qs = qs.filter(assessments__year=year, assessments__kind=Assessment.PERIODIC,
                        assessments__is_current=True, assessments__category=cat)
-    qs = qs.select_related("village").order_by("village__name", "village_id", "code")
+    qs = qs.select_related("village").order_by("village__sort_name", "village_id", "code")
     if request.GET.get("format") == "csv":
         return _household_csv(qs, year)
     page = Paginator(qs, 50).get_page(request.GET.get("page"))
@@ -283,7 +283,7 @@ def _villages(user):
         from django.db.models import Q
         vs = vs.filter(Q(id__in=scope.village_ids) | Q(parent_id__in=scope.commune_ids) |
                        Q(parent__parent_id__in=scope.province_ids))
-    vs = list(vs.order_by("parent__name", "name")[:3000])
+    vs = list(vs.order_by("parent__sort_name", "sort_name")[:3000])
     names = labels_for(vs)       # twin villages told apart by their old commune
     for v in vs:
         v.label = names.get(v.id, v.name)
