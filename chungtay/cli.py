@@ -211,15 +211,23 @@ def cmd_demo(args) -> int:
     if args.no_serve:
         return 0
     call_command("collectstatic", interactive=False, verbosity=0)
-    from chungtay.serve import serve
-    serve(args.host, args.port)
-    return 0
+    return _serve(args)
 
 
 def cmd_serve(args) -> int:
     _django()
+    return _serve(args)
+
+
+def _serve(args) -> int:
+    """The web app; in development also a background worker (a child process stopped with the
+    server), so that `make demo` alone runs imports. Production runs `chungtay worker` as its own
+    service (docs/jobs.md)."""
+    from chungtay.env import is_production
+    from chungtay.jobs.devworker import alongside
     from chungtay.serve import serve
-    serve(args.host, args.port)
+    with alongside(not is_production() and not args.no_worker):
+        serve(args.host, args.port)
     return 0
 
 
@@ -276,6 +284,7 @@ def build_parser() -> argparse.ArgumentParser:
     d.add_argument("--host", default="127.0.0.1")
     d.add_argument("--port", type=_port, default=8000)
     d.add_argument("--no-serve", action="store_true")
+    d.add_argument("--no-worker", action="store_true", help="do not start the background worker beside the server")
     d.set_defaults(func=cmd_demo)
 
     ex = sub.add_parser("export", help="Parquet snapshots by year and province for analysts")
@@ -286,6 +295,8 @@ def build_parser() -> argparse.ArgumentParser:
     sv = sub.add_parser("serve", help="start the web app")
     sv.add_argument("--host", default="127.0.0.1")
     sv.add_argument("--port", type=_port, default=8000)
+    sv.add_argument("--no-worker", action="store_true", help="development: do not start the background worker "
+                    "(production never starts one: run `chungtay worker` as its own service)")
     sv.set_defaults(func=cmd_serve)
 
     from chungtay.imports.cli import add_parser as add_import_parser
@@ -294,6 +305,8 @@ def build_parser() -> argparse.ArgumentParser:
     add_measures_parser(sub)
     from chungtay.keys_cli import add_parser as add_keys_parser
     add_keys_parser(sub)
+    from chungtay.jobs.cli import add_parser as add_worker_parser
+    add_worker_parser(sub)
     return p
 
 

@@ -28,19 +28,26 @@ def upload(path):
     return SimpleUploadedFile(path.name, path.read_bytes(), content_type=XLSX)
 
 
+def run_queued() -> int:
+    """Run the queued tasks as `chungtay worker` would, in this process (its connection, so inside
+    the test's transaction); the number of tasks run."""
+    from chungtay.jobs.liveness import WorkerLock
+    from chungtay.jobs.worker import Worker
+    with WorkerLock() as worker_id:
+        return Worker(worker_id).run_ready()
+
+
 def run_sync(client, commune, path, **extra):
-    """POST the upload without starting the thread, then run the job here (synchronously)."""
-    started = []
-    orig = actions.start_job
-    actions.start_job = lambda job: started.append(job)
-    try:
-        resp = client.post(reverse("imports:upload"), {"commune": commune.pk, "files": upload(path), **extra})
-    finally:
-        actions.start_job = orig
+    """POST the upload (which queues the job's task), then run the queue here."""
+    before = set(ImportJob.objects.values_list("id", flat=True))
+    resp = client.post(reverse("imports:upload"), {"commune": commune.pk, "files": upload(path), **extra})
     assert resp.status_code == 302, resp.content[:500]
-    job = started[0]
+    job = ImportJob.objects.exclude(id__in=before).get()
     assert resp["Location"] == reverse("imports:job", args=[job.pk])
-    return actions.run_job(job.pk)
+    assert job.status == "queued" and job.task_id
+    assert run_queued() == 1
+    job.refresh_from_db()
+    return job
 
 
 def test_the_upload_page_offers_the_template(as_commune_officer, my_commune):
@@ -54,20 +61,24 @@ def test_the_upload_page_offers_the_template(as_commune_officer, my_commune):
 def test_the_job_page_shows_progress_then_the_counts(as_commune_officer, commune_officer, my_commune, sheets,
                                                      tmp_path):
     path = write_xlsx(tmp_path / "ds.xlsx", sheets)
-    job = ImportJob.objects.create(user=commune_officer, commune=my_commune,
+    job = ImportJob.objects.create(user=commune_officer, commune=my_commune, status="validating", progress=42,
+                                   message="Đang kiểm tra nhân khẩu",        # as the worker writes it
                                    files=[{"name": "ds.xlsx", "path": "x", "size": 1}])
-    actions.LIVE[job.pk] = (42, "Đang ghi nhân khẩu")          # as the worker thread reports it
-    actions.FUTURES[job.pk] = _Pending()
+    resp = as_commune_officer.get(reverse("imports:job", args=[job.pk]))
+    page = resp.content.decode()
+    assert resp.status_code == 200 and 'style="width: 42%"' in page and "Đang kiểm tra nhân khẩu" in page
+    assert reverse("imports:job_json", args=[job.pk]) in page and "imports/job.js" in page
+    data = as_commune_officer.get(reverse("imports:job_json", args=[job.pk])).json()
+    assert (data["status"], data["progress"], data["finished"]) == ("validating", 42, False)
+    # inside its write transaction the worker reports progress in a side file (docs/jobs.md)
+    from chungtay.jobs.progress import side_path
+    ImportJob.objects.filter(pk=job.pk).update(status="applying")
+    side_path(f"import-{job.pk}").write_text("63\tĐang ghi nhân khẩu", encoding="utf-8")
     try:
-        resp = as_commune_officer.get(reverse("imports:job", args=[job.pk]))
-        page = resp.content.decode()
-        assert resp.status_code == 200 and 'style="width: 42%"' in page and "Đang ghi nhân khẩu" in page
-        assert reverse("imports:job_json", args=[job.pk]) in page and "imports/job.js" in page
         data = as_commune_officer.get(reverse("imports:job_json", args=[job.pk])).json()
-        assert (data["status"], data["progress"], data["finished"]) == ("queued", 42, False)
+        assert (data["status"], data["progress"], data["message"]) == ("applying", 63, "Đang ghi nhân khẩu")
     finally:
-        actions.LIVE.pop(job.pk, None)
-        actions.FUTURES.pop(job.pk, None)
+        side_path(f"import-{job.pk}").unlink()
 
     job = run_sync(as_commune_officer, my_commune, path)
     assert job.status == "done" and job.progress == 100 and job.error_total == 0
@@ -211,18 +222,14 @@ def test_the_template_for_a_year_without_standard_is_404(as_commune_officer):
     assert as_commune_officer.get(reverse("imports:template") + "?nam=1999").status_code == 404
 
 
-class _Pending:
-    def done(self):
-        return False
+# --- committed for real, outside the test transaction -------------------------------------
 
-
-# --- the real background thread -------------------------------------------------------------
-
-def test_the_upload_runs_in_a_background_thread(django_db_blocker, client, tmp_path):
-    """Outside the test transaction (the worker has its own connection): writes are real and
-    removed at the end."""
+def test_the_upload_is_queued_and_a_worker_runs_it(django_db_blocker, client, tmp_path):
+    """Outside the test transaction: the upload queues a task, a worker claims and runs it and the
+    progress is read from the job's row; writes are real and removed at the end."""
     from django.contrib.auth import get_user_model
     from django.db import connection
+    from django_tasks_db.models import DBTaskResult
 
     from chungtay.accounts.models import AuditEvent
     from chungtay.households import summary
@@ -238,14 +245,16 @@ def test_the_upload_runs_in_a_background_thread(django_db_blocker, client, tmp_p
             resp = client.post(reverse("imports:upload"), {"files": upload(path)})   # the one commune
             assert resp.status_code == 302
             job = ImportJob.objects.filter(user=user).latest("id")
-            actions.FUTURES[job.pk].result(timeout=120)
+            data = client.get(reverse("imports:job_json", args=[job.pk])).json()
+            assert data["status"] == "queued" and not data["finished"]
+            assert run_queued() == 1
             job.refresh_from_db()
             assert job.status == "done", job.errors
-            assert job.counts["members"]["created"] == 7
+            assert job.counts["members"]["created"] == 7 and job.attempt == 1
             data = client.get(reverse("imports:job_json", args=[job.pk])).json()
             assert data["finished"] and data["progress"] == 100
             assert Household.objects.filter(code__startswith="00140").count() == 3
-            # while nothing runs, other pages are served as usual
+            assert run_queued() == 0                       # the task ran once
             assert client.get(reverse("households")).status_code == 200
         finally:
             codes = list(Household.objects.filter(code__startswith="00140").values_list("id", flat=True))
@@ -257,6 +266,7 @@ def test_the_upload_runs_in_a_background_thread(django_db_blocker, client, tmp_p
                 summary.refresh(year, [vid])
             if job is not None:
                 AuditEvent.objects.filter(action="import.apply", object_id=f"job:{job.pk}").delete()
+                DBTaskResult.objects.filter(pk=job.task_id).delete()
                 ImportJob.objects.filter(pk=job.pk).delete()
             client.logout()
             connection.close()

@@ -5,30 +5,31 @@ the acting user's area, reads and validates every row, and then either writes ev
 ONE transaction (plus one audit event without personal data) or writes nothing and returns
 the per-row error report. Re-importing the same file changes nothing.
 
-Web imports run in a background thread (:func:`start_job`): one worker per web process, so
-imports queue behind each other and never hold a request thread; the page polls
-``/import/jobs/<id>.json`` for the progress kept in memory by :data:`LIVE`.
+Web imports are background jobs (:func:`create_job` enqueues a django-tasks task that
+``chungtay worker`` runs: docs/jobs.md); the page polls ``/import/jobs/<id>.json`` for the
+progress stored on the job's row.
 """
 from __future__ import annotations
 
 import logging
+import os
 import shutil
-import threading
 import time
-from concurrent.futures import Future, ThreadPoolExecutor
 from dataclasses import dataclass, field
-from datetime import timedelta
 from pathlib import Path
 
 from django.conf import settings
 from django.core.exceptions import PermissionDenied
-from django.db import close_old_connections, connections, transaction
+from django.db import transaction
+from django.db.models import Value
+from django.db.models.functions import Coalesce
 from django.utils import timezone
 
 from chungtay.accounts.access import scope_for
 from chungtay.accounts.models import AuditEvent
 from chungtay.accounts.roles import assigned_units, require
 from chungtay.core import fmt
+from chungtay.jobs.hooks import pause_point
 from chungtay.units.models import Unit
 
 from . import engine, reader, spec
@@ -37,7 +38,6 @@ from .reader import Problem
 
 log = logging.getLogger(__name__)
 SHEET_ORDER = {"Ho": 0, "NhanKhau": 1, "RaSoat": 2}
-INTERRUPTED_AFTER_MIN = 15
 
 
 @dataclass
@@ -75,9 +75,9 @@ def communes_for(user):
     qs = Unit.objects.filter(system=Unit.SYSTEM_2025, level=Unit.COMMUNE)
     ids = assigned_units(user, "import_households")
     if ids is None:
-        return qs.order_by("parent__name", "name")
+        return qs.order_by("parent__sort_name", "sort_name")
     from django.db.models import Q
-    return qs.filter(Q(id__in=ids) | Q(parent_id__in=ids)).order_by("parent__name", "name")
+    return qs.filter(Q(id__in=ids) | Q(parent_id__in=ids)).order_by("parent__sort_name", "sort_name")
 
 
 def run_import(actor, commune: Unit, files: list[tuple[str | Path, str]], *, dry_run: bool = False,
@@ -146,6 +146,7 @@ def _run(actor, commune, files, dry_run, progress, on_stage, source) -> Outcome:
                 raise _Rollback
             t3 = time.perf_counter()
             engine.write(changes, commune, progress)
+            pause_point("applying")      # tests only (CHUNGTAY_JOB_PAUSE_AT): killed here, nothing commits
             event.changes = {"files": names, "counts": changes.counts,
                              "rows": checked.rows_read}
             event.save(update_fields=["changes"])
@@ -170,23 +171,21 @@ def _outcome(ok, dry_run, changes, problems: engine.Problems, rows_read, ignored
 
 
 # ---------------------------------------------------------------------------------------
-# Background jobs (web)
+# Background jobs (web): run by `chungtay worker` (chungtay/imports/tasks.py, docs/jobs.md)
 # ---------------------------------------------------------------------------------------
 
-EXECUTOR = ThreadPoolExecutor(max_workers=1, thread_name_prefix="chungtay-import")
-LIVE: dict[int, tuple[int, str]] = {}          # job id -> (progress, message), this process
-FUTURES: dict[int, Future] = {}
-_lock = threading.Lock()
-
-
 def upload_dir() -> Path:
+    """DATA_DIR/imports, readable by the app's user only (the files hold ID numbers in clear)."""
     d = Path(settings.DATA_DIR) / "imports"
     d.mkdir(parents=True, exist_ok=True, mode=0o700)
+    if d.stat().st_mode & 0o077:
+        d.chmod(0o700)
     return d
 
 
-def create_job(user, commune: Unit, uploads, dry_run: bool = False) -> ImportJob:
-    """Store the uploaded files (Django UploadedFile objects) and record a queued job."""
+def create_job(user, commune: Unit, uploads, dry_run: bool = False, start: bool = True) -> ImportJob:
+    """Store the uploaded files (Django UploadedFile objects; folder 0700, files 0600) and record a
+    queued job; ``start``: enqueue its task in the same transaction."""
     import uuid
     check_commune(user, commune)
     folder = upload_dir() / uuid.uuid4().hex
@@ -196,47 +195,55 @@ def create_job(user, commune: Unit, uploads, dry_run: bool = False) -> ImportJob
         name = Path(up.name).name[:120] or f"file{i}"
         ext = Path(name).suffix.lower()
         target = folder / f"{i}{ext}"
-        with open(target, "wb") as fh:
+        with os.fdopen(os.open(target, os.O_CREAT | os.O_EXCL | os.O_WRONLY, 0o600), "wb") as fh:
             for chunk in up.chunks():
                 fh.write(chunk)
         files.append({"name": name, "path": str(target.relative_to(settings.DATA_DIR)), "size": up.size})
-    return ImportJob.objects.create(user=user, commune=commune, files=files, dry_run=dry_run)
+    with transaction.atomic():      # the files are written first: no write lock held while copying
+        job = ImportJob.objects.create(user=user, commune=commune, files=files, dry_run=dry_run)
+        if start:
+            start_job(job)
+    return job
 
 
-def start_job(job: ImportJob) -> Future:
-    """Run the job in the background worker thread of this process."""
-    with _lock:
-        LIVE[job.pk] = (0, "Đang chờ")
-        fut = EXECUTOR.submit(_run_in_thread, job.pk)
-        FUTURES[job.pk] = fut
-    return fut
+def start_job(job: ImportJob) -> None:
+    """Enqueue the job's task (a row of django-tasks' queue table, in the caller's transaction)."""
+    from .tasks import run_import_job
+    result = run_import_job.enqueue(job.pk)
+    job.task_id = str(result.id)
+    job.save(update_fields=["task_id"])
 
 
-def _run_in_thread(job_id: int) -> None:
-    close_old_connections()
-    try:
-        run_job(job_id)
-    finally:
-        connections.close_all()        # this thread's connections only
-        with _lock:
-            LIVE.pop(job_id, None)
+def _row_writer(job_id: int):
+    def write(p, msg):
+        ImportJob.objects.filter(pk=job_id, status__in=ImportJob.RUNNING).update(progress=p, message=msg)
+    return write
 
 
-def run_job(job_id: int) -> ImportJob:
-    """Run one job to its end (synchronously); the result is stored on the job."""
+def run_job(job_id: int, attempt: int = 1) -> ImportJob:
+    """Run one job to its end (synchronously); the result is stored on the job.
+
+    The job is claimed first (queued → validating, one UPDATE): a job already running or finished
+    is left alone, so a job never runs twice at the same time.
+    """
+    from chungtay.jobs.progress import Progress
+    now = timezone.now()
+    claimed = ImportJob.objects.filter(pk=job_id, status=ImportJob.QUEUED).update(
+        status=ImportJob.VALIDATING, attempt=attempt, progress=0, message=dict(ImportJob.STATUSES)[ImportJob.VALIDATING],
+        started_at=Coalesce("started_at", Value(now)))
     job = ImportJob.objects.select_related("user", "commune__parent").get(pk=job_id)
-    def progress(p, msg=""):
-        # in memory only: during the write transaction another connection could not write the
-        # job row on SQLite (one writer at a time); the JSON endpoint reads LIVE
-        LIVE[job_id] = (int(p), msg)
+    if not claimed:
+        return job
+    progress = Progress(_row_writer(job_id), f"import-{job_id}")
 
     def on_stage(stage):
-        job.status, job.message = stage, dict(ImportJob.STATUSES)[stage]
-        job.progress = LIVE.get(job_id, (job.progress,))[0]
-        if job.started_at is None:
-            job.started_at = timezone.now()
-        job.save(update_fields=["status", "message", "progress", "started_at"])
-        LIVE[job_id] = (job.progress, job.message)
+        ImportJob.objects.filter(pk=job_id).update(status=stage, message=dict(ImportJob.STATUSES)[stage],
+                                                   progress=progress.latest[0])
+        job.status = stage
+        if stage == ImportJob.VALIDATING:
+            pause_point("validating")    # tests only (CHUNGTAY_JOB_PAUSE_AT): killed while validating
+        if stage == ImportJob.APPLYING:
+            progress.side(True)      # inside the write transaction: progress to the side file
 
     paths = [(Path(settings.DATA_DIR) / f["path"], f["name"]) for f in job.files]
     try:
@@ -252,7 +259,8 @@ def run_job(job_id: int) -> ImportJob:
                       problems=[Problem("", 0, "", "", f"Lỗi hệ thống, chưa ghi gì: {type(e).__name__}")],
                       problem_total=1)
     finally:
-        _remove_files(paths)
+        progress.side(False)
+    _remove_files(paths)
     job.status = ImportJob.DONE if out.ok else ImportJob.FAILED
     job.progress = 100
     job.message = _summary_message(out)
@@ -262,7 +270,8 @@ def run_job(job_id: int) -> ImportJob:
     job.stats = {"rows": out.rows_read, "ignored_columns": out.ignored_columns, "seconds": out.seconds,
                  "audit_id": out.audit_id}
     job.finished_at = timezone.now()
-    job.save()
+    job.save(update_fields=["status", "progress", "message", "counts", "errors", "error_total", "stats",
+                            "finished_at"])
     return job
 
 
@@ -275,6 +284,10 @@ def _remove_files(paths) -> None:
             shutil.rmtree(d, ignore_errors=True)
 
 
+def remove_job_files(job: ImportJob) -> None:
+    _remove_files([(Path(settings.DATA_DIR) / f["path"], f["name"]) for f in job.files])
+
+
 def _summary_message(out: Outcome) -> str:
     if not out.ok:
         return f"Không nhập được: {fmt.number(out.problem_total)} lỗi, chưa ghi gì"
@@ -285,32 +298,74 @@ def _summary_message(out: Outcome) -> str:
     return "Đã nhập xong"
 
 
-def live_progress(job: ImportJob) -> tuple[int, str, bool]:
-    """(progress, message, interrupted) — from memory while the job runs in this process."""
-    if job.finished:
-        return job.progress, job.message, False
-    if job.pk in LIVE:
-        p, m = LIVE[job.pk]
-        return p, m, False
-    fut = FUTURES.get(job.pk)
-    if fut is not None and not fut.done():
-        return job.progress, job.message, False
-    # running according to the database, yet no worker of this process has it for a long
-    # while: the server was restarted during the import (which then wrote nothing)
-    stale = timezone.now() - job.created_at > timedelta(minutes=INTERRUPTED_AFTER_MIN)
-    return job.progress, job.message, stale
+# --- interrupted jobs (the worker died): chungtay.jobs.recovery calls imports.tasks.interrupted ---
+
+def retry_message(interruptions: int, attempt: int, lang: str = "vi") -> str:
+    from chungtay.jobs.recovery import MAX_ATTEMPTS
+    if lang == "en":
+        return f"Interrupted (the server restarted) – retrying (attempt {attempt}/{MAX_ATTEMPTS})"
+    return f"Bị gián đoạn (máy chủ khởi động lại) – đang thử lại (lần {attempt}/{MAX_ATTEMPTS})"
 
 
-def mark_interrupted(job: ImportJob) -> None:
-    job.status = ImportJob.FAILED
-    job.message = "Bị gián đoạn (máy chủ khởi động lại), chưa ghi gì: hãy nhập lại"
-    job.errors = [["", 0, "", "", job.message]]
-    job.error_total = 1
+def gave_up_message(interruptions: int, lang: str = "vi") -> str:
+    if lang == "en":
+        return f"Not completed: interrupted {interruptions} times, nothing was written — import the file again"
+    return f"Không hoàn thành: bị gián đoạn {interruptions} lần, chưa ghi gì — hãy nhập lại"
+
+
+SYSTEM_ERROR = "Lỗi hệ thống, chưa ghi gì: hãy nhập lại"
+
+
+def give_up(job: ImportJob, system_error: bool = False) -> None:
+    """End a job that will not be retried: failed, nothing written, its files deleted."""
+    job.status, job.progress = ImportJob.FAILED, 100
+    job.message = SYSTEM_ERROR if system_error else gave_up_message(job.interruptions)
+    job.errors, job.error_total = [["", 0, "", "", job.message]], 1
     job.finished_at = timezone.now()
-    job.save()
-    for f in job.files:
-        (Path(settings.DATA_DIR) / f["path"]).unlink(missing_ok=True)
+    job.save(update_fields=["status", "progress", "message", "errors", "error_total", "finished_at",
+                            "interruptions"])
+    remove_job_files(job)
+
+
+def finish_if_committed(job: ImportJob) -> bool:
+    """A worker killed after the import's commit but before it recorded the result: the audit
+    event (written in the same transaction) proves the commit; record the job as done."""
+    event = AuditEvent.objects.filter(action="import.apply", object_type="import", object_id=f"job:{job.pk}").first()
+    if event is None:
+        return False
+    job.status, job.progress, job.message = ImportJob.DONE, 100, "Đã nhập xong"
+    job.counts = event.changes.get("counts", {})
+    job.stats = {"rows": event.changes.get("rows", {}), "audit_id": event.pk}
+    job.errors, job.error_total, job.finished_at = [], 0, timezone.now()
+    job.save(update_fields=["status", "progress", "message", "counts", "stats", "errors", "error_total",
+                            "finished_at"])
+    remove_job_files(job)
+    return True
+
+
+def describe(job: ImportJob, lang: str = "vi") -> dict:
+    """What the job page and its JSON say: progress, message and a note on interruptions."""
+    from chungtay.jobs import liveness, recovery
+    from chungtay.jobs.progress import read_side
+    progress, message, note, waiting = job.progress, job.message, "", False
+    if job.finished:
+        if job.status == ImportJob.FAILED and job.interruptions and job.message.startswith("Không hoàn thành"):
+            message = gave_up_message(job.interruptions, lang)
+        return {"progress": progress, "message": message, "note": note, "waiting": False}
+    side = read_side(f"import-{job.pk}") if job.status == ImportJob.APPLYING else None
+    if side is not None:
+        progress, message = side
+    if job.interruptions:
+        note = retry_message(job.interruptions, job.interruptions + 1, lang)
+    task_status, worker = recovery.worker_of(job.task_id)
+    if job.status != ImportJob.QUEUED and task_status == "RUNNING" and worker and not liveness.alive(worker):
+        note = ("Interrupted (the server restarted) – waiting to retry" if lang == "en"
+                else "Bị gián đoạn (máy chủ khởi động lại) – đang chờ thử lại")
+        waiting = True
+    if job.status == ImportJob.QUEUED or waiting:
+        waiting = not liveness.running_workers()
+    return {"progress": progress, "message": message, "note": note, "waiting": waiting}
 
 
 __all__ = ["Outcome", "run_import", "create_job", "start_job", "run_job", "communes_for", "check_commune",
-           "spec"]
+           "spec", "describe"]

@@ -1,4 +1,5 @@
-"""An import run from the web page: its files, progress and result (counts or the error report)."""
+"""An import run from the web page: its files, progress and result (counts or the error report).
+The worker (``chungtay worker``) runs it and writes its progress here, where the web process reads it."""
 from __future__ import annotations
 
 from django.conf import settings
@@ -26,6 +27,11 @@ class ImportJob(models.Model):
     errors = models.JSONField(default=list)      # [[sheet, row, column, value, reason], ...] (first 20,000)
     error_total = models.PositiveIntegerField(default=0)
     stats = models.JSONField(default=dict)       # rows read, ignored columns, seconds per phase
+    # the background task (django-tasks' DBTaskResult id) and its tries: a job whose worker dies is
+    # retried up to chungtay.jobs.recovery.MAX_ATTEMPTS times (docs/jobs.md)
+    task_id = models.CharField(max_length=64, blank=True, default="")
+    attempt = models.PositiveSmallIntegerField(default=0)           # the try running or last run (1, 2, 3)
+    interruptions = models.PositiveSmallIntegerField(default=0)     # tries ended by a dead worker
     created_at = models.DateTimeField(auto_now_add=True)
     started_at = models.DateTimeField(null=True, blank=True)
     finished_at = models.DateTimeField(null=True, blank=True)

@@ -59,7 +59,6 @@ def upload(request):
                 errors.append((f"Tệp '{f.name}' quá lớn (tối đa 200 MB)", f"'{f.name}' is too large"))
         if not errors:
             job = actions.create_job(request.user, commune, files, dry_run=request.POST.get("dry_run") == "1")
-            actions.start_job(job)
             return redirect("imports:job", pk=job.pk)
     elif not communes:
         raise PermissionDenied("Tài khoản không được giao xã nào để nhập dữ liệu")
@@ -70,11 +69,9 @@ def upload(request):
 
 
 def _job_context(request, job: ImportJob) -> dict:
-    progress, message, interrupted = actions.live_progress(job)
-    if interrupted:
-        actions.mark_interrupted(job)
-        progress, message = job.progress, job.message
-    return {"progress": progress, "message": message}
+    """Progress, message, interruption note and "no worker is running" — from the job's row (and,
+    while it writes, its progress file): the worker is another process (docs/jobs.md)."""
+    return actions.describe(job, request.lang)
 
 
 @login_required
@@ -84,7 +81,7 @@ def job_page(request, pk: int):
     counts = [(KIND_NAMES[k], job.counts[k]) for k in spec.KINDS if k in job.counts]
     shown = job.errors[:500]
     return render(request, "imports/job.html", {
-        "job": job, **ctx, "counts": counts, "errors": shown, "more_errors": job.error_total - len(shown),
+        "job": job, **ctx, "status_label": job.status_label(request.lang), "counts": counts, "errors": shown, "more_errors": job.error_total - len(shown),
         "nothing_changed": job.status == ImportJob.DONE and not job.dry_run and job.counts and all(
             c["created"] == 0 and c["updated"] == 0 for c in job.counts.values()),
         "status_url": reverse("imports:job_json", args=[job.pk]),
@@ -98,6 +95,7 @@ def job_json(request, pk: int):
     return JsonResponse({
         "id": job.pk, "status": job.status, "status_label": job.status_label(request.lang),
         "progress": ctx["progress"], "message": ctx["message"], "finished": job.finished,
+        "note": ctx["note"], "waiting": ctx["waiting"], "attempt": job.attempt,
         "counts": job.counts, "error_total": job.error_total,
     })
 

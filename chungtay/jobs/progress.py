@@ -1,23 +1,22 @@
-"""Progress of a running job, kept where the web process reads it: the job's database row.
+"""Progress of a running job, kept where the web process reads it — not in the worker's memory.
 
-The job calls ``progress(percent, message)`` as often as it likes; a thread of the worker with its
-own database connection writes the latest value to the row at most every FLUSH_EVERY seconds.
-
-One exception, stated plainly: on SQLite a job that writes in one long transaction holds the
-database's only write lock, so nobody (not even this thread) can update the row until it commits.
-During that phase (:meth:`Progress.side_file`) the thread writes the value to a small file
-``DATA_DIR/jobs/progress/<name>`` instead (mode 0600, replaced atomically), and the web process
-reads it from there (:func:`read_side`). The file is deleted when the phase ends.
+The job calls ``progress(percent, message)`` as often as it likes. Outside a transaction the value
+goes to the job's database row (at most every FLUSH_EVERY seconds, and at once when the message
+changes). Inside the job's one write transaction the row cannot be used: the update would only
+become visible at commit (and on SQLite nobody else may write while the job holds the write lock).
+During that phase (``progress.side(True)`` … ``progress.side(False)``) the value goes to a small file
+``DATA_DIR/jobs/progress/<name>`` instead (mode 0600, replaced atomically), which the web process
+reads (:func:`read_side`); the file is deleted when the phase ends. Web and worker share DATA_DIR
+anyway: the uploaded files are there.
 """
 from __future__ import annotations
 
 import os
-import threading
-from contextlib import contextmanager
+import time
 from pathlib import Path
 
 from django.conf import settings
-from django.db import DatabaseError, connection, connections
+from django.db import DatabaseError
 
 FLUSH_EVERY = 0.5
 
@@ -38,51 +37,21 @@ def read_side(name: str) -> tuple[int, str] | None:
 
 
 class Progress:
-    """``progress = Progress(write_row, name)``; call it with (percent, message); ``close()`` at the end.
-
-    ``write_row(percent, message)`` updates the row (run in the writer thread, which closes its
-    own connection when done).
-    """
+    """``progress = Progress(write_row, name)``; ``write_row(percent, message)`` updates the row."""
 
     def __init__(self, write_row, name: str):
         self.write_row, self.name = write_row, name
-        self.latest: tuple[int, str] | None = None
-        self._written: tuple[int, str] | None = None
+        self.latest: tuple[int, str] = (0, "")
         self._side = False
-        self._wake = threading.Event()
-        self._stop = False
-        self._thread = threading.Thread(target=self._loop, name=f"progress-{name}", daemon=True)
-        self._thread.start()
+        self._last_write = 0.0
+        self._last_message = None
 
     def __call__(self, percent, message: str = "") -> None:
-        self.latest = (int(percent), str(message)[:200])
-        self._wake.set()
-
-    @contextmanager
-    def side_file(self):
-        """While the job holds SQLite's write lock, write progress to the side file instead."""
-        self._side = connection.vendor == "sqlite"
-        try:
-            yield
-        finally:
-            self._side = False
-            side_path(self.name).unlink(missing_ok=True)
-
-    def _loop(self) -> None:
-        try:
-            while True:
-                self._wake.wait()
-                self._wake.clear()
-                value = self.latest
-                if value is not None and value != self._written:
-                    self._flush(value)
-                if self._stop:
-                    return
-                self._wake.wait(FLUSH_EVERY)        # at most two writes a second
-        finally:
-            connections.close_all()                 # this thread's connection only
-
-    def _flush(self, value) -> None:
+        self.latest = value = (max(0, min(100, int(percent))), str(message)[:200])
+        now = time.monotonic()
+        if now - self._last_write < FLUSH_EVERY and value[1] == self._last_message:
+            return
+        self._last_write, self._last_message = now, value[1]
         if self._side:
             path = side_path(self.name)
             tmp = path.with_suffix(".tmp")
@@ -93,12 +62,14 @@ class Progress:
         else:
             try:
                 self.write_row(*value)
-            except DatabaseError:
-                return                               # busy: the next value will be written
-        self._written = value
+            except DatabaseError:          # busy for too long: the next value will be written
+                pass
 
-    def close(self) -> None:
-        self._stop = True
-        self._wake.set()
-        self._thread.join(timeout=35)
+    def side(self, on: bool) -> None:
+        """Turn the side file on just before the job's write transaction, off after it ends."""
+        self._side, self._last_message = on, None
+        if not on:
+            self.clear()
+
+    def clear(self) -> None:
         side_path(self.name).unlink(missing_ok=True)
