@@ -21,6 +21,7 @@ from chungtay.units.models import Unit
 from . import actions
 from chungtay.households.completeness import year_status
 from chungtay.units.labels import labels_for, unit_label
+from chungtay.i18n import tr
 
 from .dashboard import NATIONAL_GEO, dashboard_data, national_rows, province_communes_geojson
 from .forms import PlanForm, TargetForm
@@ -83,7 +84,7 @@ def plan_page(request, pk: int):
         except (ValidationError, PermissionDenied) as e:
             form.add_error(None, str(e))
         else:
-            messages.success(request, "Đã thêm chỉ tiêu")
+            messages.success(request, tr("Đã thêm chỉ tiêu", "Target added"))
             return redirect("plan", pk=plan.pk)
     as_of = _int(request.GET.get("as_of"))
     rows = [target_progress(request.user, t, years, as_of) for t in plan.targets.filter(parent=None).select_related("unit")]
@@ -127,7 +128,7 @@ def target_page(request, pk: int):
         except (ValidationError, PermissionDenied) as e:
             form.add_error(None, str(e))
         else:
-            messages.success(request, "Đã nhập số liệu chính thức")
+            messages.success(request, tr("Đã nhập số liệu chính thức", "Official figure entered"))
             return redirect("target", pk=t.pk)
     as_of = _int(request.GET.get("as_of"))
     tp = target_progress(request.user, t, as_of=as_of)
@@ -155,7 +156,7 @@ def target_derive(request, pk: int):
     require(request.user, "target_derive", t.unit)
     try:
         made = actions.derive_for_children(request.user, t)
-        messages.success(request, f"Đã phân bổ chỉ tiêu cho {len(made)} xã/phường")
+        messages.success(request, tr(f"Đã phân bổ chỉ tiêu cho {len(made)} xã/phường", f"Target passed on to {len(made)} communes"))
     except (ValidationError, PermissionDenied) as e:
         messages.error(request, str(e))
     return redirect("plan", pk=t.plan_id)
@@ -267,7 +268,7 @@ def analysis(request, pk: int):
         weights = [float(request.GET.get(f"w_{c}") or 1) for c in codes]
         out = analyse(rows, weights, k)
     except ValueError as e:
-        messages.error(request, f"Tham số phân tích không hợp lệ: {e}")
+        messages.error(request, tr(f"Tham số phân tích không hợp lệ: {e}", f"Invalid analysis parameter: {e}"))
         k, weights = None, None
         out = analyse(rows)
     change = None

@@ -79,7 +79,8 @@ def round_list(request):
         except ValidationError as e:
             _fail(request, e, form)
         else:
-            messages.success(request, f"Đã mở đợt rà soát năm {rnd.year}: {rnd.members.count()} hộ trong danh sách")
+            messages.success(request, tr(f"Đã mở đợt rà soát năm {rnd.year}: {rnd.members.count()} hộ trong danh sách",
+                                          f"Review {rnd.year} opened: {rnd.members.count()} households listed"))
             return redirect("round", pk=rnd.pk)
     return render(request, "reviews/list.html", {
         "rounds": page.object_list, "page": page, "form": form, "year": year,
@@ -261,9 +262,10 @@ def round_add(request, pk: int):
         hh = Household.objects.for_user(request.user).filter(code=form.cleaned_data["code"].strip()).first()
         try:
             if hh is None:
-                raise ValidationError(f"Không tìm thấy hộ có mã {form.cleaned_data['code']} trong địa bàn")
+                raise ValidationError(tr(f"Không tìm thấy hộ có mã {form.cleaned_data['code']} trong địa bàn",
+                                         f"No household with code {form.cleaned_data['code']} in your area"))
             actions.add_household(request.user, rnd, hh, form.cleaned_data["reason"])
-            messages.success(request, f"Đã thêm hộ {hh.code} vào danh sách rà soát")
+            messages.success(request, tr(f"Đã thêm hộ {hh.code} vào danh sách rà soát", f"Household {hh.code} added to the review"))
         except ValidationError as e:
             _fail(request, e)
     return redirect("round", pk=rnd.pk)
@@ -286,9 +288,10 @@ def round_advance(request, pk: int):
             actions.start_meetings(request.user, rnd)
         elif step == "locked":
             n = actions.lock(request.user, rnd)
-            messages.success(request, f"Đã khóa đợt rà soát; {n} hộ không thuộc diện rà soát giữ kết quả năm trước")
+            messages.success(request, tr(f"Đã khóa đợt rà soát; {n} hộ không thuộc diện rà soát giữ kết quả năm trước",
+                                          f"Round locked; {n} households not reviewed keep last year's result"))
         else:
-            raise ValidationError("Bước không hợp lệ")
+            raise ValidationError(tr("Bước không hợp lệ", "Unknown step"))
     except ValidationError as e:
         _fail(request, e)
     return redirect("round", pk=rnd.pk)
@@ -342,19 +345,19 @@ def round_meeting(request, pk: int):
                 try:
                     votes[int(key[6:])] = int(value)
                 except ValueError:
-                    messages.error(request, "Số người đồng ý phải là số")
+                    messages.error(request, tr("Số người đồng ý phải là số", "The number agreeing must be a number"))
                     return redirect("round", pk=rnd.pk)
         try:
             village = villages.get(pk=d["village"])
             m = actions.record_meeting(request.user, rnd, village, held_on=d["held_on"], chaired_by=d["chaired_by"],
                                        attendees=d["attendees"], minutes=d["minutes"], votes=votes)
             back = rnd.members.filter(household__village=village, step=RoundHousehold.RETURNED).count()
-            messages.success(request, f"Đã ghi biên bản họp thôn {m.village.name}"
-                             + (f"; {back} hộ phải rà soát lại" if back else ""))
+            messages.success(request, tr(f"Đã ghi biên bản họp thôn {m.village.name}", f"Meeting of {m.village.name} recorded")
+                             + (tr(f"; {back} hộ phải rà soát lại", f"; {back} households to survey again") if back else ""))
         except ValidationError as e:
             _fail(request, e)
     else:
-        messages.error(request, "Thông tin cuộc họp chưa đủ: " + "; ".join(
+        messages.error(request, tr("Thông tin cuộc họp chưa đủ: ", "The meeting record is incomplete: ") + "; ".join(
             f"{form.fields[f].label}: {' '.join(e)}" for f, e in form.errors.items() if f in form.fields))
     return redirect("round", pk=rnd.pk)
 
@@ -368,21 +371,21 @@ def round_posting(request, pk: int):
         if "complainant" in request.POST:
             form = ComplaintForm(request.POST)
             if not form.is_valid():
-                raise ValidationError("Thông tin khiếu nại chưa đủ")
+                raise ValidationError(tr("Thông tin khiếu nại chưa đủ", "The complaint is incomplete"))
             d = form.cleaned_data
             hh = Household.objects.for_user(request.user).filter(code=d["code"].strip()).first()
             if hh is None:
-                raise ValidationError(f"Không tìm thấy hộ có mã {d['code']}")
+                raise ValidationError(tr(f"Không tìm thấy hộ có mã {d['code']}", f"No household with code {d['code']}"))
             actions.record_complaint(request.user, rnd, hh, received_on=d["received_on"],
                                      complainant=d["complainant"], content=d["content"])
-            messages.success(request, f"Đã ghi nhận khiếu nại về hộ {hh.code}")
+            messages.success(request, tr(f"Đã ghi nhận khiếu nại về hộ {hh.code}", f"Complaint about household {hh.code} recorded"))
         else:
             form = PostingForm(request.POST)
             if not form.is_valid():
-                raise ValidationError("Cần ngày niêm yết và nơi niêm yết")
+                raise ValidationError(tr("Cần ngày niêm yết và nơi niêm yết", "The posting date and place are needed"))
             actions.post_lists(request.user, rnd, posted_from=form.cleaned_data["posted_from"],
                                places=form.cleaned_data["places"])
-            messages.success(request, "Đã niêm yết danh sách")
+            messages.success(request, tr("Đã niêm yết danh sách", "Lists posted"))
     except ValidationError as e:
         _fail(request, e)
     return redirect("round", pk=rnd.pk)
@@ -397,7 +400,7 @@ def round_resolve(request, pk: int, cid: int):
     form = ResolveForm(request.POST)
     try:
         if not form.is_valid():
-            raise ValidationError("Cần kết quả và nội dung giải quyết")
+            raise ValidationError(tr("Cần kết quả và nội dung giải quyết", "The outcome and the resolution are needed"))
         d = form.cleaned_data
         recheck = None
         if d["outcome"] == Complaint.UPHELD and d["income"] is not None:
@@ -406,7 +409,7 @@ def round_resolve(request, pk: int, cid: int):
             recheck = {"income": d["income"], "deprived": prev.deprived_codes(std) if prev else []}
         actions.resolve_complaint(request.user, complaint, outcome=d["outcome"], resolution=d["resolution"],
                                   recheck=recheck)
-        messages.success(request, "Đã giải quyết khiếu nại")
+        messages.success(request, tr("Đã giải quyết khiếu nại", "Complaint resolved"))
     except ValidationError as e:
         _fail(request, e)
     return redirect("round", pk=rnd.pk)
@@ -420,9 +423,10 @@ def round_recognise(request, pk: int):
     form = RecogniseForm(request.POST)
     try:
         if not form.is_valid():
-            raise ValidationError("Cần số, ngày quyết định và người ký")
+            raise ValidationError(tr("Cần số, ngày quyết định và người ký", "The decision number, date and signatory are needed"))
         actions.recognise(request.user, rnd, **form.cleaned_data)
-        messages.success(request, f"Đã công nhận kết quả rà soát theo quyết định {rnd.decision_no}")
+        messages.success(request, tr(f"Đã công nhận kết quả rà soát theo quyết định {rnd.decision_no}",
+                                      f"Results recognised by decision {rnd.decision_no}"))
     except ValidationError as e:
         _fail(request, e)
     return redirect("round", pk=rnd.pk)

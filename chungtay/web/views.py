@@ -271,7 +271,7 @@ def _close_household(request, hh):
         except ValidationError as e:
             _form_errors(form, e)
         else:
-            messages.success(request, "Đã ghi nhận hộ kết thúc" if request.lang == "vi" else "The household is closed")
+            messages.success(request, tr("Đã ghi nhận hộ kết thúc", "The household is closed"))
             return None
     return form
 
@@ -312,7 +312,7 @@ def household_create(request):
         except ValidationError as e:
             _form_errors(form, e)
         else:
-            messages.success(request, "Đã đăng ký hộ " + hh.code)
+            messages.success(request, tr("Đã đăng ký hộ " + hh.code, "Household registered: " + hh.code))
             return redirect("household", pk=hh.pk)
     return render(request, "web/form.html", {"form": form, "title": ("Đăng ký hộ mới", "Register a household")})
 
@@ -328,7 +328,7 @@ def member_add(request, pk: int):
         except ValidationError as e:
             _form_errors(form, e)
         else:
-            messages.success(request, "Đã thêm thành viên")
+            messages.success(request, tr("Đã thêm thành viên", "Member added"))
             return redirect("household", pk=hh.pk)
     return render(request, "web/form.html", {"form": form, "hh": hh,
                                              "title": ("Thêm thành viên", "Add a member")})
