@@ -307,6 +307,8 @@ def build_parser() -> argparse.ArgumentParser:
     add_keys_parser(sub)
     from chungtay.jobs.cli import add_parser as add_worker_parser
     add_worker_parser(sub)
+    from chungtay.backup import add_parser as add_backup_parser
+    add_backup_parser(sub)
     return p
 
 
