@@ -53,6 +53,9 @@
   var kids = d.children.slice().sort(function (a, b) { return (a.poverty_rate || 0) - (b.poverty_rate || 0); });
   var byName = {};
   d.children.forEach(function (c) { byName[c.name] = c; byName[c.code] = c; });
+  // one readable row per unit: a province's 40 communes get a taller chart, not squeezed labels
+  var kidsEl = document.getElementById("chart-children");
+  if (kidsEl && kids.length > 16) kidsEl.style.height = (40 + 20 * kids.length) + "px";
   var ch = make("chart-children", {
     grid: { left: 150, right: 40, top: 10, bottom: 24 }, tooltip: { trigger: "item", formatter: function (p) {
       var c = kids[p.dataIndex]; return esc(c.name) + "<br>" + fmt(c.poor) + " / " + fmt(c.total) + " " + T("hộ", "households") + ": " + p.value + "%"; } },
