@@ -7,14 +7,19 @@ from __future__ import annotations
 
 import csv
 import io
+import logging
 import unicodedata
 from dataclasses import dataclass, field
 from pathlib import Path
 
+from chungtay.core import limits
+from chungtay.core.limits import LimitError
+
 from . import spec
 
-MAX_ROWS = 2_000_000
-SPREADSHEETS = (".xlsx", ".xlsm", ".xls", ".xlsb", ".ods")     # all read by python-calamine
+log = logging.getLogger(__name__)
+MAX_ROWS = limits.MAX_ROWS
+SPREADSHEETS = (".xlsx", ".xlsm", ".xls", ".ods")     # all read by python-calamine (after chungtay.core.limits)
 
 
 @dataclass
@@ -103,23 +108,37 @@ def _table(kind: str, source: str, grid: list[list], problems: list[Problem]) ->
     return Table(kind, source, cols, rows, headers, ignored)
 
 
+def _fatal(e: BaseException) -> bool:
+    """Errors a reader failure must not swallow (Ctrl+C, exit); a Rust panic of the reader
+    (pyo3's PanicException derives from BaseException) is an unreadable file like any other."""
+    return isinstance(e, (KeyboardInterrupt, SystemExit, GeneratorExit))
+
+
 def read_xlsx(path: str | Path, display_name: str | None = None,
               progress=None) -> tuple[list[Table], list[Problem]]:
     from python_calamine import CalamineWorkbook
     name = display_name or Path(path).name
     problems: list[Problem] = []
     try:
-        wb = CalamineWorkbook.from_path(str(path))
-    except Exception as e:  # noqa: BLE001 - the reader's own message says what is wrong
-        raise ReadError([Problem(name, 0, "", "", f"Không đọc được tệp Excel: {e}")]) from None
-    tables: list[Table] = []
-    names = [n for n in wb.sheet_names if not fold_is_instructions(n)]
+        limits.check_workbook(path, name)         # sizes, zip bombs, sheet rectangles: before loading
+    except LimitError as e:
+        raise ReadError([Problem(name, 0, "", "", e.vi)]) from None
     try:
+        wb = CalamineWorkbook.from_path(str(path))
+    except BaseException as e:  # noqa: BLE001 - the reader's own message says what is wrong
+        if _fatal(e):
+            raise
+        raise ReadError([Problem(name, 0, "", "", f"Tệp '{name}': không đọc được tệp bảng tính "
+                                                  f"({_short(e, path, name)})")]) from None
+    tables: list[Table] = []
+    try:
+        names = [n for n in wb.sheet_names if not fold_is_instructions(n)]
         for k, sheet_name in enumerate(names):
             kind = spec.kind_of_sheet_name(sheet_name)
             if progress:
                 progress(k / len(names), f"Đang đọc bảng {sheet_name}")
             sheet = wb.get_sheet_by_name(sheet_name)
+            limits.check_read_sheet(name, sheet_name, sheet.height, sheet.width)
             grid = sheet.to_python(skip_empty_area=False)
             del sheet          # frees calamine's own copy of the cells before the columns are built
             if kind is None:
@@ -132,33 +151,44 @@ def read_xlsx(path: str | Path, display_name: str | None = None,
             del grid
             if t is not None:
                 tables.append(t)
+    except LimitError as e:
+        raise ReadError([Problem(name, 0, "", "", e.vi)]) from None
+    except BaseException as e:  # noqa: BLE001 - a damaged sheet inside a readable zip
+        if _fatal(e):
+            raise
+        raise ReadError([Problem(name, 0, "", "", f"Tệp '{name}': không đọc được một bảng trong tệp "
+                                                  f"({_short(e, path, name)})")]) from None
     finally:
         wb.close()
     return tables, problems
+
+
+def _short(e: BaseException, path=None, name: str = "") -> str:
+    """The reader's message, one line, short, without the server's paths."""
+    if isinstance(e, MemoryError):
+        return "không đủ bộ nhớ"
+    text = str(e)
+    if path is not None:
+        text = text.replace(str(path), name)
+    text = " ".join(text.split())[:160]
+    return f"{type(e).__name__}: {text}" if text else type(e).__name__
 
 
 def fold_is_instructions(sheet_name: str) -> bool:
     return spec.fold_key(sheet_name) in ("huongdan", "huong_dan", "instructions", "danh_sach_thon", "thon")
 
 
-def _decode(raw: bytes) -> str:
-    for enc in ("utf-8-sig", "cp1258"):   # cp1258: Windows Vietnamese (Excel's "CSV" on older PCs)
-        try:
-            return raw.decode(enc)
-        except UnicodeDecodeError:
-            continue
-    return raw.decode("latin-1")
-
-
 def read_csv(path: str | Path, display_name: str | None = None) -> tuple[list[Table], list[Problem]]:
+    """UTF-8 (or UTF-16 with BOM) text, streamed row by row with the limits of chungtay.core.limits."""
     name = display_name or Path(path).name
-    text = _decode(Path(path).read_bytes())
-    first = text.split("\n", 1)[0]
-    delim = max((",", ";", "\t"), key=first.count)
-    grid = list(csv.reader(io.StringIO(text, newline=""), delimiter=delim))
+    try:
+        encoding = limits.check_csv(path, name)
+        grid = _csv_rows(path, name, encoding)
+    except LimitError as e:
+        return [], [Problem(name, 0, "", "", e.vi)]
     problems: list[Problem] = []
     if not grid:
-        return [], [Problem(name, 1, "", "", "Tệp rỗng")]
+        return [], [Problem(name, 1, "", "", f"Tệp '{name}': tệp rỗng")]
     keys = set()
     for k in spec.KINDS:
         keys |= {spec.header_key(c, spec.known_keys(k)) for c in grid[0]}
@@ -169,6 +199,65 @@ def read_csv(path: str | Path, display_name: str | None = None) -> tuple[list[Ta
                                             "thu_nhap/diem_a, …)")]
     t = _table(kind, name, grid, problems)
     return ([t] if t else []), problems
+
+
+def _csv_rows(path, name: str, encoding: str) -> list[list[str]]:
+    cells = 0
+    grid: list[list[str]] = []
+    with open(path, "rb") as raw:
+        text = io.TextIOWrapper(raw, encoding=encoding, newline="", errors="strict")
+        try:
+            first = text.readline(limits.MAX_LINE_BYTES + 1)
+            delim = max((",", ";", "\t"), key=first.count)
+            text.seek(0)
+            rows = csv.reader(text, delimiter=delim)      # (the codec drops the BOM)
+            for row in rows:
+                if len(row) > limits.MAX_COLUMNS:
+                    limits.check_columns(name, len(row), (f"dòng {len(grid) + 1:,}".replace(",", "."),
+                                                          f"line {len(grid) + 1:,}"))
+                if row:
+                    longest = max(map(len, row))
+                    if longest > limits.MAX_CELL_CHARS:
+                        limits.check_cell(name, (f"dòng {len(grid) + 1:,}".replace(",", "."),
+                                                 f"line {len(grid) + 1:,}"), longest)
+                cells += len(row)
+                if cells > limits.MAX_CELLS:
+                    limits.fail(name, f"có hơn {limits.MAX_CELLS:,} ô, vượt giới hạn".replace(",", "."),
+                                f"has more than {limits.MAX_CELLS:,} cells, over the limit")
+                grid.append(row)
+        except csv.Error as e:
+            if "field larger" in str(e):
+                limits.check_cell(name, (f"dòng {len(grid) + 1:,}".replace(",", "."), f"line {len(grid) + 1:,}"), None)
+            limits.fail(name, f"CSV hỏng ở dòng {len(grid) + 1:,} ({e})".replace(",", "."),
+                        f"broken CSV at line {len(grid) + 1:,} ({e})")
+        except UnicodeError:
+            limits.fail(name, f"ký tự không đọc được ở dòng {len(grid) + 1:,}: hãy lưu lại dạng CSV UTF-8"
+                        .replace(",", "."), f"undecodable text at line {len(grid) + 1:,}: save it as CSV UTF-8")
+    return grid
+
+
+def check_files(paths: list[tuple[str | Path, str]]) -> list[Problem]:
+    """The limits of chungtay.core.limits, without reading the data: [] when every file may be read.
+
+    Cheap enough for the upload request (the zip directory and one streaming pass over the sheets
+    or the CSV bytes); the job then reads the files with :func:`read_files`, which checks again."""
+    problems: list[Problem] = []
+    for path, display in paths:
+        ext = Path(display or path).suffix.lower()
+        try:
+            if ext in SPREADSHEETS:
+                limits.check_workbook(path, display)
+            elif ext == ".csv":
+                limits.check_csv(path, display)
+            else:
+                problems.append(_unsupported(display, ext))
+        except LimitError as e:
+            problems.append(Problem(display, 0, "", "", e.vi))
+    return problems
+
+
+def _unsupported(display: str, ext: str) -> Problem:
+    return Problem(display, 0, "", "", f"Không hỗ trợ loại tệp '{ext or '?'}' (tệp '{display}'): dùng .xlsx hoặc .csv")
 
 
 def read_files(paths: list[tuple[str | Path, str]], progress=None) -> tuple[dict[str, Table], list[Problem]]:
@@ -184,12 +273,20 @@ def read_files(paths: list[tuple[str | Path, str]], progress=None) -> tuple[dict
             if progress:
                 progress((f + frac) / len(paths), msg)
         step(0, f"Đang đọc {display}")
-        if ext in SPREADSHEETS:
-            tables, probs = read_xlsx(path, display, step)
-        elif ext == ".csv":
-            tables, probs = read_csv(path, display)
-        else:
-            problems.append(Problem(display, 0, "", "", f"Không hỗ trợ loại tệp '{ext or '?'}': dùng .xlsx hoặc .csv"))
+        try:
+            if ext in SPREADSHEETS:
+                tables, probs = read_xlsx(path, display, step)
+            elif ext == ".csv":
+                tables, probs = read_csv(path, display)
+            else:
+                problems.append(_unsupported(display, ext))
+                continue
+        except ReadError as e:
+            problems += e.problems
+            continue
+        except (OSError, ValueError, MemoryError) as e:      # never a traceback for a file from outside
+            log.warning("import file unreadable: %s", type(e).__name__)
+            problems.append(Problem(display, 0, "", "", f"Tệp '{display}': không đọc được tệp ({_short(e, path, display)})"))
             continue
         problems += probs
         for t in tables:
