@@ -3,9 +3,10 @@
 200 ``{"status": "ok", "database": "ok", "worker": "ok" | "stale"}`` when the database answers;
 503 ``{"status": "error", "database": "unreachable", "worker": "unknown"}`` when it does not.
 
-The worker (``chungtay worker``, the process that runs imports) is "stale" when a job has waited
-longer than ``CHUNGTAY_WORKER_STALE_SECONDS`` (default 300) without being started, or when the
-worker records a heartbeat (:func:`worker_heartbeat`) and its last one is older than that. A stale
+The worker (``chungtay worker``, the process that runs imports) is "stale" when no worker process
+is alive (none holds its lock file in ``<data folder>/jobs/workers/``: the web app and the worker
+must share the data folder) or when an import has waited longer than
+``CHUNGTAY_WORKER_STALE_SECONDS`` (default 300) without being started. A stale
 worker does not make the check fail (the pages still work; imports wait): monitoring should alert on
 ``"worker": "stale"`` separately. See docs/deploy.md, "Health check".
 """
@@ -30,27 +31,18 @@ def stale_after() -> timedelta:
     return timedelta(seconds=max(seconds, 1))
 
 
-def worker_heartbeat():
-    """The worker's last heartbeat (an aware datetime), or None when the worker records none.
-
-    Looks for ``last_heartbeat()`` in the worker module, so the check follows whatever the worker
-    provides without depending on it."""
-    try:
-        from chungtay.imports import worker as worker_module     # noqa: PLC0415 - optional
-    except ImportError:
-        return None
-    beat = getattr(worker_module, "last_heartbeat", None)
-    return beat() if callable(beat) else None
+def workers_alive() -> int:
+    """How many ``chungtay worker`` processes hold their lock now (chungtay/jobs/liveness.py)."""
+    from chungtay.jobs.liveness import running_workers
+    return len(running_workers())
 
 
 def worker_state(now=None) -> str:
     from chungtay.imports.models import ImportJob
-    now = now or timezone.now()
-    cutoff = now - stale_after()
-    if ImportJob.objects.filter(status=ImportJob.QUEUED, started_at__isnull=True, created_at__lt=cutoff).exists():
+    if not workers_alive():
         return "stale"
-    beat = worker_heartbeat()
-    if beat is not None and beat < cutoff:
+    cutoff = (now or timezone.now()) - stale_after()
+    if ImportJob.objects.filter(status=ImportJob.QUEUED, started_at__isnull=True, created_at__lt=cutoff).exists():
         return "stale"
     return "ok"
 
