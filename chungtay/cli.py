@@ -227,7 +227,7 @@ def _serve(args) -> int:
     from chungtay.jobs.devworker import alongside
     from chungtay.serve import serve
     with alongside(not is_production() and not args.no_worker):
-        serve(args.host, args.port)
+        serve(args.host, args.port, threads=getattr(args, "threads", 8))
     return 0
 
 
@@ -295,6 +295,9 @@ def build_parser() -> argparse.ArgumentParser:
     sv = sub.add_parser("serve", help="start the web app")
     sv.add_argument("--host", default="127.0.0.1")
     sv.add_argument("--port", type=_port, default=8000)
+    from chungtay.serve import threads_arg
+    sv.add_argument("--threads", type=threads_arg, default=8, help="requests answered at once (default 8; "
+                    "production on Debian uses gunicorn: docs/deploy.md)")
     sv.add_argument("--no-worker", action="store_true", help="development: do not start the background worker "
                     "(production never starts one: run `chungtay worker` as its own service)")
     sv.set_defaults(func=cmd_serve)
