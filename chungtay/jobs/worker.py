@@ -18,7 +18,7 @@ import signal
 import sys
 import time
 
-from django.db import OperationalError, close_old_connections
+from django.db import DatabaseError, OperationalError, close_old_connections
 from django_tasks_db.compat import DEFAULT_TASK_BACKEND_ALIAS
 from django_tasks_db.management.commands.db_worker import Worker as LibraryWorker
 from django_tasks_db.models import DBTaskResult
@@ -79,11 +79,20 @@ class Worker:
     # --- the loop --------------------------------------------------------------------------
     def loop(self, burst: bool = False) -> None:
         self.housekeeping(force=True)
+        last_error = None
         while self.running:
             close_old_connections()
-            self.run_ready()
             if burst:
+                self.run_ready()
                 return
+            try:
+                self.run_ready()
+                last_error = None
+            except DatabaseError as e:     # the database is down or not migrated yet: wait, try again
+                if str(e) != last_error:
+                    log.warning("worker %s: database error, retrying: %s", self.id, e)
+                last_error = str(e)
+                time.sleep(min(30.0, self.interval * 5))
             self.housekeeping()
             close_old_connections()
             if self.parent and os.getppid() != self.parent:
