@@ -126,3 +126,14 @@ def test_uploads_are_readable_by_the_app_user_only(job):
     path = actions.upload_dir().parent / job.files[0]["path"]
     assert actions.upload_dir().stat().st_mode & 0o777 == 0o700
     assert path.parent.stat().st_mode & 0o777 == 0o700 and path.stat().st_mode & 0o777 == 0o600
+
+
+def test_a_job_done_after_an_interruption_says_so_in_the_users_language(client, commune_officer, job):
+    ImportJob.objects.filter(pk=job.pk).update(status="done", progress=100, message="Đã nhập xong", attempt=2,
+                                               interruptions=1, counts={})
+    client.force_login(commune_officer)
+    page = client.get(reverse("imports:job", args=[job.pk])).content.decode()
+    assert "Đã bị gián đoạn 1 lần trước đó; đây là lần thử thứ 2" in page and "Đã nhập xong" in page
+    client.cookies["chungtay_lang"] = "en"
+    data = client.get(reverse("imports:job_json", args=[job.pk])).json()
+    assert data["note"] == "Interrupted 1 time(s) before; this was attempt 2" and data["message"] == "Imported"

@@ -235,6 +235,7 @@ def run_job(job_id: int, attempt: int = 1) -> ImportJob:
     if not claimed:
         return job
     progress = Progress(_row_writer(job_id), f"import-{job_id}")
+    progress.clear()                 # a killed earlier try may have left its progress file
 
     def on_stage(stage):
         ImportJob.objects.filter(pk=job_id).update(status=stage, message=dict(ImportJob.STATUSES)[stage],
@@ -343,6 +344,33 @@ def finish_if_committed(job: ImportJob) -> bool:
     return True
 
 
+_EN = {"Đang chờ": "Queued", "Đang kiểm tra": "Validating", "Đang ghi": "Writing", "Hoàn tất": "Done",
+       "Đang đọc tệp": "Reading the file", "Đã đọc tệp": "File read",
+       "Đã kiểm tra bảng Ho": "Households sheet checked", "Đã kiểm tra bảng NhanKhau": "Members sheet checked",
+       "Đã kiểm tra bảng RaSoat": "Review sheet checked", "Đối chiếu hộ": "Matching households",
+       "Đã đối chiếu nhân khẩu": "Members matched", "Đã đối chiếu kết quả rà soát": "Review results matched",
+       "Đang ghi hộ": "Writing households", "Đang ghi nhân khẩu": "Writing members",
+       "Đang ghi kết quả rà soát": "Writing review results", "Cập nhật bảng tổng hợp": "Updating the summaries",
+       "Kiểm tra xong, tệp hợp lệ (chưa ghi gì)": "Checked: the file is valid (nothing written)",
+       "Không có gì thay đổi: dữ liệu trong tệp đã có đủ": "Nothing changed: the data of the file were all there",
+       "Đã nhập xong": "Imported", SYSTEM_ERROR: "System error, nothing was written: import the file again"}
+
+
+def message_in(lang: str, message: str) -> str:
+    """A stored progress/result message (Vietnamese) in the user's language."""
+    if lang != "en" or not message:
+        return message
+    if message in _EN:
+        return _EN[message]
+    if message.startswith("Đang đọc bảng "):
+        return "Reading sheet " + message[len("Đang đọc bảng "):]
+    if message.startswith("Đang đọc "):
+        return "Reading " + message[len("Đang đọc "):]
+    if message.startswith("Không nhập được: ") and message.endswith(" lỗi, chưa ghi gì"):
+        return f"Not imported: {message[len('Không nhập được: '):-len(' lỗi, chưa ghi gì')]} errors, nothing written"
+    return message
+
+
 def describe(job: ImportJob, lang: str = "vi") -> dict:
     """What the job page and its JSON say: progress, message and a note on interruptions."""
     from chungtay.jobs import liveness, recovery
@@ -351,20 +379,23 @@ def describe(job: ImportJob, lang: str = "vi") -> dict:
     if job.finished:
         if job.status == ImportJob.FAILED and job.interruptions and job.message.startswith("Không hoàn thành"):
             message = gave_up_message(job.interruptions, lang)
-        return {"progress": progress, "message": message, "note": note, "waiting": False}
-    side = read_side(f"import-{job.pk}") if job.status == ImportJob.APPLYING else None
-    if side is not None:
-        progress, message = side
+        elif job.interruptions:         # done (or failed on its own) after interrupted tries: say so
+            note = (f"Interrupted {job.interruptions} time(s) before; this was attempt {job.attempt}" if lang == "en"
+                    else f"Đã bị gián đoạn {job.interruptions} lần trước đó; đây là lần thử thứ {job.attempt}")
+        return {"progress": progress, "message": message_in(lang, message), "note": note, "waiting": False}
     if job.interruptions:
         note = retry_message(job.interruptions, job.interruptions + 1, lang)
     task_status, worker = recovery.worker_of(job.task_id)
-    if job.status != ImportJob.QUEUED and task_status == "RUNNING" and worker and not liveness.alive(worker):
+    dead = job.status != ImportJob.QUEUED and task_status == "RUNNING" and bool(worker) and not liveness.alive(worker)
+    if dead:                 # its transaction was rolled back: the last progress it reported means nothing
         note = ("Interrupted (the server restarted) – waiting to retry" if lang == "en"
                 else "Bị gián đoạn (máy chủ khởi động lại) – đang chờ thử lại")
         waiting = True
+    elif job.status == ImportJob.APPLYING and (side := read_side(f"import-{job.pk}")) is not None:
+        progress, message = side
     if job.status == ImportJob.QUEUED or waiting:
         waiting = not liveness.running_workers()
-    return {"progress": progress, "message": message, "note": note, "waiting": waiting}
+    return {"progress": progress, "message": message_in(lang, message), "note": note, "waiting": waiting}
 
 
 __all__ = ["Outcome", "run_import", "create_job", "start_job", "run_job", "communes_for", "check_commune",

@@ -40,6 +40,7 @@ def interrupted(job_id: int, *, attempts: int, gave_up: bool) -> str:
         return recovery.DONE
     if actions.finish_if_committed(job):   # killed after its commit: the data are in, the job is done
         return recovery.DONE
+    job_progress.side_path(f"import-{job.pk}").unlink(missing_ok=True)    # progress of the rolled-back try
     job.interruptions += 1
     if gave_up:
         actions.give_up(job)
