@@ -164,10 +164,10 @@ def _check_zip(path, name: str, ods: bool) -> None:
         if "xl/workbook.bin" in names:
             _fail(name, "tệp Excel nhị phân (.xlsb) không được hỗ trợ: hãy lưu lại dạng .xlsx",
                   "binary Excel (.xlsb) is not supported: save it as .xlsx")
-        sheets = set() if ods else _sheet_parts(zf, names, name)
         sst_lens: list[int] = []
         sst = next((i for i in infos if i.filename.lower().endswith("sharedstrings.xml")), None)
         try:
+            sheets = set() if ods else _sheet_parts(zf, names, name)
             if sst is not None:
                 sst_lens = _scan_shared_strings(zf, sst, name)
             for i in infos:

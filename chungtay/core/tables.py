@@ -49,34 +49,89 @@ def _ext(path: str | Path) -> str:
 
 
 def read_table(path: str | Path, text_columns: tuple[str, ...] = (ID_COLUMN, "area")) -> pa.Table:
+    """The limits of :mod:`chungtay.core.limits` are checked before the data is loaded."""
+    from . import limits
     path = Path(path)
     ext = _ext(path)
     if not path.exists():
         raise InputError(path, ["file not found"])
     try:
         if ext == ".csv":
-            from pyarrow import csv
-            with open(path, "rb") as f:
-                header = f.readline().decode("utf-8-sig").strip().split(",")
-            names = [h.strip().strip('"') for h in header]
-            types = {n: pa.string() for n in names if n.strip().lower() in text_columns}
-            t = csv.read_csv(path, read_options=csv.ReadOptions(use_threads=True),
-                             convert_options=csv.ConvertOptions(column_types=types, strings_can_be_null=False))
+            t = _read_csv(path, text_columns)
         elif ext == ".parquet":
-            import pyarrow.parquet as pq
-            t = pq.read_table(path)
+            t = _read_parquet(path)
         else:
+            limits.check_workbook(path, path.name)
             t = _read_xlsx(path, text_columns)
     except InputError:
         raise
-    except Exception as e:  # parser errors carry their own position
-        raise InputError(path, [f"cannot read file: {e}"]) from None
+    except limits.LimitError as e:
+        raise InputError(path, [f"{e.detail_en} ({e.detail_vi})"]) from None
+    except BaseException as e:  # noqa: BLE001 - parser errors carry their own position; a reader's panic too
+        if isinstance(e, (KeyboardInterrupt, SystemExit, GeneratorExit)):
+            raise
+        text = " ".join(str(e).replace(str(path), path.name).split())[:300]
+        raise InputError(path, [f"cannot read file: {text or type(e).__name__}"]) from None
     return t.rename_columns([unicodedata.normalize("NFC", c).strip().lstrip("\ufeff") for c in t.column_names])
+
+
+def _read_csv(path: Path, text_columns) -> pa.Table:
+    from pyarrow import csv
+
+    from . import limits
+    limits.check_csv(path, path.name, max_bytes=limits.MAX_TABLE_FILE_BYTES, max_rows=limits.MAX_TABLE_ROWS,
+                     utf16=False)
+    with open(path, "rb") as f:
+        header = f.readline(limits.MAX_LINE_BYTES + 1).decode("utf-8-sig").strip().split(",")
+    limits.check_columns(path.name, len(header))
+    names = [h.strip().strip('"') for h in header]
+    types = {n: pa.string() for n in names if n.strip().lower() in text_columns}
+    t = csv.read_csv(path, read_options=csv.ReadOptions(use_threads=True, block_size=2 * limits.MAX_LINE_BYTES),
+                     convert_options=csv.ConvertOptions(column_types=types, strings_can_be_null=False))
+    for name, col in zip(t.column_names, t.columns):
+        if (pa.types.is_string(col.type) or pa.types.is_large_string(col.type)) and len(col):
+            longest = pc.max(pc.utf8_length(col)).as_py() or 0
+            limits.check_cell(path.name, (f"cột '{name}'", f"column '{name}'"), longest)
+    return t
+
+
+def _read_parquet(path: Path) -> pa.Table:
+    import pyarrow.parquet as pq
+
+    from . import limits
+    limits.check_file(path, path.name, limits.MAX_TABLE_FILE_BYTES)
+    with open(path, "rb") as f:
+        head = f.read(4)
+        f.seek(-4, os.SEEK_END)
+        tail = f.read(4)
+    if head != b"PAR1" or tail != b"PAR1":
+        limits.fail(path.name, "không phải tệp Parquet hợp lệ (hỏng, bị cắt hoặc đặt sai đuôi tên)",
+                    "not a valid Parquet file (damaged, truncated or misnamed)")
+    meta = pq.ParquetFile(path).metadata
+    limits.check_columns(path.name, meta.num_columns, ("tệp", "the file"))
+    if meta.num_rows > limits.MAX_TABLE_ROWS:
+        limits.fail(path.name, f"có {meta.num_rows:,} dòng, vượt giới hạn {limits.MAX_TABLE_ROWS:,} dòng"
+                    .replace(",", "."), f"has {meta.num_rows:,} rows, over the limit of {limits.MAX_TABLE_ROWS:,}")
+    size = sum(meta.row_group(i).total_byte_size for i in range(meta.num_row_groups))
+    if size > limits.MAX_PARQUET_BYTES:
+        limits.fail(path.name, f"giải nén ra {size // 2**20:,} MB, vượt giới hạn".replace(",", "."),
+                    f"expands to {size // 2**20:,} MB, over the limit of {limits.MAX_PARQUET_BYTES // 2**20:,} MB")
+    return pq.read_table(path)
 
 
 def _read_xlsx(path: Path, text_columns) -> pa.Table:
     from python_calamine import CalamineWorkbook
-    rows = CalamineWorkbook.from_path(str(path)).get_sheet_by_index(0).to_python(skip_empty_area=False)
+
+    from . import limits
+    wb = CalamineWorkbook.from_path(str(path))
+    try:
+        if not wb.sheet_names:
+            raise InputError(path, ["the workbook has no sheet"])
+        sheet = wb.get_sheet_by_index(0)
+        limits.check_read_sheet(path.name, wb.sheet_names[0], sheet.height, sheet.width)
+        rows = sheet.to_python(skip_empty_area=False)
+    finally:
+        wb.close()
     if not rows:
         raise InputError(path, ["the first sheet is empty"])
     header = [str(h).strip() for h in rows[0]]

@@ -76,7 +76,7 @@ def cmd_import(args) -> int:
 
     for f in args.files:
         if not Path(f).is_file():
-            return _err(f"{f}: file not found")
+            return _err(f"{f}: " + ("is a folder, not a file" if Path(f).is_dir() else "file not found"))
     user = get_user_model().objects.filter(username=args.user).first()
     if user is None:
         return _err(f"unknown user {args.user!r}")
