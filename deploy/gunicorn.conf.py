@@ -49,6 +49,7 @@ max_requests_jitter = 200
 preload_app = True                   # load once: production without keys stops here, with one line, exit 2
 forwarded_allow_ips = "127.0.0.1"    # trust X-Forwarded-* only from nginx on this machine
 proc_name = "chungtay-web"
+control_socket_disable = True        # no runtime control socket in the service user's home
 
 # Logs: the access log is a file rotated by /etc/logrotate.d/chungtay (gunicorn reopens it on SIGUSR1);
 # errors go to standard error, i.e. the journal (journalctl -u chungtay-web), where a refusal to start
