@@ -137,3 +137,13 @@ def test_a_job_done_after_an_interruption_says_so_in_the_users_language(client, 
     client.cookies["chungtay_lang"] = "en"
     data = client.get(reverse("imports:job_json", args=[job.pk])).json()
     assert data["note"] == "Interrupted 1 time(s) before; this was attempt 2" and data["message"] == "Imported"
+
+
+def test_housekeeping_fails_a_job_whose_task_ended_without_recording_it(job):
+    """E.g. the database failed while the worker saved the result: the job must not stay 'running'."""
+    ImportJob.objects.filter(pk=job.pk).update(status="applying")
+    DBTaskResult.objects.filter(pk=job.task_id).update(status="FAILED")
+    housekeeping.run()
+    job.refresh_from_db()
+    assert (job.status, job.message) == ("failed", actions.SYSTEM_ERROR)
+    assert not any((actions.upload_dir().parent / f["path"]).exists() for f in job.files)

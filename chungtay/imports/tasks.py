@@ -55,9 +55,11 @@ def cleanup() -> dict:
     """Upload folders and progress files no unfinished job needs; jobs left running by a task
     that ended (e.g. the database failed while the result was being saved)."""
     done = {"folders": 0, "jobs_failed": 0}
-    ended = DBTaskResult.objects.filter(status__in=[TaskResultStatus.SUCCESSFUL, TaskResultStatus.FAILED])
-    for job in ImportJob.objects.filter(status__in=ImportJob.RUNNING).exclude(task_id="").filter(
-            task_id__in=ended.values("id")):
+    running = list(ImportJob.objects.filter(status__in=ImportJob.RUNNING).exclude(task_id=""))
+    ended = {str(pk) for pk in DBTaskResult.objects.filter(
+        pk__in=[j.task_id for j in running], status__in=[TaskResultStatus.SUCCESSFUL, TaskResultStatus.FAILED],
+    ).values_list("id", flat=True)}
+    for job in (j for j in running if j.task_id in ended):
         if not actions.finish_if_committed(job):
             actions.give_up(job, system_error=True)
         done["jobs_failed"] += 1
