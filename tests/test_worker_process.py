@@ -103,3 +103,29 @@ def _all_cmdlines() -> list[str]:
             except OSError:
                 pass
     return out
+
+
+def test_a_development_worker_stops_when_its_server_is_killed(tmp_path):
+    """`--parent PID` (what serve passes): the worker exits once that process is gone, even SIGKILLed."""
+    env = _env(tmp_path, False)
+    starter = subprocess.Popen([sys.executable, "-c", (
+        "import os, subprocess, sys, time\n"
+        "p = subprocess.Popen([sys.executable, '-m', 'chungtay', 'worker', '--parent', str(os.getpid()), '--quiet'])\n"
+        "print(p.pid, flush=True)\n"
+        "time.sleep(600)\n")], env=env, cwd=ROOT, stdout=subprocess.PIPE, text=True)
+    worker_pid = int(starter.stdout.readline())
+    try:
+        time.sleep(1.5)
+        assert Path(f"/proc/{worker_pid}").exists()                 # running while its parent lives
+        os.kill(starter.pid, signal.SIGKILL)
+        starter.wait(10)
+        deadline = time.monotonic() + 20
+        while Path(f"/proc/{worker_pid}").exists() and "(python" in Path(f"/proc/{worker_pid}/stat").read_text()[:40] \
+                and " Z " not in Path(f"/proc/{worker_pid}/stat").read_text():
+            assert time.monotonic() < deadline, "the worker outlived its killed server"
+            time.sleep(0.1)
+    finally:
+        try:
+            os.kill(worker_pid, signal.SIGKILL)
+        except ProcessLookupError:
+            pass
