@@ -51,5 +51,9 @@ class ImportJob(models.Model):
     def file_names(self) -> str:
         return ", ".join(f["name"] for f in self.files)
 
+    @property
+    def status_en(self) -> str:
+        return self.STATUS_EN[self.status]
+
     def status_label(self, lang: str = "vi") -> str:
         return self.STATUS_EN[self.status] if lang == "en" else self.get_status_display()
