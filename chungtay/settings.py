@@ -35,6 +35,7 @@ INSTALLED_APPS = [
     "chungtay.reviews",
     "chungtay.imports",
     "chungtay.plans",
+    "chungtay.prepared",
     "chungtay.reports",
     "chungtay.web",
     "django_tasks",

@@ -55,6 +55,9 @@ def refresh(year: int | None = None, village_ids: list[int] | None = None) -> No
            f"WHERE {' AND '.join(where)} GROUP BY year, village_id")
     with connection.cursor() as cur:
         cur.execute(sql, params)
+    # the other prepared figures (movements, Alkire–Foster inputs) of the same write
+    from chungtay.prepared.refresh import refresh as refresh_prepared
+    refresh_prepared(year, village_ids)
 
 
 def lock_communes(commune_ids) -> None:

@@ -6,13 +6,12 @@ from functools import lru_cache
 from pathlib import Path
 
 from django.conf import settings
-from django.core.cache import cache
-from django.db.models import Max, Sum
+from django.db.models import Sum
 
 from chungtay.core.standards import StandardError, standard_for_year
 from chungtay.households.completeness import child_statuses, national_statuses, year_statuses
 from chungtay.households.models import YearSummary
-from chungtay.households.movements import unit_movements
+from chungtay.households.movements import prepared_series, unit_movements
 from chungtay.households.stats import GROUPING, unit_report
 from chungtay.units.labels import labels_for
 
@@ -46,20 +45,18 @@ def trend(user, unit, statuses: dict | None = None) -> list[dict]:
 
 
 def movement_series(user, unit, years: list[int], last: int = 4) -> list[dict]:
-    """Escaped / newly poor / re-poor per year pair, cached until the data changes."""
-    version = YearSummary.objects.aggregate(v=Max("id"))["v"]
+    """Escaped / newly poor / re-poor per year pair, from the prepared movement counts (kept up
+    to date at every write, so the first request is as fast as the next and a new result shows
+    at once)."""
     pairs = list(zip(years[:-1], years[1:]))[-last:]
+    prepared = prepared_series(user, unit, [y2 for y1, y2 in pairs if y2 - y1 == 1])
     out = []
     for y1, y2 in pairs:
-        key = f"mov:{user.pk}:{unit.pk}:{y1}:{y2}:{version}"
-        row = cache.get(key)
-        if row is None:
-            r = unit_movements(user, unit, y1, y2)
-            row = {"from": y1, "to": y2, **{k: r.counts[k] for k in (
-                "escaped_poverty", "poor_to_near_poor", "newly_poor", "re_poor", "escaped_near_poverty")},
-                "standard_changed": r.standard_changed}
-            cache.set(key, row, 3600)
-        out.append(row)
+        r = prepared.get(y2) if y2 - y1 == 1 else None
+        r = r or unit_movements(user, unit, y1, y2)
+        out.append({"from": y1, "to": y2, **{k: r.counts[k] for k in (
+            "escaped_poverty", "poor_to_near_poor", "newly_poor", "re_poor", "escaped_near_poverty")},
+            "standard_changed": r.standard_changed})
     return out
 
 
@@ -128,13 +125,39 @@ def geo_dir() -> Path | None:
 @lru_cache(maxsize=8)
 def province_communes_geojson(province_code: str) -> str | None:
     """Commune boundaries of one province from the deployment's boundary layer (not shipped:
-    see docs/dashboards.md on the layer's licence)."""
+    see docs/dashboards.md on the layer's licence).
+
+    The layer holds every commune of the country (6 MB: half a second to parse), so the first
+    use splits it into one small file per province under DATA_DIR/cache/geo (keyed by the
+    layer's size and date); later server processes read only their province's file."""
     d = geo_dir()
     if d is None:
         return None
-    data = json.loads((d / "communes-2025.geojson").read_text(encoding="utf-8"))
-    feats = [f for f in data["features"] if f["properties"].get("province_code") == province_code]
-    return json.dumps({"type": "FeatureCollection", "features": feats}, ensure_ascii=False)
+    src = d / "communes-2025.geojson"
+    st = src.stat()
+    cache_dir = Path(settings.DATA_DIR) / "cache" / "geo" / f"communes-{st.st_size}-{int(st.st_mtime)}"
+    if not (cache_dir / "_done").exists():
+        _split_by_province(src, cache_dir)
+    f = cache_dir / f"{province_code}.geojson"
+    if not f.exists():
+        return json.dumps({"type": "FeatureCollection", "features": []})
+    return f.read_text(encoding="utf-8")
+
+
+def _split_by_province(src: Path, cache_dir: Path) -> None:
+    import os
+    import tempfile
+    data = json.loads(src.read_text(encoding="utf-8"))
+    by: dict[str, list] = {}
+    for f in data["features"]:
+        by.setdefault(str(f["properties"].get("province_code")), []).append(f)
+    cache_dir.mkdir(parents=True, exist_ok=True)
+    for code, feats in by.items():
+        fd, tmp = tempfile.mkstemp(dir=cache_dir, suffix=".tmp")
+        with os.fdopen(fd, "w", encoding="utf-8") as out:
+            json.dump({"type": "FeatureCollection", "features": feats}, out, ensure_ascii=False)
+        os.replace(tmp, cache_dir / f"{code}.geojson")
+    (cache_dir / "_done").touch()
 
 
 NATIONAL_GEO = Path(__file__).resolve().parent.parent / "data" / "geo" / "provinces-2025.geojson"

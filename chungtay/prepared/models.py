@@ -1,0 +1,115 @@
+"""Prepared figures: counts kept up to date at every write of periodic results, in the same
+transaction (chungtay.prepared.refresh, called from households.summary.refresh), so that the
+dashboards, the Alkire–Foster page and the movements page read a few thousand rows instead of
+every household of a province — on the first request as on every other.
+
+Every table holds current periodic results only, like YearSummary. Location columns are copied
+from the results (the village determines the others), so any unit of either hierarchy selects
+its rows with one column and ``for_user`` restricts them to the user's area.
+"""
+from __future__ import annotations
+
+from django.db import models
+
+from chungtay.households.models import ScopedQuerySet
+
+
+def _loc(prefix: str = "", null_village: bool = False):
+    """The six location columns (village determines the rest), with an optional prefix."""
+    fk = dict(on_delete=models.CASCADE, related_name="+")
+    return {
+        f"{prefix}village": models.ForeignKey("units.Unit", null=null_village, **fk),
+        f"{prefix}commune": models.ForeignKey("units.Unit", null=null_village, **fk),
+        f"{prefix}province": models.ForeignKey("units.Unit", null=null_village, **fk),
+        f"{prefix}legacy_commune": models.ForeignKey("units.Unit", null=True, **fk),
+        f"{prefix}district": models.ForeignKey("units.Unit", null=True, **fk),
+        f"{prefix}legacy_province": models.ForeignKey("units.Unit", null=True, **fk),
+    }
+
+
+LOCATION = ["village", "commune", "province", "legacy_commune", "district", "legacy_province"]
+
+
+class DeprivationCount(models.Model):
+    """Households per (year, village, deprivation pattern, ethnic minority, area, head's ethnic
+    group): the Alkire–Foster inputs as a weighted histogram (bit i-1 of ``pattern`` = deprived
+    in the i-th indicator of the year's standard)."""
+    year = models.PositiveSmallIntegerField()
+    locals().update(_loc())
+    pattern = models.IntegerField()
+    ethnic_minority = models.BooleanField()
+    urban = models.BooleanField()
+    head_ethnicity = models.CharField(max_length=40)
+    n = models.IntegerField()
+
+    objects = ScopedQuerySet.as_manager()
+
+    class Meta:
+        indexes = [models.Index(fields=["year", "province"]), models.Index(fields=["year", "commune"]),
+                   models.Index(fields=["year", "village"]), models.Index(fields=["year", "legacy_province"]),
+                   models.Index(fields=["year", "district"]), models.Index(fields=["year", "legacy_commune"])]
+
+
+class IncomeGap(models.Model):
+    """FGT inputs per (year, village, area, ethnic minority): households with an income, those
+    at or under the year's poverty line (official rule y ≤ z) and Σ gap, Σ gap² of the latter
+    (gap = (z − y)/z, z the rural or urban line of the year's standard)."""
+    year = models.PositiveSmallIntegerField()
+    locals().update(_loc())
+    urban = models.BooleanField()
+    ethnic_minority = models.BooleanField()
+    n = models.IntegerField()
+    q = models.IntegerField()
+    gap1 = models.FloatField()
+    gap2 = models.FloatField()
+
+    objects = ScopedQuerySet.as_manager()
+
+    class Meta:
+        indexes = [models.Index(fields=["year", "province"]), models.Index(fields=["year", "commune"]),
+                   models.Index(fields=["year", "village"])]
+
+
+class MovementCount(models.Model):
+    """Households moving between the reviews of ``year_to - 1`` and ``year_to``, per village and
+    category in each year (``none``: no result that year; village then empty).
+
+    ``poor_earlier`` / ``near_earlier`` (only where they can decide the movement: poor / near-poor
+    in the second year and not already so in the same village the year before): 1 = poor /
+    near-poor in an earlier review, under the second year's standard, in the second year's
+    village; 2 = only in other villages — such a household has a row of its own
+    (``household``) and the reader checks its earlier villages against the unit; 0 = never.
+    """
+    year_to = models.PositiveSmallIntegerField()
+    locals().update(_loc("from_", null_village=True))
+    locals().update(_loc("to_", null_village=True))
+    cat_from = models.CharField(max_length=14)
+    cat_to = models.CharField(max_length=14)
+    poor_earlier = models.SmallIntegerField(default=0)
+    near_earlier = models.SmallIntegerField(default=0)
+    pledged = models.BooleanField(default=False)
+    household = models.ForeignKey("households.Household", null=True, on_delete=models.CASCADE, related_name="+")
+    n = models.IntegerField()
+
+    class Meta:
+        indexes = [models.Index(fields=["year_to", "from_province"]), models.Index(fields=["year_to", "to_province"]),
+                   models.Index(fields=["year_to", "from_commune"]), models.Index(fields=["year_to", "to_commune"]),
+                   models.Index(fields=["year_to", "from_village"]), models.Index(fields=["year_to", "to_village"])]
+
+
+class UnitMovement(models.Model):
+    """The movements of each 2025 unit (province, commune, village) between the reviews of
+    ``year_to - 1`` and ``year_to``, classified (chungtay.core.movements.movement) from the
+    MovementCount rows of its villages: ``before`` / ``after`` are the household's states
+    *in the unit* (``none`` when it was outside). A page of a unit the user's area covers
+    whole reads these few rows; ``pledged``: pledged to escape in ``year_to``, in the unit."""
+    year_to = models.PositiveSmallIntegerField()
+    unit = models.ForeignKey("units.Unit", on_delete=models.CASCADE, related_name="+")
+    before = models.CharField(max_length=14)
+    after = models.CharField(max_length=14)
+    movement = models.CharField(max_length=24)
+    pledged = models.BooleanField(default=False)
+    n = models.IntegerField()
+
+    class Meta:
+        indexes = [models.Index(fields=["unit", "year_to"])]

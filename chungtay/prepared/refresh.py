@@ -1,0 +1,271 @@
+"""Keep the prepared figures (chungtay.prepared.models) equal to a recount of the results.
+
+:func:`refresh` is called by :func:`chungtay.households.summary.refresh` — so by every writer
+of periodic results (recording a result, the round's carry-over, the import, the demo loader) —
+inside the same transaction and after the same commune lock. Like the year summaries it
+deletes the rows of the villages concerned and re-inserts their recount with one
+``INSERT … SELECT … GROUP BY`` per table (and per year pair for the movements).
+
+Which rows a write of year ``y`` in villages ``V`` can change:
+
+- deprivation and income figures: year ``y`` of ``V``;
+- movements: every year pair ``(Y-1, Y)`` with ``Y ≥ y`` (``y`` is the first or the second
+  year of pairs ``y`` and ``y+1``, and an earlier poor / near-poor result for the later ones),
+  for ``V`` widened by every village where the households concerned have a result from
+  ``y - 1`` on (a household that moved between villages has rows in both). A pair seen for the
+  first time (a new review year) is counted for every village.
+"""
+from __future__ import annotations
+
+from django.db import connection
+
+from chungtay.core.standards import StandardError, standard_for_year
+from chungtay.households.models import Assessment
+
+from .models import LOCATION, DeprivationCount, IncomeGap, MovementCount, UnitMovement
+
+A = Assessment._meta.db_table
+LOC = [f"{c}_id" for c in LOCATION]
+PERIODIC = "a.kind = 'periodic' AND a.is_current"
+
+
+def _in(col: str, ids) -> tuple[str, list]:
+    ids = list(ids)
+    return f"{col} IN ({', '.join(['%s'] * len(ids))})", ids
+
+
+def _exec(sql: str, params=()) -> None:
+    with connection.cursor() as cur:
+        cur.execute(sql, list(params))
+
+
+def _years(year: int | None) -> list[int]:
+    if year is not None:
+        return [year]
+    with connection.cursor() as cur:
+        cur.execute(f"SELECT DISTINCT year FROM {A} a WHERE {PERIODIC} ORDER BY year")
+        return [r[0] for r in cur.fetchall()]
+
+
+def refresh(year: int | None = None, village_ids=None) -> None:
+    """Recount the prepared figures a write of ``year`` in ``village_ids`` can change (all of
+    them when both are None). Call inside the writer's transaction, after its commune lock."""
+    if village_ids is not None and not list(village_ids):
+        return
+    vids = sorted(set(village_ids)) if village_ids is not None else None
+    if vids is not None and year is not None:
+        # a new version written in another village (the household moved) leaves the old one's rows
+        vids = _widen(year, vids)
+    for y in _years(year):
+        _deprivations(y, vids)
+        _incomes(y, vids)
+    _movements(year, vids)
+
+
+# ------------------------------------------------------------------ Alkire–Foster inputs
+
+PATTERN = " + ".join(f"(CASE WHEN a.dep_{i} THEN {1 << (i - 1)} ELSE 0 END)" for i in range(1, 13))
+HEAD = ("(SELECT m.ethnicity FROM households_member m WHERE m.household_id = a.household_id "
+        "AND m.relation = 'head' ORDER BY m.member_no LIMIT 1)")
+
+
+def _where(year: int, vids) -> tuple[str, list]:
+    where, params = [PERIODIC, "a.year = %s"], [year]
+    if vids is not None:
+        w, p = _in("a.village_id", vids)
+        where.append(w)
+        params += p
+    return " AND ".join(where), params
+
+
+def _deprivations(year: int, vids) -> None:
+    stale = DeprivationCount.objects.filter(year=year)
+    if vids is not None:
+        stale = stale.filter(village_id__in=vids)
+    stale.delete()
+    where, params = _where(year, vids)
+    cols = ["year"] + LOC + ["pattern", "ethnic_minority", "urban", "head_ethnicity", "n"]
+    _exec(f"INSERT INTO {DeprivationCount._meta.db_table} ({', '.join(cols)}) "
+          f"SELECT year, village_id, {', '.join(f'MIN({c})' for c in LOC[1:])}, pattern, ethnic_minority, urban, "
+          f"eth, COUNT(*) FROM (SELECT a.year, {', '.join(f'a.{c}' for c in LOC)}, {PATTERN} AS pattern, "
+          f"a.ethnic_minority, a.area = 'urban' AS urban, "
+          f"COALESCE(NULLIF({HEAD}, ''), '?') AS eth FROM {A} a WHERE {where}) t "
+          f"GROUP BY year, village_id, pattern, ethnic_minority, urban, eth", params)
+
+
+def _incomes(year: int, vids) -> None:
+    stale = IncomeGap.objects.filter(year=year)
+    if vids is not None:
+        stale = stale.filter(village_id__in=vids)
+    stale.delete()
+    try:
+        line = standard_for_year(year).lines["poverty"]
+    except (StandardError, KeyError):
+        return
+    where, params = _where(year, vids)
+    poor, gap = "income <= z", "((z - income) * 1.0 / z)"
+    cols = ["year"] + LOC + ["urban", "ethnic_minority", "n", "q", "gap1", "gap2"]
+    _exec(f"INSERT INTO {IncomeGap._meta.db_table} ({', '.join(cols)}) "
+          f"SELECT year, village_id, {', '.join(f'MIN({c})' for c in LOC[1:])}, urban, ethnic_minority, COUNT(*), "
+          f"SUM(CASE WHEN {poor} THEN 1 ELSE 0 END), SUM(CASE WHEN {poor} THEN {gap} ELSE 0 END), "
+          f"SUM(CASE WHEN {poor} THEN {gap} * {gap} ELSE 0 END) "
+          f"FROM (SELECT a.year, {', '.join(f'a.{c}' for c in LOC)}, a.area = 'urban' AS urban, a.ethnic_minority, "
+          f"a.income, (CASE WHEN a.area = 'urban' THEN %s ELSE %s END) AS z "
+          f"FROM {A} a WHERE {where} AND a.income IS NOT NULL) t "
+          f"GROUP BY year, village_id, urban, ethnic_minority", [line.urban, line.rural] + params)
+
+
+# ------------------------------------------------------------------ movements
+
+
+def _movements(year: int | None, vids) -> None:
+    years = _years(None)
+    if not years:
+        MovementCount.objects.all().delete()
+        return
+    if year is None:
+        MovementCount.objects.all().delete()
+        UnitMovement.objects.all().delete()
+        for y in years:
+            _movement_pair(y, None)
+            _unit_movements(y, None)
+        return
+    MovementCount.objects.filter(year_to__gt=years[-1]).delete()
+    UnitMovement.objects.filter(year_to__gt=years[-1]).delete()
+    wide = vids                # already widened by refresh()
+    for y in [y for y in years if y >= year]:
+        known = MovementCount.objects.filter(year_to=y).exists()
+        _movement_pair(y, wide if known else None)
+        _unit_movements(y, wide if known else None)
+    if year not in years:      # the year's last result went away
+        MovementCount.objects.filter(year_to=year).delete()
+        UnitMovement.objects.filter(year_to=year).delete()
+
+
+def _widen(year: int, vids) -> list[int]:
+    """``vids`` and every village where their households of ``year`` (any version) have a
+    periodic result from ``year - 1`` on."""
+    w, p = _in("h.village_id", vids)
+    with connection.cursor() as cur:
+        cur.execute(f"SELECT DISTINCT a.village_id FROM {A} a WHERE a.kind = 'periodic' AND a.year >= %s AND "
+                    f"a.household_id IN (SELECT h.household_id FROM {A} h WHERE {w} AND h.year = %s "
+                    f"AND h.kind = 'periodic')", [year - 1] + p + [year])
+        return sorted(set(vids) | {r[0] for r in cur.fetchall()})
+
+
+def _earlier(cat: str, same_village: bool) -> str:
+    v = " AND e.village_id = a.village_id" if same_village else ""
+    return (f"EXISTS (SELECT 1 FROM {A} e WHERE e.household_id = s.h AND e.kind = 'periodic' AND e.is_current "
+            f"AND e.year < %s AND e.category = '{cat}' AND e.standard = a.standard{v})")
+
+
+def _flag(cat: str, already: str) -> str:
+    """1/2/0 (see MovementCount) where the flag can decide the movement, else 0."""
+    return (f"(CASE WHEN a.category = '{cat}' AND NOT (COALESCE(b.village_id, 0) = a.village_id "
+            f"AND COALESCE(b.category, 'none') IN ({already})) "
+            f"THEN (CASE WHEN {_earlier(cat, True)} THEN 1 WHEN {_earlier(cat, False)} THEN 2 ELSE 0 END) "
+            f"ELSE 0 END)")
+
+
+def _movement_pair(y: int, vids) -> None:
+    stale = MovementCount.objects.filter(year_to=y)
+    sel, params = "", [y - 1] * 4 + [y - 1, y]      # 4 EXISTS (pe, ne), then the households' years
+    if vids is not None:
+        from django.db.models import Q
+        stale = stale.filter(Q(from_village_id__in=vids) | Q(to_village_id__in=vids))
+        w, p = _in("x.village_id", vids)
+        sel, params = f" AND {w}", params + p
+    stale.delete()
+    pe, ne = _flag("poor", "'poor'"), _flag("near_poor", "'poor', 'near_poor'")
+    inner = (f"SELECT {', '.join(f'b.{c} AS f_{c}' for c in LOC)}, {', '.join(f'a.{c} AS t_{c}' for c in LOC)}, "
+             f"COALESCE(b.category, 'none') AS cf, COALESCE(a.category, 'none') AS ct, "
+             f"{pe} AS pe, {ne} AS ne, (CASE WHEN a.pledged_escape THEN 1 ELSE 0 END) = 1 AS pl, s.h AS h "
+             f"FROM (SELECT DISTINCT x.household_id AS h FROM {A} x WHERE x.kind = 'periodic' AND x.is_current "
+             f"AND x.year IN (%s, %s){sel}) s "
+             f"LEFT JOIN {A} b ON b.household_id = s.h AND b.year = %s AND b.kind = 'periodic' AND b.is_current "
+             f"LEFT JOIN {A} a ON a.household_id = s.h AND a.year = %s AND a.kind = 'periodic' AND a.is_current")
+    params += [y - 1, y]                              # the joins of the two years
+    cols = [f"from_{c}" for c in LOC] + [f"to_{c}" for c in LOC]
+    dst = ["year_to"] + cols + ["cat_from", "cat_to", "poor_earlier", "near_earlier", "pledged", "household_id", "n"]
+    _exec(f"INSERT INTO {MovementCount._meta.db_table} ({', '.join(dst)}) "
+          f"SELECT {int(y)}, f_village_id, {', '.join(f'MIN(f_{c})' for c in LOC[1:])}, "
+          f"t_village_id, {', '.join(f'MIN(t_{c})' for c in LOC[1:])}, cf, ct, pe, ne, pl, hid, COUNT(*) "
+          f"FROM (SELECT t.*, CASE WHEN pe = 2 OR ne = 2 THEN h END AS hid FROM ({inner}) t) u "
+          f"GROUP BY f_village_id, t_village_id, cf, ct, pe, ne, pl, hid", params)
+
+
+UNIT_LEVELS = ("village", "commune", "province")
+
+
+def _unit_movements(y: int, vids) -> None:
+    """UnitMovement of pair ``y`` for the villages ``vids`` (all when None), their communes and
+    provinces, from the MovementCount rows that touch them."""
+    from collections import Counter
+
+    from django.db.models import Q, Sum
+
+    from chungtay.core.movements import NONE, movement
+    from chungtay.units.models import Unit
+    pair = MovementCount.objects.filter(year_to=y)
+    units: dict[str, list[int] | None] = {"village": vids, "commune": None, "province": None}
+    if vids is not None:
+        units["commune"] = sorted(set(Unit.objects.filter(id__in=vids).values_list("parent_id", flat=True)))
+        units["province"] = sorted(set(Unit.objects.filter(id__in=units["commune"])
+                                       .values_list("parent_id", flat=True)))
+    stale = UnitMovement.objects.filter(year_to=y)
+    if vids is not None:
+        stale = stale.filter(unit_id__in=[u for ids in units.values() for u in ids])
+    stale.delete()
+    out: Counter = Counter()
+    for level in UNIT_LEVELS:
+        ids = units[level]
+        qs = pair if ids is None else pair.filter(Q(**{f"from_{level}_id__in": ids}) | Q(**{f"to_{level}_id__in": ids}))
+        wanted = None if ids is None else set(ids)
+        rows = list(qs.values_list(f"from_{level}_id", f"to_{level}_id", "cat_from", "cat_to", "poor_earlier",
+                                   "near_earlier", "pledged", "household_id").annotate(t=Sum("n")).order_by())
+        earlier = _earlier_elsewhere(y, level, {h for *_, h, _n in rows if h is not None})
+        for f, t, cf, ct, pe, ne, pl, h, n in rows:
+            for u in {f, t} - {None}:
+                if wanted is not None and u not in wanted:
+                    continue
+                b, a = (cf if f == u else NONE), (ct if t == u else NONE)
+                m = movement(b, a, pe == 1 or (pe == 2 and (h, u, "poor") in earlier),
+                             ne == 1 or (ne == 2 and (h, u, "near_poor") in earlier))
+                out[(u, b, a, m, bool(pl) and a != NONE)] += n
+    UnitMovement.objects.bulk_create([UnitMovement(year_to=y, unit_id=u, before=b, after=a, movement=m, pledged=p, n=n)
+                                      for (u, b, a, m, p), n in out.items()], batch_size=2000)
+
+
+def _earlier_elsewhere(y: int, level: str, households) -> set:
+    """(household, unit, category) of the earlier poor / near-poor results (under the standard of
+    the household's result of ``y``) of households whose such results lie in other villages."""
+    if not households:
+        return set()
+    base = Assessment.objects.filter(kind=Assessment.PERIODIC, is_current=True, household_id__in=households)
+    std = dict(base.filter(year=y).values_list("household_id", "standard"))
+    return {(h, u, cat) for h, u, cat, s in base.filter(year__lt=y - 1, category__in=("poor", "near_poor"))
+            .values_list("household_id", f"{level}_id", "category", "standard") if std.get(h) == s}
+
+
+# ------------------------------------------------------------------ head of household's ethnic group
+
+def _member_changed(sender, instance, **kwargs) -> None:
+    """A head's ethnic group is part of the AF figures by ethnicity: recount the household's
+    villages of every year it has results (head members change rarely, one household at a time)."""
+    from django.db import transaction
+
+    from chungtay.households.summary import lock_communes_of
+    rows = list(Assessment.objects.filter(household_id=instance.household_id, kind=Assessment.PERIODIC,
+                                          is_current=True).values_list("year", "village_id").distinct().order_by())
+    with transaction.atomic():
+        lock_communes_of({v for _, v in rows})
+        for y, v in rows:
+            _deprivations(y, [v])
+
+
+def connect() -> None:
+    from django.db.models.signals import post_delete, post_save
+
+    from chungtay.households.models import Member
+    post_save.connect(_member_changed, sender=Member, dispatch_uid="prepared.member_saved")
+    post_delete.connect(_member_changed, sender=Member, dispatch_uid="prepared.member_deleted")
