@@ -199,8 +199,55 @@ def _report(user, unit, base, year_to: int, rows, standards: dict) -> MovementRe
         _load=lambda: _classify(user, unit, year_from, year_to)[3])
 
 
+def commune_movements(user, province: Unit, year: int) -> dict[int, Counter] | None:
+    """Movement counts of ``year - 1`` → ``year`` of every commune of a province, each classified
+    for its commune (the summary report's rows), from the prepared counts; None when they do
+    not cover the pair or the user's area does not hold the whole province."""
+    from chungtay.accounts.access import scope_for
+    from chungtay.prepared.models import MovementCount, UnitMovement
+    if not (scope_for(user).covers(province) and MovementCount.objects.filter(year_to=year).exists()):
+        return None
+    communes = Unit.objects.filter(parent=province, system=Unit.SYSTEM_2025, level=Unit.COMMUNE).values("id")
+    out: dict[int, Counter] = {}
+    for uid, m, n in (UnitMovement.objects.filter(year_to=year, unit_id__in=communes)
+                      .values_list("unit_id", "movement").annotate(t=Sum("n")).order_by()):
+        out.setdefault(uid, Counter())[m] += n
+    return out
+
+
+def village_movements(user, commune: Unit, year: int) -> dict[int | None, Counter] | None:
+    """Movement counts of ``year - 1`` → ``year`` classified for the commune, by the village the
+    household lives in in ``year`` (None: no result that year), from the prepared counts."""
+    from chungtay.accounts.access import scope_for
+    from chungtay.prepared.models import MovementCount
+    if not (scope_for(user).covers(commune) and MovementCount.objects.filter(year_to=year).exists()):
+        return None
+    rows = list(MovementCount.objects.filter(year_to=year)
+                .filter(Q(from_commune_id=commune.id) | Q(to_commune_id=commune.id))
+                .values_list("from_commune_id", "to_commune_id", "to_village_id", "cat_from", "cat_to",
+                             "poor_earlier", "near_earlier", "household_id").annotate(t=Sum("n")).order_by())
+    movers = {r[-2] for r in rows if r[-2] is not None}
+    earlier: dict[str, set[int]] = {"poor": set(), "near_poor": set()}
+    if movers:
+        base = _base(user, commune)
+        for h, cat in (base.filter(household_id__in=movers, year__lt=year - 1,
+                                   standard=_standard_of(base, year), category__in=("poor", "near_poor"))
+                       .values_list("household_id", "category").distinct().order_by()):
+            earlier[cat].add(h)
+    out: dict[int | None, Counter] = {}
+    for fc, tc, tv, cf, ct, pe, ne, h, n in rows:
+        b, a = (cf if fc == commune.id else NONE), (ct if tc == commune.id else NONE)
+        if b == NONE and a == NONE:
+            continue
+        m = movement(b, a, pe == 1 or (pe == 2 and h in earlier["poor"]),
+                     ne == 1 or (ne == 2 and h in earlier["near_poor"]))
+        out.setdefault(tv if a != NONE else None, Counter())[m] += n
+    return out
+
+
 def unit_movements(user, unit: Unit, year_from: int, year_to: int) -> MovementReport:
     return prepared_movements(user, unit, year_from, year_to) or live_movements(user, unit, year_from, year_to)
 
 
-__all__ = ["HEADLINE", "MOVEMENTS", "MovementReport", "live_movements", "prepared_movements", "unit_movements"]
+__all__ = ["HEADLINE", "MOVEMENTS", "MovementReport", "commune_movements", "live_movements", "prepared_movements",
+           "unit_movements", "village_movements"]

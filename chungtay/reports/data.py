@@ -28,7 +28,7 @@ from chungtay.core import fmt
 from chungtay.core.movements import NONE, movement
 from chungtay.core.standards import CATEGORY_NAMES, Standard, StandardError, get_standard, standard_for_year
 from chungtay.households.models import Assessment, Household, Member
-from chungtay.households.movements import unit_movements
+from chungtay.households.movements import commune_movements, unit_movements, village_movements
 from chungtay.households.stats import Figures, available_years, unit_report, year_rows
 from chungtay.units import labels as unit_labels
 from chungtay.units.labels import inline_name
@@ -452,6 +452,9 @@ def _movements(user, unit: Unit, children: list[Unit], year: int) -> dict[int, C
     a province's figures are the sum of its communes' (the official reporting chain)."""
     out: dict[int, Counter] = {}
     if unit.level == Unit.COMMUNE:
+        prepared = village_movements(user, unit, year)
+        if prepared is not None:
+            return prepared
         mr = unit_movements(user, unit, year - 1, year)
         where = dict(Assessment.objects.for_user(user).filter(
             year=year, kind=Assessment.PERIODIC, is_current=True, commune_id=unit.id)
@@ -474,6 +477,9 @@ def province_movements(user, province: Unit, year: int) -> dict[int, Counter]:
     poor now and not poor before. tests/test_reports_summary.py checks every commune's row
     against that commune's own report (built with ``unit_movements``).
     """
+    prepared = commune_movements(user, province, year)
+    if prepared is not None:
+        return prepared
     base = Assessment.objects.for_user(user).filter(kind=Assessment.PERIODIC, is_current=True,
                                                     province_id=province.id).order_by()
     before: dict[int, dict[int, str]] = {}
