@@ -261,7 +261,6 @@ def run_job(job_id: int, attempt: int = 1) -> ImportJob:
                       problem_total=1)
     finally:
         progress.side(False)
-    _remove_files(paths)
     job.status = ImportJob.DONE if out.ok else ImportJob.FAILED
     job.progress = 100
     job.message = _summary_message(out)
@@ -273,6 +272,7 @@ def run_job(job_id: int, attempt: int = 1) -> ImportJob:
     job.finished_at = timezone.now()
     job.save(update_fields=["status", "progress", "message", "counts", "errors", "error_total", "stats",
                             "finished_at"])
+    _remove_files(paths)     # after the result is saved: killed in between, housekeeping deletes them
     return job
 
 
