@@ -34,8 +34,8 @@ class Installation:
         """Read the installation's own database (``?`` placeholders on both)."""
         if self.database_url:
             import psycopg
-            with psycopg.connect(self.database_url) as c:
-                return c.execute(query.replace("?", "%s"), params).fetchall()
+            with psycopg.connect(self.database_url) as c:     # no parameters: a literal % stays itself
+                return c.execute(query.replace("?", "%s"), params).fetchall() if params else c.execute(query).fetchall()
         import sqlite3
         with sqlite3.connect(self.database) as c:
             return c.execute(query, params).fetchall()

@@ -2,6 +2,7 @@
 through plans.actions."""
 from __future__ import annotations
 
+from datetime import date
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
@@ -163,10 +164,14 @@ def target_derive(request, pk: int):
 
 
 def _year(request, years):
+    """The year asked for, else the newest with results (this year on a new installation)."""
+    raw = request.GET.get("year")
+    if not raw:
+        return years[-1] if years else date.today().year
     try:
-        return int(request.GET.get("year") or years[-1])
-    except (ValueError, IndexError):
-        raise Http404
+        return int(raw)
+    except ValueError:
+        raise Http404 from None
 
 
 @login_required
