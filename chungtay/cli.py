@@ -11,6 +11,7 @@ import sys
 import time
 from pathlib import Path
 
+from chungtay.cliargs import bounded
 from chungtay.core.standards import StandardError, all_standards, get_standard, standard_for_year
 
 EXIT_BAD_INPUT = 2
@@ -134,15 +135,8 @@ def _years(spec: str) -> list[int]:
     return years
 
 
-def _count(text: str) -> int:
-    """argparse type: a whole number of at least 1 (and not absurdly large)."""
-    try:
-        n = int(text)
-    except ValueError:
-        raise argparse.ArgumentTypeError(f"not a whole number: {text!r}") from None
-    if not 1 <= n <= 10_000_000:
-        raise argparse.ArgumentTypeError(f"must be between 1 and 10000000, got {n}")
-    return n
+# a whole number of at least 1 (and not absurdly large)
+_count = bounded(int, 1, 10_000_000, "a whole number")
 
 
 def _out_dir(text: str) -> str:
@@ -174,14 +168,7 @@ def _out_file(text: str) -> str:
     return text
 
 
-def _port(text: str) -> int:
-    try:
-        n = int(text)
-    except ValueError:
-        raise argparse.ArgumentTypeError(f"not a port number: {text!r}") from None
-    if not 1 <= n <= 65535:
-        raise argparse.ArgumentTypeError(f"a port is between 1 and 65535, got {n}")
-    return n
+_port = bounded(int, 1, 65535, "a port number")
 
 
 def _django() -> None:

@@ -7,20 +7,12 @@ answers at once (default 8).
 """
 from __future__ import annotations
 
-import argparse
+from chungtay.cliargs import bounded
 
 DEFAULT_THREADS = 8
 
 
-def threads_arg(text: str) -> int:
-    """argparse type for --threads: 1 to 64."""
-    try:
-        n = int(text)
-    except ValueError:
-        raise argparse.ArgumentTypeError(f"not a whole number: {text!r}") from None
-    if not 1 <= n <= 64:
-        raise argparse.ArgumentTypeError(f"between 1 and 64 threads, got {n}")
-    return n
+threads_arg = bounded(int, 1, 64, "a number of threads")   # argparse type for --threads
 
 
 def serve(host: str = "127.0.0.1", port: int = 8000, threads: int = DEFAULT_THREADS) -> None:

@@ -3,15 +3,9 @@ from __future__ import annotations
 
 import argparse
 
+from chungtay.cliargs import bounded
 
-def _interval(text: str) -> float:
-    try:
-        v = float(text)
-    except ValueError:
-        raise argparse.ArgumentTypeError(f"not a number of seconds: {text!r}") from None
-    if not 0.05 <= v <= 3600:
-        raise argparse.ArgumentTypeError(f"between 0.05 and 3600 seconds, got {text}")
-    return v
+_interval = bounded(float, 0.05, 3600, "a number of seconds")
 
 
 def cmd_worker(args) -> int:
