@@ -14,6 +14,7 @@ from dataclasses import dataclass
 
 import numpy as np
 from django.db import connection
+from django.db.models import Q
 
 from chungtay.core import measures
 from chungtay.core.standards import Standard, standard_for_year
@@ -38,7 +39,7 @@ class Rows:
     ethnicity: np.ndarray      # the head's ethnic group (today's record)
     weight: np.ndarray | None = None     # households per row (None: one each)
     fgt: object = None                   # prepared FGTResult (None: from ``income``)
-    poor: "Rows | None" = None           # poor households with an income, one per row (prepared loads)
+    poor: object = None                  # prepared loads: () -> Rows of the poor households with an income
 
 
 def _select(unit: Unit) -> tuple[str, str]:
@@ -78,7 +79,7 @@ def load(user, unit: Unit, year: int, group: str = "all") -> Rows:
     return Rows(std, np.arange(len(data)), deps, np.full(len(data), np.nan), np.asarray(t[3], dtype=bool),
                 np.asarray(t[2], dtype=bool), np.asarray(t[0]), np.full(len(data), "", dtype=object),
                 np.asarray(t[4], dtype=object), weight=np.asarray(t[5], dtype=np.float64), fgt=fgt,
-                poor=_poor(user, unit, year, group, std))
+                poor=lambda: _poor(user, unit, year, group, std))     # read only for the detailed analysis
 
 
 def _empty(std, d) -> Rows:
@@ -95,6 +96,16 @@ def _poor(user, unit: Unit, year: int, group: str, std) -> Rows:
                                                   income__isnull=False, **{f"{select}_id": unit.id})
     if group in ("ethnic_minority", "kinh"):
         qs = qs.filter(ethnic_minority=group == "ethnic_minority")
+    # Only households that can be one step away: a deprivation count from which one removal can
+    # leave poverty, or an income within the gap of the lowest line to exceed (the standard's own
+    # escape tables; near_escape then decides exactly).
+    t = measures.escape_tables(std, "income")
+    counts = sorted(set(np.argwhere(t["need"] == 1)[:, 1].tolist()))
+    finite = t["bound"][np.isfinite(t["bound"])]
+    near = Q(deprivation_count__in=counts)
+    if finite.size:
+        near |= Q(income__gte=int((1 - measures.DEFAULT_INCOME_GAP - 1e-9) * float(finite.min())))
+    qs = qs.filter(near)
     cols = ["household_id", "income", "area", "ethnic_minority", f"{child}_id", "category"] + \
         [f"dep_{i}" for i in range(1, d + 1)]
     sql, params = qs.order_by("household_id").values_list(*cols).query.sql_with_params()
@@ -163,7 +174,7 @@ def analyse(rows: Rows, weights=None, k: float | None = None, detail: bool = Tru
                              sample_weight=s, indicators=codes)
     if rows.poor is not None:       # prepared: FGT summed at each write, the poor households read one by one
         near = []
-        p = rows.poor
+        p = rows.poor()
         if len(p.ids):
             near = measures.near_escape(p.income, p.urban, p.deps, std, ids=p.ids, indicators=codes)
         return {"n": n, "af": res, "by_child": by_child, "by_em": by_em, "by_area": by_area, "fgt": rows.fgt,
