@@ -53,6 +53,11 @@ def refresh(year: int | None = None, village_ids=None) -> None:
     if village_ids is not None and not list(village_ids):
         return
     vids = sorted(set(village_ids)) if village_ids is not None else None
+    if vids is None and year is None and connection.vendor == "postgresql":
+        # a full recount follows bulk loads (demo, upgrade): without fresh statistics the planner
+        # takes the just-loaded results for a few rows and joins them row by row (hours, not seconds)
+        _exec(f"ANALYZE {A}")
+        _exec("ANALYZE households_member")
     if vids is not None and year is not None:
         # a new version written in another village (the household moved) leaves the old one's rows
         vids = _widen(year, vids)
