@@ -40,11 +40,12 @@ def _exec(sql: str, params=()) -> None:
 
 
 def _years(year: int | None) -> list[int]:
+    """The years with current periodic results: from the year summaries, which summary.refresh
+    has just brought up to date (a few thousand rows, not every result)."""
     if year is not None:
         return [year]
-    with connection.cursor() as cur:
-        cur.execute(f"SELECT DISTINCT year FROM {A} a WHERE {PERIODIC} ORDER BY year")
-        return [r[0] for r in cur.fetchall()]
+    from chungtay.households.models import YearSummary
+    return sorted(YearSummary.objects.values_list("year", flat=True).distinct().order_by())
 
 
 def refresh(year: int | None = None, village_ids=None) -> None:
