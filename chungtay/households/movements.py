@@ -135,19 +135,37 @@ def prepared_series(user, unit: Unit, years_to: list[int]) -> dict[int, Movement
                              "pledged", "household_id")
                 .annotate(total=Sum("n")).order_by())
     base = _base(user, unit)
-    standards = {y: _standard_of(base, y) for y in sorted(covered | {y - 1 for y in covered})} if rows else {}
+    standards = _standards(user, unit, sorted(covered | {y - 1 for y in covered})) if rows else {}
     by_year: dict[int, list] = {y: [] for y in covered}
     for r in rows:
         by_year[r[0]].append(r[1:])
     return {y: _report(user, unit, base, y, by_year[y], standards) for y in sorted(covered)}
 
 
+def _standards(user, unit: Unit, years) -> dict[int, str | None]:
+    """The standard of each year's results in the unit (the year's standard when the unit has
+    results that year, from the year summaries: no probe of the results themselves, which
+    PostgreSQL may answer by scanning a million rows)."""
+    from chungtay.core.standards import StandardError, standard_for_year
+
+    from .models import YearSummary
+    select, _ = GROUPING[(unit.system, unit.level)]
+    have = set(YearSummary.objects.for_user(user).filter(year__in=list(years), **{f"{select}_id": unit.id})
+               .values_list("year", flat=True).distinct().order_by())
+    out: dict[int, str | None] = {}
+    for y in years:
+        try:
+            out[y] = standard_for_year(y).code if y in have else None
+        except StandardError:
+            out[y] = None
+    return out
+
+
 def _unit_reports(user, unit: Unit, covered: set[int]) -> dict[int, MovementReport]:
     from chungtay.prepared.models import UnitMovement
     rows = list(UnitMovement.objects.filter(unit=unit, year_to__in=sorted(covered))
                 .values_list("year_to", "before", "after", "movement", "pledged", "n"))
-    base = _base(user, unit)
-    standards = {y: _standard_of(base, y) for y in sorted(covered | {y - 1 for y in covered})}
+    standards = _standards(user, unit, sorted(covered | {y - 1 for y in covered}))
     out = {}
     for y in sorted(covered):
         counts: Counter = Counter()
