@@ -69,7 +69,7 @@ TEMPLATES = [{
 }]
 WSGI_APPLICATION = "chungtay.wsgi.application"
 
-DATA_DIR.mkdir(parents=True, exist_ok=True)
+DATA_DIR.mkdir(mode=0o700, parents=True, exist_ok=True)   # the database holds personal data: owner only
 DATABASES = {"default": dj_database_url.config(
     default=f"sqlite:///{DATA_DIR / 'chungtay.sqlite3'}", conn_max_age=60)}
 if DATABASES["default"]["ENGINE"].endswith("sqlite3"):
