@@ -57,3 +57,21 @@ def test_a_refresh_keeps_one_row_per_village(my_commune):
     after = list(YearSummary.objects.filter(commune=my_commune, year=2025).order_by("village_id")
                  .values_list("village_id", "total", "poor"))
     assert after == before and len(after) == len(set(villages))
+
+
+def test_a_new_result_after_a_move_leaves_the_old_village_count(commune_officer, my_commune):
+    """A household moved to another village and re-surveyed is counted once, in its new village."""
+    from django.db.models import Sum
+
+    from chungtay.households import actions as hh_actions
+    from chungtay.households.models import Assessment, Household, YearSummary
+    from chungtay.units.models import Unit
+    year = 2026
+    hh = Household.objects.filter(commune=my_commune, status="active").order_by("id").first()
+    hh_actions.record_assessment(commune_officer, hh, year=year, kind="periodic", income=900_000, _round_ok=True)
+    other = Unit.objects.filter(parent=my_commune, level="village").exclude(pk=hh.village_id).order_by("id").first()
+    Household.objects.filter(pk=hh.pk).update(village=other)
+    hh.refresh_from_db()
+    hh_actions.record_assessment(commune_officer, hh, year=year, kind="periodic", income=950_000, _round_ok=True)
+    counted = YearSummary.objects.filter(year=year, commune=my_commune).aggregate(n=Sum("total"))["n"]
+    assert counted == Assessment.objects.filter(year=year, commune=my_commune, kind="periodic", is_current=True).count() == 1

@@ -237,7 +237,7 @@ def record_assessment(actor, household: Household, *, year: int, income: float |
     except (ClassificationError, StandardError) as e:
         raise ValidationError(str(e)) from None
     previous = (Assessment.objects.filter(household=household, year=year, kind=kind)
-                .order_by("-version").values("pk", "version").first())
+                .order_by("-version").values("pk", "version", "village_id").first())
     if previous:
         Assessment.objects.filter(household=household, year=year, kind=kind, is_current=True).update(is_current=False)
     village = household.village
@@ -259,7 +259,8 @@ def record_assessment(actor, household: Household, *, year: int, income: float |
         setattr(a, f"dep_{i}", code in result.deprived)
     a.save()
     if kind == Assessment.PERIODIC:
-        summary.refresh(year, [village.id])
+        # the version it replaces may have been counted in another village (the household moved)
+        summary.refresh(year, sorted({village.id, previous["village_id"] if previous else village.id}))
     audit(actor, "assessment.record", household, village, year=year, kind=kind, version=a.version,
           standard=standard.code, category=result.category, basis=result.basis)
     return a
