@@ -22,3 +22,15 @@ def test_pages_of_an_area_without_results_answer_200(client, empty_province_offi
     for url in (reverse("national"), reverse("dashboard", args=[province.pk]), reverse("unit", args=[province.pk]),
                 reverse("plans"), reverse("households")):
         assert client.get(url).status_code == 200, url
+
+
+@pytest.mark.parametrize("params", [{"year": "0"}, {"year": "1995"}, {"compare": "0"}, {"compare": "1995"}])
+def test_the_analysis_of_a_year_without_a_standard_is_not_a_server_error(admin_client_user, params):
+    client, unit = admin_client_user
+    assert client.get(reverse("analysis", args=[unit.pk]), params).status_code in (200, 404)
+
+
+@pytest.fixture
+def admin_client_user(client, admin_user, my_commune):
+    client.force_login(admin_user)
+    return client, my_commune

@@ -16,6 +16,8 @@ from chungtay.accounts.access import scope_for, unit_for_user
 from chungtay.accounts.roles import can, require
 from chungtay.core import csvsafe, fmt
 from chungtay.core.progress import STATUS_NAMES, STATUS_RULE_EN, STATUS_RULE_VI
+from chungtay.core.standards import StandardError
+from chungtay.households import bounds
 from chungtay.households.stats import available_years
 from chungtay.units.models import Unit
 
@@ -169,9 +171,12 @@ def _year(request, years):
     if not raw:
         return years[-1] if years else date.today().year
     try:
-        return int(raw)
+        year = int(raw)
     except ValueError:
         raise Http404 from None
+    if not bounds.MIN_YEAR <= year <= bounds.MAX_YEAR:
+        raise Http404
+    return year
 
 
 @login_required
@@ -266,7 +271,10 @@ def analysis(request, pk: int):
     year = _year(request, years)
     year2 = _int(request.GET.get("compare")) or (year - 1 if year - 1 in years else None)
     group = request.GET.get("group") if request.GET.get("group") in GROUPS else "all"
-    rows = load(request.user, unit, year, group)
+    try:
+        rows = load(request.user, unit, year, group)
+    except StandardError:
+        raise Http404("Không có chuẩn nghèo cho năm này") from None
     codes = list(rows.standard.indicator_codes)
     try:
         k = float(request.GET["k"]) if request.GET.get("k") else None
@@ -278,12 +286,15 @@ def analysis(request, pk: int):
         out = analyse(rows)
     change = None
     if year2 and out.get("n"):
-        other = load(request.user, unit, year2, group)
-        if len(other.ids) and list(other.standard.indicator_codes) == codes:
+        try:
+            other = load(request.user, unit, year2, group)
+        except StandardError:            # a comparison year without a standard: no comparison
+            other = None
+        if other is not None and len(other.ids) and list(other.standard.indicator_codes) == codes:
             o = analyse(other, weights, k, detail=False)["af"]
             change = {m: measures.change(getattr(o, m), getattr(out["af"], m), year2, year) for m in ("H", "A", "M0")}
             change["year"] = year2
-        elif len(other.ids):
+        elif other is not None and len(other.ids):
             change = {"year": year2, "incomparable": True}
     near = out.get("near", [])[:60]
     households = Household.objects.for_user(request.user).in_bulk([n.id for n in near])
