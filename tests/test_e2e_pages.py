@@ -151,3 +151,36 @@ def test_other_commune_officer_gets_404_for_that_household(browser, server):
     other.goto(server + "/households/?q=" + code)
     expect(other.locator("table.data tbody")).to_contain_text("Không có hộ nào")
     other.close()
+
+
+def test_the_preview_shows_the_latest_figure_when_answers_arrive_out_of_order(browser, server):
+    """On a slow link the answer for an earlier keystroke can arrive after the latest one: it must not win."""
+    page = login(browser, server, "xa")
+    page.goto(server + "/households/")
+    page.locator("table.data tbody tr td a").first.click()
+    page.click("text=Ghi kết quả rà soát")
+    page.fill("input[name=year]", "2025")
+    page.locator("input[name=year]").dispatch_event("change")
+    expect(page.locator("input[data-code]")).to_have_count(12)
+    held = []
+
+    def hold_the_first(route):
+        if not held:
+            held.append(route)           # answered only after the later request
+        else:
+            route.continue_()
+
+    page.route("**/classify", hold_the_first)
+    page.fill("input[name=value]", "1000000")
+    for _ in range(50):                    # the first request is being held
+        if held:
+            break
+        page.wait_for_timeout(100)
+    assert held
+    page.fill("input[name=value]", "1800000")
+    expect(page.locator("#preview")).to_contain_text("1.800.000")
+    held[0].continue_()
+    page.wait_for_timeout(500)            # the stale answer arrives now
+    expect(page.locator("#preview")).to_contain_text("1.800.000")
+    expect(page.locator("#preview")).not_to_contain_text("1.000.000")
+    page.close()

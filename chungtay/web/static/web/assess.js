@@ -12,7 +12,10 @@
     else if (/^-?\d+,\d+$/.test(s)) s = s.replace(",", ".");
     return s === "" ? NaN : Number(s);
   }
+  // Answers can come back out of order on a slow link: only the latest request may write the preview.
+  var latest = 0;
   function update() {
+    var ticket = ++latest;
     var value = form.elements["value"].value;
     if (value === "") { out.textContent = ""; return; }
     var body = { year: form.elements["year"].value, area: form.dataset.area, deprived: [] };
@@ -22,7 +25,10 @@
     form.querySelectorAll("input[data-code]").forEach(function (c) { if (c.checked) body.deprived.push(c.dataset.code); });
     fetch(form.dataset.api || "/api/v1/classify", { method: "POST", headers: { "Content-Type": "application/json", "X-CSRFToken": csrf }, body: JSON.stringify(body) })
       .then(function (r) { return r.json(); })
-      .then(function (d) { out.textContent = d.error || d.explanation; out.className = "preview " + (d.category || ""); });
+      .then(function (d) {
+        if (ticket !== latest) return;
+        out.textContent = d.error || d.explanation; out.className = "preview " + (d.category || "");
+      });
   }
   // The indicator list depends on the standard of the year: reload the form for another year.
   form.elements["year"].addEventListener("change", function () {
