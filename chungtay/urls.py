@@ -4,6 +4,9 @@ from chungtay.web.health import healthz
 
 urlpatterns = [
     path("healthz", healthz, name="healthz"),      # monitoring (docs/deploy.md)
+    path("api/v1/", include("chungtay.api.urls")),
+    path("field/", include("chungtay.field.urls")),
+    path("open/", include("chungtay.opendata.urls")),
     path("", include("chungtay.web.urls")),
     path("import/", include("chungtay.imports.urls")),
     path("reviews/", include("chungtay.reviews.urls")),

@@ -2,7 +2,10 @@
 and the refused ones (docs/roles.md).
 
 The URL patterns are read from the resolver, so a new URL without a row in ``CASES`` makes
-``test_every_url_pattern_has_expectations`` fail. Users: anonymous, ``admin`` (national),
+``test_every_url_pattern_has_expectations`` fail. Each app added later keeps its rows in its own
+``tests/matrix_<app>.py``: a module with ``CASES`` (merged here), optionally ``extend(world)``
+(adds the app's objects to the world as attributes) and ``OWN_TESTS`` (URL namespaces proved by
+the app's own every-endpoint test, e.g. the API's token scope test). Users: anonymous, ``admin`` (national),
 ``tinh`` (province officer), ``xa`` (commune poverty officer), ``chutich`` (commune
 chairman, same commune), ``thon`` (village head of a village of that commune) and ``xa2``
 (the officer of another commune, against xa's objects). A refused answer is 403 (role) or
@@ -14,7 +17,9 @@ form): that proves the role check let the user through; the action tests
 """
 from __future__ import annotations
 
+import importlib
 import json
+from pathlib import Path
 from dataclasses import dataclass, field
 from datetime import date
 from typing import Callable
@@ -148,6 +153,14 @@ CASES: dict[str, list[Case]] = {
 }
 
 
+EXTENSIONS = [importlib.import_module(f"tests.{p.stem}") for p in sorted(Path(__file__).parent.glob("matrix_*.py"))]
+OWN_TESTS: dict[str, str] = {}
+for _module in EXTENSIONS:
+    assert not set(_module.CASES) & set(CASES), f"{_module.__name__} repeats a URL name"
+    CASES.update(_module.CASES)
+    OWN_TESTS.update(getattr(_module, "OWN_TESTS", {}))
+
+
 def _names(patterns, prefix="") -> list[str]:
     out = []
     for p in patterns:
@@ -160,7 +173,7 @@ def _names(patterns, prefix="") -> list[str]:
 
 
 def test_every_url_pattern_has_expectations():
-    names = _names(get_resolver().url_patterns)
+    names = [n for n in _names(get_resolver().url_patterns) if n.split(":")[0] not in OWN_TESTS]
     missing = sorted(set(names) - set(CASES))
     assert not missing, f"URL patterns without a row in CASES (add the allowed/refused answers): {missing}"
     assert not sorted(set(CASES) - set(names)), "CASES names a URL that no longer exists"
@@ -202,7 +215,11 @@ def world(commune_officer, my_commune, village_head):
                                      kind=Target.POINTS, low=2, high=3, counted=2.5, baseline_year=2021)
     job = ImportJob.objects.create(user=commune_officer, commune=my_commune, status="done", progress=100,
                                    files=[{"name": "a.xlsx", "path": "x", "size": 1}])
-    return World(my_commune, my_commune.parent, village, hh, extra, rnd, complaint, plan, target, job, cert)
+    w = World(my_commune, my_commune.parent, village, hh, extra, rnd, complaint, plan, target, job, cert)
+    for module in EXTENSIONS:
+        if hasattr(module, "extend"):
+            module.extend(w)
+    return w
 
 
 @pytest.fixture

@@ -1,0 +1,1 @@
+"""Surveys on field tablets: ODK Collect and KoboToolbox (docs/field.md)."""
