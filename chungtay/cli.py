@@ -299,7 +299,18 @@ def build_parser() -> argparse.ArgumentParser:
     add_worker_parser(sub)
     from chungtay.backup import add_parser as add_backup_parser
     add_backup_parser(sub)
+    # Each app that has commands keeps them in its own cli.py with ``add_parser(sub)``.
+    import importlib
+    import importlib.util
+    for name in APP_COMMANDS:
+        if importlib.util.find_spec(name) is not None:
+            importlib.import_module(name).add_parser(sub)
     return p
+
+
+# The apps whose command-line parsers are added to `chungtay …` (each module: add_parser(sub)).
+APP_COMMANDS = ("chungtay.api.cli", "chungtay.field.cli", "chungtay.opendata.cli", "chungtay.support.cli",
+                "chungtay.fund.cli", "chungtay.emulation.cli")
 
 
 def main(argv: list[str] | None = None) -> int:
