@@ -301,10 +301,14 @@ def build_parser() -> argparse.ArgumentParser:
     add_backup_parser(sub)
     # Each app that has commands keeps them in its own cli.py with ``add_parser(sub)``.
     import importlib
-    import importlib.util
     for name in APP_COMMANDS:
-        if importlib.util.find_spec(name) is not None:
-            importlib.import_module(name).add_parser(sub)
+        try:
+            module = importlib.import_module(name)
+        except ModuleNotFoundError as e:
+            if e.name is not None and name.startswith(e.name):
+                continue                    # the app (or its cli.py) is not there
+            raise
+        module.add_parser(sub)
     return p
 
 
