@@ -35,6 +35,7 @@ INSTALLED_APPS = [
     "chungtay.reviews",
     "chungtay.imports",
     "chungtay.plans",
+    "chungtay.support",
     "chungtay.prepared",
     "chungtay.reports",
     "chungtay.api",
