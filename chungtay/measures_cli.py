@@ -1,5 +1,6 @@
-"""``chungtay measures …``: Alkire–Foster (``mpi``), FGT income measures (``fgt``) and the list of
-poor households one step from leaving poverty (``near-escape``) on a .csv/.xlsx/.parquet file.
+"""``chungtay measures …``: Alkire–Foster (``mpi``), FGT income measures (``fgt``), the list of
+poor households one step from leaving poverty (``near-escape``) and the exact-matching effect of
+support (``support-effect``, :mod:`chungtay.core.effects`) on a .csv/.xlsx/.parquet file.
 
 Exit status 2 with a message on standard error for bad input; rows in messages are numbered
 as in a spreadsheet (header = row 1). The computations are in :mod:`chungtay.core.measures`.
@@ -387,11 +388,59 @@ def _write(records: list[dict], path: str) -> None:
     write_table(pa.table(cols) if records else pa.table({k: pa.array([], pa.string()) for k in keys}), path)
 
 
+# --------------------------------------------------------------------------- support-effect
+
+@_pipe_safe
+def cmd_support_effect(args) -> int:
+    from chungtay.cli import _err
+    from chungtay.core import effects
+    try:
+        strata = _list(args.strata)
+        if not strata:
+            raise BadInput("--strata: give at least one column name")
+        dup = sorted({c for c in strata if strata.count(c) > 1})
+        if dup:
+            raise BadInput(f"--strata: repeated {', '.join(dup)}")
+        needed = list(dict.fromkeys([args.treated, args.outcome, *strata, *filter(None, [args.weight_column])]))
+        table = _load(args.input, needed, tuple(strata))          # codes as text: 00123 keeps its zeros
+        for c in strata:
+            table = table.set_column(table.column_names.index(c), c, effects.codes_from_file(table.column(c)))
+        res = effects.support_effect_table(table, args.treated, args.outcome, strata, args.weight_column,
+                                           first_row=2)
+    except BadInput as e:
+        return _err(str(e))
+    except effects.EffectInputError as e:
+        return _err(_problems(args.input, e.problems))
+    if args.format == "json":
+        _dump({"input": str(args.input), "treated_column": args.treated, "outcome_column": args.outcome,
+               "strata_columns": strata, "weight_column": args.weight_column, **res.to_dict()})
+        return 0
+    pp = (lambda x: "–" if x is None else f"{100 * x:+.2f} pp")
+    print(f"Effect of support by exact matching (ATT) — {args.input}")
+    print(f"  treated = {args.treated}, outcome = {args.outcome}, strata = {', '.join(strata)}"
+          + (f", weights = {args.weight_column}" if args.weight_column else ""))
+    print(f"  treated {_n(res.n_treated)} (matched {_n(res.n_matched_treated)}, unmatched "
+          f"{_n(res.unmatched_treated)} in strata without controls); control {_n(res.n_control)}")
+    print(f"  outcome rate: matched treated {_pct(res.treated_rate)}, controls of the same strata "
+          f"{_pct(res.control_rate)}")
+    print(f"  ATT = {pp(res.att)}   (standard error {pp(res.att_se).lstrip('+')})")
+    print(f"  strata: {len(res.strata):,}, {res.n_strata_matched:,} holding both groups")
+    w = [max(len(c), *(len(str(d[c])) for d in res.strata)) for c in strata]
+    print("  " + " ".join(f"{c:<{w[j]}}" for j, c in enumerate(strata))
+          + f" {'treated':>12} {'control':>12} {'rate T':>8} {'rate C':>8}")
+    for d in res.strata:
+        print("  " + " ".join(f"{str(d[c]):<{w[j]}}" for j, c in enumerate(strata))
+              + f" {_n(d['n_treated']):>12} {_n(d['n_control']):>12} {_pct(d['treated_rate'], 1):>8} "
+              f"{_pct(d['control_rate'], 1):>8}")
+    return 0
+
+
 # --------------------------------------------------------------------------- parser
 
 def add_parser(sub) -> argparse.ArgumentParser:
     """Register ``chungtay measures …`` on the top-level subparsers of :func:`chungtay.cli.build_parser`."""
-    m = sub.add_parser("measures", help="poverty measures: Alkire–Foster, FGT, households near escape",
+    m = sub.add_parser("measures", help="poverty measures: Alkire–Foster, FGT, households near escape, "
+                                        "effect of support",
                        description="Poverty measures on a .csv/.xlsx/.parquet file. Shares are fractions in "
                                    "JSON (0.375) and percentages in text. Rows in error messages are "
                                    "numbered as in a spreadsheet (header = row 1). See docs/measures.md.")
@@ -446,4 +495,19 @@ def add_parser(sub) -> argparse.ArgumentParser:
     e.add_argument("-o", "--output", type=_out_file, help="also write the list to .csv/.xlsx/.parquet")
     e.add_argument("--format", choices=FORMATS, default="text")
     e.set_defaults(func=cmd_near_escape)
+
+    se = ms.add_parser("support-effect", help="effect of support by exact matching (ATT)",
+                       description="Input: one row per unit (household), a 0/1 treated column (supported), a "
+                                   "0/1 outcome column (e.g. escaped poverty) and the strata columns. Treated "
+                                   "rows are compared with control rows of exactly the same strata; the ATT "
+                                   "averages the differences weighted by the treated counts. Treated rows in "
+                                   "strata without a control are reported as unmatched. See docs/measures.md.")
+    se.add_argument("input")
+    se.add_argument("--treated", required=True, metavar="COLUMN", help="0/1: 1 = supported")
+    se.add_argument("--outcome", required=True, metavar="COLUMN", help="0/1 outcome, e.g. escaped poverty")
+    se.add_argument("--strata", required=True, metavar="COL1,COL2,…", help="match exactly on these columns")
+    se.add_argument("--weight-column", metavar="COLUMN",
+                    help="sampling weight per row: counts become sums of weights, means weighted means")
+    se.add_argument("--format", choices=FORMATS, default="text")
+    se.set_defaults(func=cmd_support_effect)
     return m
