@@ -70,6 +70,15 @@ MATRIX: dict[str, tuple[frozenset[str], str, str]] = {
         "cascade a province target to its communes"),
     "official_figure_enter": (frozenset({PROVINCE, COMMUNE}), "nhập số liệu chính thức",
         "enter an official figure"),
+    # Support to households (chungtay/support, docs/support.md): the units that give it record it
+    "support_record": (frozenset({PROVINCE, COMMUNE}), "ghi hỗ trợ cho hộ (một hộ, đợt cấp phát, sửa, hủy)",
+        "record support to households (one household, a distribution, a correction, a cancellation)"),
+    "support_import": (frozenset({PROVINCE, COMMUNE}), "nhập hỗ trợ từ Excel", "import supports from Excel"),
+    "partner_manage": (frozenset({PROVINCE, COMMUNE}), "đăng ký tổ chức, cá nhân tham gia hỗ trợ",
+        "register a partner organisation"),
+    "pairing_record": (frozenset({PROVINCE, COMMUNE}), "ghi phân công giúp đỡ hộ, thôn",
+        "record a pairing with households or villages"),
+    "pledge_record": (frozenset({COMMUNE}), "ghi đăng ký thoát nghèo của hộ", "record a household's pledge to escape poverty"),
 }
 
 ROLE_NAMES = {NATIONAL: ("Quản trị toàn quốc", "national administrator"),
