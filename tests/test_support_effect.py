@@ -171,7 +171,7 @@ def test_bad_input_lists_every_problem():
         support_effect([1, 2, "x", None], [1, 0, 0.5, 1], {"s": ["a", " ", None, "b"]},
                        weights=[1, -2, "heavy", None], first_row=2)
     msg = str(e.value)
-    assert "column treated: value must be 0 or 1 at rows 3 ('2'), 4 ('x')" in msg
+    assert "column treated: value must be 0 or 1 at rows 3 (2), 4 ('x')" in msg
     assert "column treated: empty at row 5" in msg
     assert "column outcome: value must be 0 or 1 at row 4 (0.5)" in msg
     assert "column weights: negative weight at row 3 (-2)" in msg

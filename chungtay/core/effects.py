@@ -110,9 +110,18 @@ def _rows(idx: np.ndarray, first_row: int, values=None, limit: int = 10) -> str:
 
 
 def _show(v) -> str:
+    """A cell's value for a message: numbers as numbers (2, not '2.0'), text quoted."""
+    if isinstance(v, str):
+        try:
+            x = float(v.strip())
+        except ValueError:
+            return repr(v)
+        if not math.isfinite(x):
+            return repr(v)
+        v = x
     if isinstance(v, float) and v.is_integer():
         return str(int(v))
-    return repr(v) if isinstance(v, str) else str(v)
+    return str(v)
 
 
 def _numbers(x: pa.Array) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
