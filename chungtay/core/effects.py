@@ -365,13 +365,10 @@ def support_effect(treated, outcome, strata: Mapping[str, Any] | pa.Table, *, co
         att = treated_rate = control_rate = att_se = None
 
     num = int if w is None else float
-    strata_out = []
-    for i, (n_c, n_t, m_c, m_t) in enumerate(zip(cnt[:, 0].tolist(), cnt[:, 1].tolist(),
-                                                  mean[:, 0].tolist(), mean[:, 1].tolist())):
-        d = {c: values[j][i] for j, c in enumerate(cols)}
-        d.update(n_treated=num(n_t), n_control=num(n_c),
-                 treated_rate=None if math.isnan(m_t) else m_t, control_rate=None if math.isnan(m_c) else m_c)
-        strata_out.append(d)
+    keys = (*cols, *STRATUM_KEYS)
+    rates = [[None if x != x else x for x in mean[:, j].tolist()] for j in (1, 0)]        # nan → None
+    counts = [cnt[:, j].tolist() for j in (1, 0)]                  # ints without weights, else floats
+    strata_out = [dict(zip(keys, row)) for row in zip(*values, *counts, *rates)]
     return EffectResult(
         strata_columns=cols, weighted=w is not None,
         n_treated=num(nt.sum()), n_control=num(cnt[:, 0].sum()),
