@@ -1,0 +1,1 @@
+"""Local stand-ins for outside servers that cannot run in the tests."""
