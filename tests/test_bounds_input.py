@@ -142,7 +142,7 @@ def test_the_import_refuses_an_income_above_the_bound(commune_officer, my_commun
 
 def test_the_live_preview_refuses_a_huge_income_in_the_users_language(as_commune_officer):
     import json as _json
-    url = reverse("api_classify")
+    url = reverse("api:classify")
     body = _json.dumps({"year": 2025, "income": 99999999999999, "deprived": []})
     r = as_commune_officer.post(url, body, content_type="application/json")
     assert r.status_code == 400 and r.json()["error"].startswith("Thu nhập phải từ 0 đến 100.000.000.000")

@@ -93,9 +93,6 @@ CASES: dict[str, list[Case]] = {
                        Case("POST", lambda w: [w.hh.pk], only(200, (XA,)), data=lambda w: {})],
     "standards": [Case("GET", expect=codes(200))],
     "healthz": [Case("GET", expect=codes(200, anon=200)), Case("POST", expect=codes(405, anon=405))],
-    "api_classify": [Case("GET", expect=codes(405)),
-                     Case("POST", expect=codes(200), json=True,
-                          data=lambda w: {"year": DATA_YEAR, "income": 1_000_000, "deprived": []})],
     # --- import ---
     "imports:upload": [Case("GET", expect=only(200, (XA, XA2), outside=())),
                        Case("POST", expect=only(200, (XA, XA2), outside=()), data=lambda w: {})],

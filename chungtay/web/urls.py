@@ -15,5 +15,4 @@ urlpatterns = [
     path("households/<int:pk>/members/new/", views.member_add, name="member_add"),
     path("households/<int:pk>/assess/", views.assessment_new, name="assessment_new"),
     path("standards/", views.standards_page, name="standards"),
-    path("api/v1/classify", views.api_classify, name="api_classify"),
 ]

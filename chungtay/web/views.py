@@ -1,8 +1,6 @@
 """Thin views: reads go through access helpers and scoped querysets, writes through actions."""
 from __future__ import annotations
 
-import json
-import math
 from datetime import date
 
 from django.contrib import messages
@@ -10,9 +8,8 @@ from django.contrib.auth.decorators import login_required
 from django.core.exceptions import ValidationError
 from django.core.paginator import Paginator
 from django.db.models import Q
-from django.http import HttpRequest, HttpResponse, JsonResponse
+from django.http import HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
-from django.views.decorators.http import require_POST
 
 from chungtay.accounts.access import LEGACY_TO_NEW, scope_for, unit_for_user
 from chungtay.accounts.roles import require
@@ -374,29 +371,3 @@ def assessment_new(request, pk: int):
 @login_required
 def standards_page(request):
     return render(request, "web/standards.html", {"standards": all_standards()})
-
-
-@login_required
-@require_POST
-def api_classify(request):
-    """Preview a classification (no write): used by the survey form as the officer ticks."""
-    try:
-        data = json.loads(request.body or b"{}")
-        if not isinstance(data, dict):
-            raise ValueError("expected a JSON object")
-        std = get_standard(str(data["standard"])) if data.get("standard") else standard_for_year(int(data["year"]))
-        values = {k: data.get(k) for k in ("income", "score_a")}
-        for k, v in values.items():     # numbers within the bounds the survey form accepts
-            if v is not None and (isinstance(v, bool) or not isinstance(v, (int, float)) or not math.isfinite(v)):
-                raise ValueError(tr("Giá trị phải là một số", "The value must be a number"))
-            err = None if v is None else (bounds.income_error(v) if k == "income" else bounds.score_error(v))
-            if err:
-                raise ValueError(tr(*err))
-        deprived = data.get("deprived", [])
-        if not isinstance(deprived, list) or not all(isinstance(c, str) for c in deprived):
-            raise ValueError("deprived: a list of indicator codes")
-        r = classify(std, area=str(data.get("area", "rural")), deprived=deprived, **values)
-    except (ValueError, KeyError, TypeError, OverflowError, ClassificationError, StandardError) as e:
-        return JsonResponse({"error": str(e)}, status=400)
-    return JsonResponse({"standard": r.standard, "category": r.category, "deprivation_count": r.deprivation_count,
-                         "explanation": r.explanation(request.lang)})
