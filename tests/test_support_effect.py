@@ -95,6 +95,13 @@ def test_strata_order_and_types():
     r = support_effect([1, 0, 1], [1, 0, 0], {"x": [1.5, 0.25, 1.5], "b": [True, False, True]})
     assert [(s["x"], s["b"]) for s in r.strata] == [(0.25, False), (1.5, True)]
     assert type(r.strata[0]["x"]) is float and type(r.strata[0]["b"]) is bool
+    # text: trimmed and NFC-normalised, so spelling variants of one value are one stratum
+    decomposed = "Tho\u0302n 1"
+    r = support_effect([1, 0, 1, 0], [1, 0, 0, 0], {"v": ["Thôn 1", decomposed, " Thôn 1 ", "Thôn 1"]})
+    assert r.strata == [{"v": "Thôn 1", "n_treated": 2, "n_control": 2, "treated_rate": 0.5, "control_rate": 0.0}]
+    # pyarrow dictionary columns (parquet categories) work directly
+    r = support_effect([1, 0, 1], [1, 0, 0], {"v": pa.array(["b", "a", "b"]).dictionary_encode()})
+    assert [s["v"] for s in r.strata] == ["a", "b"]
     # a large range of codes (the sort path) and negative numbers
     r = support_effect([1, 0, 1, 0], [1, 0, 0, 0], {"c": [10 ** 12, -5, 10 ** 12, -5]})
     assert [s["c"] for s in r.strata] == [-5, 10 ** 12]
@@ -106,6 +113,7 @@ def test_codes_from_file():
     assert ints(["3", " 12", "-1", None, ""]) == [3, 12, -1, None, None]
     assert ints(["00123", "7"]) == ["00123", "7"]                  # a leading zero: a code, stays text
     assert ints(["3", "x"]) == ["3", "x"]
+    assert ints(["3\n", "4"]) == [3, 4] and ints(["1e3"]) == ["1e3"] and ints([None, ""]) == [None, ""]
     assert ints([3.0, 12.0, None]) == [3, 12, None]               # Excel's whole numbers
     assert ints([3.5, 1.0]) == [3.5, 1.0]
     assert codes_from_file(pa.array([3.0, 1.0])).type == pa.int64()

@@ -30,6 +30,8 @@ Everything is vectorised (one ``bincount`` over stratum × group); 10 million ro
 from __future__ import annotations
 
 import math
+import re
+import unicodedata
 from dataclasses import dataclass, field
 from typing import Any, Mapping, Sequence
 
@@ -78,7 +80,7 @@ class EffectResult:
 
 # --------------------------------------------------------------------------- input checks
 
-def _arrow(x, name: str) -> pa.Array:
+def _arrow(x, name: str, keep_dictionary: bool = False) -> pa.Array:
     if isinstance(x, pa.ChunkedArray):
         x = x.combine_chunks() if x.num_chunks != 1 else x.chunk(0)
     elif not isinstance(x, pa.Array):
@@ -90,7 +92,7 @@ def _arrow(x, name: str) -> pa.Array:
                 x = pa.array(x)
             except (pa.ArrowInvalid, pa.ArrowTypeError):         # a list mixing numbers and text
                 x = pa.array([None if v is None else str(v) for v in x], pa.string())
-    if isinstance(x.type, pa.DictionaryType):
+    if isinstance(x.type, pa.DictionaryType) and not (keep_dictionary and _is_text(x.type.value_type)):
         x = x.cast(x.type.value_type)
     return x
 
@@ -160,6 +162,10 @@ def _zero_one(x, name: str, n: int, first_row: int, problems: list[str]) -> np.n
     if len(a) != n:
         problems.append(f"{name}: {len(a)} values for {n} rows")
         return None
+    if a.null_count == 0 and (pa.types.is_integer(a.type) or pa.types.is_boolean(a.type)):
+        v = a.to_numpy(zero_copy_only=False)
+        if v.dtype == np.bool_ or ((v == 0) | (v == 1)).all():
+            return v.astype(np.int8)
     vals, empty, bad = _numbers(a)
     wrong = bad | (~empty & ~np.isnan(vals) & (vals != 0) & (vals != 1)) | (np.isnan(vals) & ~empty & ~bad)
     ok = True
@@ -206,34 +212,39 @@ def _weights(x, name: str, n: int, first_row: int, problems: list[str]) -> np.nd
 
 def _encode(x, name: str, n: int, first_row: int, problems: list[str]):
     """(codes 0..L-1 per row in the sort order of the values, the L values) or None."""
-    a = _arrow(x, name)
+    a = _arrow(x, name, keep_dictionary=True)
     if len(a) != n:
         problems.append(f"{name}: {len(a)} values for {n} rows")
         return None
     t = a.type
-    if not (pa.types.is_integer(t) or pa.types.is_floating(t) or pa.types.is_boolean(t) or _is_text(t)):
+    if not (pa.types.is_integer(t) or pa.types.is_floating(t) or pa.types.is_boolean(t) or _is_text(t)
+            or isinstance(t, pa.DictionaryType)):
         a = a.cast(pa.string())
         t = a.type
-    if _is_text(t):
-        a = pc.utf8_trim_whitespace(pc.utf8_normalize(a, "NFC"))
-        empty = pc.fill_null(pc.equal(a, ""), True)
-    elif pa.types.is_floating(t):
-        empty = pc.fill_null(pc.is_nan(a), True)
-    else:
-        empty = pc.is_null(a)
+    empty_msg = (f"column {name}: empty at {{}} (every row needs a value in each strata column: fill it in, "
+                 "e.g. with 'unknown', or leave those rows out)")
+    if _is_text(t) or isinstance(t, pa.DictionaryType):
+        # the work is on the distinct values: NFC, trimmed, "" = empty; "Thôn 1 " and "Thôn 1" are one stratum
+        enc = a if isinstance(t, pa.DictionaryType) else a.dictionary_encode()
+        raw = enc.dictionary.to_pylist()
+        norm = [None if v is None else unicodedata.normalize("NFC", v).strip() for v in raw]
+        labels = sorted({v for v in norm if v}, key=sort_key)
+        rank = {v: i for i, v in enumerate(labels)}
+        remap = np.array([rank.get(v, -1) for v in norm] + [-1], dtype=np.int64)   # last: a null index
+        idx = enc.indices
+        idx = np.asarray(idx.fill_null(len(raw)).to_numpy(zero_copy_only=False) if idx.null_count
+                         else idx.to_numpy(zero_copy_only=False))
+        codes = remap[idx]
+        empty = codes < 0
+        if empty.any():
+            problems.append(empty_msg.format(_rows(np.flatnonzero(empty), first_row)))
+            return None
+        return codes, labels
+    empty = pc.fill_null(pc.is_nan(a), True) if pa.types.is_floating(t) else pc.is_null(a)
     empty = np.asarray(empty.to_numpy(zero_copy_only=False), dtype=bool)
     if empty.any():
-        problems.append(f"column {name}: empty at {_rows(np.flatnonzero(empty), first_row)} (every row needs a "
-                        "value in each strata column: fill it in, e.g. with 'unknown', or leave those rows out)")
+        problems.append(empty_msg.format(_rows(np.flatnonzero(empty), first_row)))
         return None
-    if _is_text(t):
-        enc = a.dictionary_encode()
-        idx = np.asarray(enc.indices.to_numpy(zero_copy_only=False))
-        labels = enc.dictionary.to_pylist()
-        order = sorted(range(len(labels)), key=lambda i: sort_key(labels[i]))
-        remap = np.empty(len(labels), dtype=np.int64)
-        remap[order] = np.arange(len(labels), dtype=np.int64)
-        return remap[idx], [labels[i] for i in order]
     if pa.types.is_boolean(t):
         v = np.asarray(a.to_numpy(zero_copy_only=False), dtype=np.int64)
         present = np.bincount(v, minlength=2) > 0
@@ -393,7 +404,7 @@ def support_effect_table(table: pa.Table, treated: str, outcome: str, strata: Se
                           names=(treated, outcome, weight or "weights"))
 
 
-_WHOLE = r"^-?(0|[1-9][0-9]{0,17})$"
+_WHOLE = re.compile(r"-?(0|[1-9][0-9]{0,17})")
 
 
 def codes_from_file(col: pa.ChunkedArray | pa.Array) -> pa.ChunkedArray | pa.Array:
@@ -405,13 +416,16 @@ def codes_from_file(col: pa.ChunkedArray | pa.Array) -> pa.ChunkedArray | pa.Arr
     Empty cells stay empty (null) so that the check can name their rows.
     """
     t = col.type
-    if _is_text(t):
-        s = pc.utf8_trim_whitespace(pc.utf8_normalize(col, "NFC"))
-        s = pc.if_else(pc.equal(s, ""), pa.scalar(None, s.type), s)
-        valid = s.drop_null() if hasattr(s, "drop_null") else s
-        if len(valid) and pc.all(pc.match_substring_regex(valid, _WHOLE)).as_py():
-            return s.cast(pa.int64())
-        return col
+    if _is_text(t):              # decided on the distinct values (a few), then one take over the rows
+        enc = col.dictionary_encode()
+        if isinstance(enc, pa.ChunkedArray):
+            enc = enc.unify_dictionaries().combine_chunks() if enc.num_chunks else pa.array([], t).dictionary_encode()
+        words = [None if v is None else v.strip() for v in enc.dictionary.to_pylist()]
+        given = [v for v in words if v]
+        if not given or not all(_WHOLE.fullmatch(v) for v in given):
+            return col
+        ints = pa.array([int(v) if v else None for v in words], pa.int64())
+        return ints.take(enc.indices)
     if pa.types.is_floating(t):
         f = pc.if_else(pc.is_nan(col), pa.scalar(None, t), col)
         valid = f.drop_null()
