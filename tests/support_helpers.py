@@ -1,0 +1,30 @@
+"""Shared helpers of the support tests (not a test module)."""
+import datetime as dt
+from decimal import Decimal
+
+from chungtay.households.models import Assessment, Household
+from chungtay.support import actions
+from chungtay.support.models import ProgrammePart
+
+
+def part(code="GNBV2125.DA3.TDA1"):
+    return ProgrammePart.objects.get(code=code)
+
+
+def facts(hh=None, **kw):
+    f = dict(part=part(), kind="livestock", quantity=Decimal("1"), unit_of_measure="con", value_vnd=20_000_000,
+             date=dt.date(2024, 5, 10), status="delivered", funding=[("NSTW", 70, True), ("HO", 30, True)],
+             description="Bò cái giống", provider_unit=hh.commune if hh is not None else None, document_no="12/QĐ-UBND")
+    f.update(kw)
+    return actions.Facts(**f)
+
+
+def household_in(village, n=0, **filters):
+    return Household.objects.filter(village=village, status="active", **filters).order_by("id")[n]
+
+
+def poor_in(commune, year, n=None):
+    ids = (Assessment.objects.filter(commune=commune, year=year, kind="periodic", is_current=True, category="poor")
+           .order_by("household_id").values_list("household_id", flat=True))
+    hs = list(Household.objects.filter(pk__in=list(ids[: (n or 50)]), status="active").order_by("id"))
+    return hs[:n] if n else hs
