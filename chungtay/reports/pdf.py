@@ -7,11 +7,15 @@ embedded from ``fonts/`` (subset), so Vietnamese diacritics print on any machine
 """
 from __future__ import annotations
 
+import copy
+import io
+import threading
 from pathlib import Path
 
+from fontTools import ttLib
 from fpdf import FPDF
 from fpdf.enums import XPos, YPos
-from fpdf.fonts import FontFace
+from fpdf.fonts import FontFace, SubsetMap
 
 from .data import DRAFT, Certificate, Issuer, PostingList, date_line, inline_name
 
@@ -21,6 +25,36 @@ NATION = "CỘNG HÒA XÃ HỘI CHỦ NGHĨA VIỆT NAM"
 MOTTO = "Độc lập - Tự do - Hạnh phúc"
 LEFT, TOP, RIGHT = 25.0, 15.0, 15.0
 ROMAN = ("I", "II", "III", "IV", "V", "VI")
+POSTING_COLUMNS = ((11, "C"), (51, "L"), (52, "L"), (56, "L"))
+FONT_FILES = {"": "DejaVuSans.ttf", "B": "DejaVuSans-Bold.ttf", "I": "DejaVuSans-Oblique.ttf"}
+
+# Parsing a TrueType file (fontTools: glyph, metrics and cmap tables) costs ~0.15 s per style, so
+# ~0.45 s per document. It is done once per process: the parsed font (widths, cmap, glyph ids,
+# descriptor — read-only) is kept, and each document gets a copy with its own subset map and its
+# own lazily-read fontTools object (fpdf2 subsets that object in place when it writes the PDF) and
+# font descriptor (numbered as an object of that PDF).
+_FONTS: dict[str, tuple[object, bytes]] = {}
+_FONTS_LOCK = threading.Lock()
+
+
+def _add_font(pdf: FPDF, style: str, path: Path) -> None:
+    key = f"{FONT.lower()}{style}"
+    with _FONTS_LOCK:
+        cached = _FONTS.get(key)
+        if cached is None:
+            pdf.add_font(FONT, style, path)
+            _FONTS[key] = (copy.copy(pdf.fonts[key]), path.read_bytes())
+            return
+    proto, data = cached
+    font = copy.copy(proto)
+    font.i = len(pdf.fonts) + 1
+    font.ttfont = ttLib.TTFont(io.BytesIO(data), recalcTimestamp=False, lazy=True)
+    font._hbfont = None
+    font.biggest_size_pt = 0
+    font.missing_glyphs = []
+    font.subset = SubsetMap(font)
+    font.desc = copy.copy(proto.desc)        # a PDF object: gets this document's object number
+    pdf.fonts[key] = font
 
 
 class OfficialPDF(FPDF):
@@ -29,9 +63,8 @@ class OfficialPDF(FPDF):
         self.draft = draft
         self.set_margins(LEFT, TOP, RIGHT)
         self.set_auto_page_break(True, margin=16)
-        self.add_font(FONT, "", FONT_DIR / "DejaVuSans.ttf")
-        self.add_font(FONT, "B", FONT_DIR / "DejaVuSans-Bold.ttf")
-        self.add_font(FONT, "I", FONT_DIR / "DejaVuSans-Oblique.ttf")
+        for style, file in FONT_FILES.items():
+            _add_font(self, style, FONT_DIR / file)
         self.set_title(title)
         self.set_author(author)
         self.set_creator("Chung Tay")
@@ -165,6 +198,86 @@ class OfficialPDF(FPDF):
             bottom = max(bottom, self.get_y())
         self.set_y(bottom)
 
+    def grid(self, columns: tuple[tuple[float, str], ...], heads: tuple[str, ...], rows, size: float = 10,
+             line_h: float = 6.2, pad_x: float = 1.5, pad_y: float = 0.6) -> None:
+        """A ruled table of ``columns`` ((width mm, "L"/"C"), …), the heading row repeated on every page.
+
+        Drawn row by row with ``text()`` and lines instead of fpdf2's ``table()``, which lays out
+        every cell as a paragraph (~3 s for the ~10,000 cells of a commune's posting list): a cell
+        that fits on one line (nearly all) is one text operation; a longer one is wrapped with
+        ``multi_cell``. Widths are measured from the font's character widths, cached per text.
+        """
+        x0 = self.l_margin
+        total = sum(w for w, _ in columns)
+        xs = [x0]
+        for w, _ in columns:
+            xs.append(xs[-1] + w)
+        self.set_line_width(0.2)
+        self.set_draw_color(0)
+        widths: dict[str, float] = {}
+
+        def measure(text: str) -> float:
+            # = get_string_width() without its markdown/shaping checks: the sum of the font's
+            # character widths (1/1000 em), at the current size, in mm
+            w = widths.get(text)
+            if w is None:
+                cw = self.current_font.cw
+                w = widths[text] = sum(cw[ord(ch)] for ch in text) * self.font_size_pt / 1000 / self.k
+            return w
+
+        def draw_row(cells, bold: bool, fill: bool) -> None:
+            if bold:
+                self.set_font(FONT, "B", size)
+                widths.clear()              # measured in bold: not the widths of the rows
+            avail = [w - 2 * pad_x for w, _ in columns]
+            lines = []
+            for text, room in zip(cells, avail):
+                lines.append(1 if measure(text) <= room else
+                             len(self.multi_cell(room, line_h, text, dry_run=True, output="LINES")))
+            h = max(lines) * line_h + 2 * pad_y
+            if self.y + h > self.page_break_trigger:
+                close_segment()
+                self.add_page()
+                start_segment()
+                if not bold:
+                    draw_row(heads, True, True)
+                    self.set_font(FONT, "", size)
+                    widths.clear()
+            y = self.y
+            if fill:
+                self.set_fill_color(238)
+                self.rect(x0, y, total, h, style="F")
+                self.set_fill_color(0)          # (a fill colour unlike the text's makes every text() set it)
+            baseline = y + pad_y + line_h / 2 + 0.3 * self.font_size
+            for i, (text, (w, align)) in enumerate(zip(cells, columns)):
+                if lines[i] == 1:
+                    tw = measure(text)
+                    x = xs[i] + (w - tw) / 2 if align == "C" else xs[i] + pad_x
+                    self.text(x, baseline, text)
+                else:
+                    self.set_xy(xs[i] + pad_x, y + pad_y)
+                    self.multi_cell(w - 2 * pad_x, line_h, text, align=align)
+            self.line(x0, y + h, x0 + total, y + h)
+            self.set_xy(x0, y + h)
+
+        segment = [0.0]
+
+        def start_segment() -> None:
+            segment[0] = self.y
+            self.line(x0, self.y, x0 + total, self.y)
+
+        def close_segment() -> None:
+            for x in xs:
+                self.line(x, segment[0], x, self.y)
+
+        start_segment()
+        draw_row(heads, True, True)
+        self.set_font(FONT, "", size)
+        widths.clear()
+        for cells in rows:
+            draw_row(cells, False, False)
+        close_segment()
+
     def table_style(self):
         return FontFace(emphasis="BOLD", fill_color=(238, 238, 238))
 
@@ -209,13 +322,8 @@ def posting_list_pdf(pl: PostingList) -> bytes:
             pdf.paragraph("Không có hộ nào.", "I", 10)
             pdf.ln(2)
             continue
-        pdf.set_font(FONT, "", 10)
-        with pdf.table(col_widths=(11, 51, 52, 56), text_align=("CENTER", "LEFT", "LEFT", "LEFT"),
-                       line_height=6.2, headings_style=pdf.table_style(), repeat_headings=1,
-                       padding=(0.6, 1.5), align="LEFT", width=pdf.body_width) as t:
-            t.row(["STT", "Họ và tên chủ hộ", "Thôn, tổ dân phố", "Phân loại hộ"])
-            for r in section.rows:
-                t.row([str(r.no), r.head_name, r.village, r.category])
+        pdf.grid(POSTING_COLUMNS, ("STT", "Họ và tên chủ hộ", "Thôn, tổ dân phố", "Phân loại hộ"),
+                 ([str(r.no), r.head_name, r.village, r.category] for r in section.rows))
         pdf.ln(4)
     if pl.escaped_included and pl.previous_year_missing:
         pdf.paragraph(f"Không có kết quả rà soát năm {pl.year - 1} nên không lập danh sách hộ thoát nghèo, "
