@@ -412,8 +412,13 @@ def cmd_support_effect(args) -> int:
     except effects.EffectInputError as e:
         return _err(_problems(args.input, e.problems))
     if args.format == "json":
-        _dump({"input": str(args.input), "treated_column": args.treated, "outcome_column": args.outcome,
-               "strata_columns": strata, "weight_column": args.weight_column, **res.to_dict()})
+        # one stratum a line: json's indented encoder is pure Python (16 s for 131,000 strata)
+        out = {"input": str(args.input), "treated_column": args.treated, "outcome_column": args.outcome,
+               "strata_columns": strata, "weight_column": args.weight_column, **res.to_dict()}
+        rows = out.pop("strata")
+        head = json.dumps(out, ensure_ascii=False, indent=2)[:-2]
+        body = ",\n".join("    " + json.dumps(r, ensure_ascii=False) for r in rows)
+        sys.stdout.write(f'{head},\n  "strata": [' + (f"\n{body}\n  ]" if rows else "]") + "\n}\n")
         return 0
     pp = (lambda x: "–" if x is None else f"{100 * x:+.2f} pp")
     print(f"Effect of support by exact matching (ATT) — {args.input}")

@@ -412,7 +412,8 @@ def codes_from_file(col: pa.ChunkedArray | pa.Array) -> pa.ChunkedArray | pa.Arr
 
     Text whose every non-empty value is a whole number written without leading zeros becomes
     int64 ("3" → 3; but "00123" stays text, a code); a float column whose every value is whole
-    becomes int64 (Excel stores every number as a float: 3.0 → 3). Anything else is unchanged.
+    becomes int64 (Excel stores every number as a float: 3.0 → 3). Other text comes back
+    dictionary-encoded (the same values), anything else unchanged.
     Empty cells stay empty (null) so that the check can name their rows.
     """
     t = col.type
@@ -423,7 +424,7 @@ def codes_from_file(col: pa.ChunkedArray | pa.Array) -> pa.ChunkedArray | pa.Arr
         words = [None if v is None else v.strip() for v in enc.dictionary.to_pylist()]
         given = [v for v in words if v]
         if not given or not all(_WHOLE.fullmatch(v) for v in given):
-            return col
+            return enc                           # text: dictionary-encoded already (support_effect takes it)
         ints = pa.array([int(v) if v else None for v in words], pa.int64())
         return ints.take(enc.indices)
     if pa.types.is_floating(t):
