@@ -180,17 +180,28 @@ def _django() -> None:
 def cmd_demo(args) -> int:
     _django()
     from django.core.management import call_command
+    from chungtay.env import is_production
     from chungtay.households.demo import DEMO_USERS, setup_demo
     t0 = time.perf_counter()
     call_command("migrate", verbosity=0)
-    setup_demo(households=args.households, seed=args.seed, log=lambda m: print(m, flush=True))
-    print(f"demo ready in {time.perf_counter() - t0:.0f}s", flush=True)
     url = f"http://{args.host}:{args.port}/"
+    queued = None
+    if args.no_serve or args.no_worker or is_production():     # load here, in this terminal
+        setup_demo(households=args.households, seed=args.seed, log=lambda m: print(m, flush=True))
+        print(f"demo ready in {time.perf_counter() - t0:.0f}s", flush=True)
+    else:                    # the worker started beside the server loads it; the pages show the progress
+        from chungtay.jobs.demo import ensure_queued
+        queued = ensure_queued(args.households, args.seed)
+        if queued is None:
+            print(f"demo ready in {time.perf_counter() - t0:.0f}s", flush=True)
     print("\n" + "=" * 64)
     if args.no_serve:
         print("Khởi động / start: chungtay serve")
     else:
         print(f"Chung Tay đang chạy tại / is running at: {url}")
+    if queued is not None:
+        print(f"Đang nạp dữ liệu mẫu trong nền ({args.households:,} hộ, 1–3 phút): trang web hiện tiến độ.\n"
+              f"Loading the demo data in the background (1–3 minutes): the web page shows the progress.")
     print("Tài khoản demo / demo logins (mật khẩu / password: %s):" % DEMO_USERS[0][1])
     for username, _pw, role in DEMO_USERS:
         print(f"  {username:<14} {role}")

@@ -18,5 +18,9 @@ threads_arg = bounded(int, 1, 64, "a number of threads")   # argparse type for -
 def serve(host: str = "127.0.0.1", port: int = 8000, threads: int = DEFAULT_THREADS) -> None:
     from waitress import serve as waitress_serve
 
+    from chungtay.env import is_production
     from chungtay.wsgi import application
+    if not is_production():         # while the demo's data load runs, every page shows its progress
+        from chungtay.jobs.demo import DemoGate
+        application = DemoGate(application)
     waitress_serve(application, host=host, port=port, threads=threads, ident="chungtay")

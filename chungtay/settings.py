@@ -38,6 +38,7 @@ INSTALLED_APPS = [
     "chungtay.support",
     "chungtay.prepared",
     "chungtay.reports",
+    "chungtay.jobs",
     "chungtay.api",
     "chungtay.field",
     "chungtay.opendata",

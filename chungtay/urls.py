@@ -12,6 +12,7 @@ urlpatterns = [
     path("reviews/", include("chungtay.reviews.urls")),
     path("", include("chungtay.plans.urls")),
     path("reports/", include("chungtay.reports.urls")),
+    path("jobs/", include("chungtay.jobs.urls")),
     path("support/", include("chungtay.support.urls")),
 ]
 

@@ -22,7 +22,7 @@ from . import liveness
 log = logging.getLogger(__name__)
 HOUSEKEEPING_EVERY = 600                 # seconds
 KEEP_TASK_RESULTS_DAYS = 30
-CLEANUPS = ["chungtay.imports.tasks.cleanup"]
+CLEANUPS = ["chungtay.imports.tasks.cleanup", "chungtay.jobs.tasks.cleanup"]
 
 
 def run() -> dict:

@@ -140,7 +140,16 @@ def unit_reports(request, pk: int):
         communes = list(Unit.objects.filter(parent=unit, system=Unit.SYSTEM_2025, level=Unit.COMMUNE)
                         .filter(id__in=year_rows(user, year).filter(province_id=unit.id).values("commune_id")))
         communes.sort(key=lambda u: fmt.sort_key(u.name))
+    from chungtay.jobs.files import kinds_for
+    from chungtay.jobs.models import PreparedFile
+    prepared = [{"name": k.name, "title": k.title[1] if request.lang == "en" else k.title[0],
+                 "description": k.description[1] if request.lang == "en" else k.description[0]}
+                for k in kinds_for(unit)]
+    recent = list(PreparedFile.objects.filter(user=user, unit=unit).order_by("-created_at", "-id")[:5]) if prepared else []
+    for f in recent:
+        f.label = f.status_label(request.lang)
     return render(request, "reports/unit.html", {
+        "prepared": prepared, "recent_files": recent,
         "unit": unit, "year": year, "years": years, "posting": posting, "summary": summary,
         "villages": villages, "certificates": certificates, "communes": communes,
         "breadcrumb": _breadcrumb(user, unit), "unit_label": unit_label(unit),

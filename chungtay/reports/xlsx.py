@@ -110,8 +110,14 @@ def posting_list_xlsx(pl: PostingList) -> bytes:
     wb.set_properties({"title": f"{DRAFT + ' – ' if pl.draft else ''}Danh sách hộ nghèo, hộ cận nghèo năm {pl.year}",
                        "author": pl.issuer.committee,
                        "comments": "Chung Tay"})
-    st = Styles(wb)
-    ws = wb.add_worksheet("Danh sach")
+    posting_list_sheet(wb, Styles(wb), "Danh sach", pl)
+    wb.close()
+    return buf.getvalue()
+
+
+def posting_list_sheet(wb, st: Styles, name: str, pl: PostingList) -> None:
+    """The posting list on a new sheet ``name`` of ``wb`` (one sheet per commune in a province's file)."""
+    ws = wb.add_worksheet(name)
     ws.set_column(0, 0, 7)
     ws.set_column(1, 1, 32)
     ws.set_column(2, 2, 28)
@@ -167,8 +173,6 @@ def posting_list_xlsx(pl: PostingList) -> bytes:
     ws.fit_to_pages(1, 0)
     ws.center_horizontally()
     ws.set_footer("&C&8Trang &P/&N")
-    wb.close()
-    return buf.getvalue()
 
 
 # ------------------------------------------------------------------ summary report
@@ -217,8 +221,14 @@ def summary_xlsx(s: Summary) -> bytes:
     wb.set_properties({"title": f"{DRAFT + ' – ' if s.draft else ''}Tổng hợp kết quả rà soát hộ nghèo, hộ cận "
                                 f"nghèo năm {s.year}",
                        "author": s.issuer.committee, "comments": "Chung Tay"})
-    st = Styles(wb)
-    ws = wb.add_worksheet("Tong hop")
+    summary_sheet(wb, Styles(wb), "Tong hop", s)
+    wb.close()
+    return buf.getvalue()
+
+
+def summary_sheet(wb, st: Styles, name: str, s: Summary, total_name: str | None = "TongCong") -> None:
+    """The summary report on a new sheet ``name`` of ``wb``; ``total_name``: a defined name for its total row."""
+    ws = wb.add_worksheet(name)
     cols = summary_columns(s)
     last = len(cols) - 1
     for i, c in enumerate(cols):
@@ -299,9 +309,8 @@ def summary_xlsx(s: Summary) -> bytes:
     ws.set_margins(left=0.5, right=0.4, top=0.6, bottom=0.6)
     ws.fit_to_pages(1, 0)
     ws.set_footer("&C&8Trang &P/&N")
-    wb.define_name("TongCong", f"='Tong hop'!$A${total_row + 1}:${_col(last)}${total_row + 1}")
-    wb.close()
-    return buf.getvalue()
+    if total_name:
+        wb.define_name(total_name, f"='{name}'!$A${total_row + 1}:${_col(last)}${total_row + 1}")
 
 
 def _col(i: int) -> str:
