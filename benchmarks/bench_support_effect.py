@@ -76,17 +76,19 @@ def measure(fn, repeat: int):
     return r["best"], r["cpu"], peak, r["result"]
 
 
-def command(path: str) -> tuple[float, float, dict]:
+def command(path: str) -> tuple[float, float, float, dict]:
+    """(wall s, CPU s, peak RSS MiB, JSON) of the command in a subprocess."""
     t0 = time.perf_counter()
-    before = resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss
+    ru = resource.getrusage(resource.RUSAGE_CHILDREN)
+    before, cpu0 = ru.ru_maxrss, ru.ru_utime + ru.ru_stime
     p = subprocess.run([sys.executable, "-m", "chungtay", "measures", "support-effect", path, "--treated",
                         "supported", "--outcome", "escaped", "--strata", "category,deprivations,area,commune",
                         "--format", "json"], capture_output=True, text=True, env={**os.environ})
     wall = time.perf_counter() - t0
     if p.returncode:
         raise SystemExit(p.stderr)
-    rss = max(before, resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss) / 1024
-    return wall, rss, json.loads(p.stdout)
+    ru = resource.getrusage(resource.RUSAGE_CHILDREN)
+    return wall, ru.ru_utime + ru.ru_stime - cpu0, max(before, ru.ru_maxrss) / 1024, json.loads(p.stdout)
 
 
 def main(argv=None) -> dict:
@@ -121,10 +123,10 @@ def main(argv=None) -> dict:
                 path = os.path.join(tmp, "households.parquet")
                 pq.write_table(pa.table(pop), path)
                 del pop, strata
-                wall, rss, out = command(path)
-            print(f"[{n:,}] command        {wall:7.3f} s wall (subprocess: start, read, check, JSON); "
-                  f"peak RSS {rss:,.0f} MiB; ATT {out['att']:.4f}", flush=True)
-            row.update(command_s=round(wall, 2), command_rss_mib=round(rss))
+                wall, cpu, rss, out = command(path)
+            print(f"[{n:,}] command        {wall:7.3f} s wall {cpu:7.3f} s CPU (subprocess: start, read, check, "
+                  f"JSON); peak RSS {rss:,.0f} MiB; ATT {out['att']:.4f}", flush=True)
+            row.update(command_s=round(wall, 2), command_cpu_s=round(cpu, 2), command_rss_mib=round(rss))
         results.append(row)
     _common.summary("support_effect", contention, results=results)
     return {"results": results}
