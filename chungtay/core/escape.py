@@ -70,7 +70,23 @@ def _urban(area, n: int) -> np.ndarray:
     return out
 
 
+_TABLES: dict = {}
+
+
 def escape_tables(standard: Standard, basis: str = "income") -> dict:
+    """:func:`_escape_tables`, worked out once per standard object and basis (read-only arrays)."""
+    key = (id(standard), basis)
+    hit = _TABLES.get(key)
+    if hit is not None and hit[0] is standard:
+        return hit[1]
+    t = _escape_tables(standard, basis)
+    for a in t.values():
+        a.flags.writeable = False
+    _TABLES[key] = (standard, t)
+    return t
+
+
+def _escape_tables(standard: Standard, basis: str = "income") -> dict:
     """The standard's rule as small lookup tables over (area, deprivation count D, value band).
 
     Bands: the sorted distinct lines of an area split values into ``value ≤ L0``, ``L0 < value

@@ -5,8 +5,11 @@ ethnic minority, area and head's ethnic group, per child unit; FGT sums per area
 date at every write, and gives them to the core as a weighted matrix (``weight`` = households):
 a few thousand rows for a whole province instead of one per household, with the same figures
 (tests/test_prepared_analysis.py compares them with :func:`load_live`, one row per household).
-Only the poor households with an income are read one by one, for the list of those one step
-from leaving poverty. The arithmetic lives in the pure core.
+The list of poor households one step from leaving poverty is prepared too
+(``EscapeCandidate``, in the list's order): a page reads the rows it shows and a count. For a
+2025 province whose whole area the user sees, the histogram by commune is read as prepared
+(``ProvinceDeprivation``) instead of being grouped from the village rows. The arithmetic lives in
+the pure core.
 """
 from __future__ import annotations
 
@@ -14,7 +17,6 @@ from dataclasses import dataclass
 
 import numpy as np
 from django.db import connection
-from django.db.models import Q
 
 from chungtay.core import measures
 from chungtay.core.standards import Standard, standard_for_year
@@ -39,7 +41,7 @@ class Rows:
     ethnicity: np.ndarray      # the head's ethnic group (today's record)
     weight: np.ndarray | None = None     # households per row (None: one each)
     fgt: object = None                   # prepared FGTResult (None: from ``income``)
-    poor: object = None                  # prepared loads: () -> Rows of the poor households with an income
+    near: object = None                  # prepared loads: (limit) -> (first ``limit`` NearEscape, how many)
 
 
 def _select(unit: Unit) -> tuple[str, str]:
@@ -47,39 +49,53 @@ def _select(unit: Unit) -> tuple[str, str]:
     return select, child or "village"
 
 
-def load(user, unit: Unit, year: int, group: str = "all") -> Rows:
-    """The unit's figures of ``year`` from the prepared tables (see the module docstring)."""
+def load(user, unit: Unit, year: int, group: str = "all", detail: bool = True) -> Rows:
+    """The unit's figures of ``year`` from the prepared tables (see the module docstring).
+    ``detail=False``: the households per deprivation pattern only (enough for ``analyse(...,
+    detail=False)``: the comparison year), a few hundred rows."""
     from django.db.models import Sum
 
-    from chungtay.prepared.models import DeprivationCount, IncomeGap
+    from chungtay.accounts.access import scope_for
+    from chungtay.prepared.models import DeprivationCount, IncomeGap, ProvinceDeprivation
     std = standard_for_year(year)
     d = len(std.indicators)
     select, child = _select(unit)
     where = {"year": year, f"{select}_id": unit.id}
-    if group in ("ethnic_minority", "kinh"):
-        where["ethnic_minority"] = group == "ethnic_minority"
-    qs = (DeprivationCount.objects.for_user(user).filter(**where)
-          .values_list(f"{child}_id", "pattern", "ethnic_minority", "urban", "head_ethnicity")
-          .annotate(total=Sum("n")).order_by())
-    sql, params = qs.query.sql_with_params()
+    em = {"ethnic_minority": group == "ethnic_minority"} if group in ("ethnic_minority", "kinh") else {}
+    whole_province = (unit.system, unit.level) == (Unit.SYSTEM_2025, Unit.PROVINCE) and scope_for(user).covers(unit)
+    if whole_province:          # summed by commune at each write
+        qs = ProvinceDeprivation.objects.filter(unit=unit, year=year, **em)
+    else:
+        qs = DeprivationCount.objects.for_user(user).filter(**where, **em)
+    if not detail:
+        qs = qs.values_list("pattern").annotate(total=Sum("n"))
+    elif whole_province:
+        qs = qs.values_list("child_id", "pattern", "ethnic_minority", "urban", "head_ethnicity", "n")
+    else:
+        qs = (qs.values_list(f"{child}_id", "pattern", "ethnic_minority", "urban", "head_ethnicity")
+              .annotate(total=Sum("n")))
+    sql, params = qs.order_by().query.sql_with_params()
     with connection.cursor() as cur:
         cur.execute(sql, params)
         data = cur.fetchall()
     if not data:
         return _empty(std, d)
+    if not detail:
+        data = [(0, p, False, False, "", n) for p, n in data]
     t = list(zip(*data))
     pattern = np.asarray(t[1], dtype=np.int64)
     deps = ((pattern[:, None] >> np.arange(d)) & 1).astype(np.uint8)
-    g = IncomeGap.objects.for_user(user).filter(**where).aggregate(n=Sum("n"), q=Sum("q"), g1=Sum("gap1"),
-                                                                    g2=Sum("gap2"))
+    g = IncomeGap.objects.for_user(user).filter(**where, **em).aggregate(n=Sum("n"), q=Sum("q"), g1=Sum("gap1"),
+                                                                          g2=Sum("gap2"))
     fgt = None
     if g["n"]:
         fgt = measures.FGTResult(n=g["n"], q=g["q"], inclusive=True,
                                  P={0: g["q"] / g["n"], 1: g["g1"] / g["n"], 2: g["g2"] / g["n"]}, line=None)
     return Rows(std, np.arange(len(data)), deps, np.full(len(data), np.nan), np.asarray(t[3], dtype=bool),
                 np.asarray(t[2], dtype=bool), np.asarray(t[0]), np.full(len(data), "", dtype=object),
-                np.asarray(t[4], dtype=object), weight=np.asarray(t[5], dtype=np.float64), fgt=fgt,
-                poor=lambda: _poor(user, unit, year, group, std))     # read only for the detailed analysis
+                # text, not object, dtype: grouping sorts it in C (the labels are the same str)
+                np.asarray(t[4], dtype=str), weight=np.asarray(t[5], dtype=np.float64), fgt=fgt,
+                near=lambda limit: _near(user, unit, year, group, std, limit))   # read only for the detailed page
 
 
 def _empty(std, d) -> Rows:
@@ -88,36 +104,28 @@ def _empty(std, d) -> Rows:
                 z.astype(object))
 
 
-def _poor(user, unit: Unit, year: int, group: str, std) -> Rows:
-    """Poor households with an income, one row each (the list of those one step from leaving)."""
-    select, child = _select(unit)
-    d = len(std.indicators)
-    qs = Assessment.objects.for_user(user).filter(year=year, kind="periodic", is_current=True, category="poor",
-                                                  income__isnull=False, **{f"{select}_id": unit.id})
+def _near(user, unit: Unit, year: int, group: str, std, limit: int | None) -> tuple[list, int]:
+    """The first ``limit`` (all when None) households one step from leaving poverty and how many
+    there are, from the prepared list (its order is near_escape's: both routes first, then the
+    income gap's share of the line, then the household); each row's figures are then worked out
+    by near_escape itself from the stored income, area and deprivations."""
+    from chungtay.prepared.models import EscapeCandidate
+    select, _ = _select(unit)
+    qs = EscapeCandidate.objects.for_user(user).filter(year=year, **{f"{select}_id": unit.id})
     if group in ("ethnic_minority", "kinh"):
         qs = qs.filter(ethnic_minority=group == "ethnic_minority")
-    # Only households that can be one step away: a deprivation count from which one removal can
-    # leave poverty, or an income within the gap of the lowest line to exceed (the standard's own
-    # escape tables; near_escape then decides exactly).
-    t = measures.escape_tables(std, "income")
-    counts = sorted(set(np.argwhere(t["need"] == 1)[:, 1].tolist()))
-    finite = t["bound"][np.isfinite(t["bound"])]
-    near = Q(deprivation_count__in=counts)
-    if finite.size:
-        near |= Q(income__gte=int((1 - measures.DEFAULT_INCOME_GAP - 1e-9) * float(finite.min())))
-    qs = qs.filter(near)
-    cols = ["household_id", "income", "area", "ethnic_minority", f"{child}_id", "category"] + \
-        [f"dep_{i}" for i in range(1, d + 1)]
-    sql, params = qs.order_by("household_id").values_list(*cols).query.sql_with_params()
-    with connection.cursor() as cur:
-        cur.execute(sql, params)
-        data = cur.fetchall()
+    rows = qs.order_by("-both", "share", "household_id").values_list("household_id", "income", "urban", "pattern")
+    data = list(rows if limit is None else rows[:limit])
+    total = len(data) if limit is None or len(data) < limit else qs.count()
     if not data:
-        return _empty(std, d)
+        return [], total
+    d = len(std.indicators)
     t = list(zip(*data))
-    return Rows(std, np.asarray(t[0]), np.asarray(t[6:], dtype=np.uint8).T.copy(), np.asarray(t[1], dtype=np.float64),
-                np.asarray(t[2]) == "urban", np.asarray(t[3], dtype=bool), np.asarray(t[4]),
-                np.asarray(t[5], dtype=object), np.full(len(data), "", dtype=object))
+    pattern = np.asarray(t[3], dtype=np.int64)
+    deps = ((pattern[:, None] >> np.arange(d)) & 1).astype(np.uint8)
+    near = measures.near_escape(np.asarray(t[1], dtype=np.float64), np.asarray(t[2], dtype=bool), deps, std,
+                                ids=np.asarray(t[0]), indicators=list(std.indicator_codes))
+    return near, total
 
 
 def load_live(user, unit: Unit, year: int, group: str = "all") -> Rows:
@@ -155,7 +163,10 @@ def load_live(user, unit: Unit, year: int, group: str = "all") -> Rows:
                 np.asarray(t[5], dtype=object), np.asarray([v or "?" for v in t[6]], dtype=object))
 
 
-def analyse(rows: Rows, weights=None, k: float | None = None, detail: bool = True) -> dict:
+def analyse(rows: Rows, weights=None, k: float | None = None, detail: bool = True,
+            near_limit: int | None = None) -> dict:
+    """The page's figures; ``near`` holds the first ``near_limit`` (all when None) households one
+    step from leaving poverty and ``near_total`` how many there are."""
     std = rows.standard
     codes = list(std.indicator_codes)
     if not len(rows.ids):
@@ -172,13 +183,10 @@ def analyse(rows: Rows, weights=None, k: float | None = None, detail: bool = Tru
                                   indicators=codes)
     by_area = measures.af_by(rows.deps, np.where(rows.urban, "urban", "rural"), weights=weights, k=k,
                              sample_weight=s, indicators=codes)
-    if rows.poor is not None:       # prepared: FGT summed at each write, the poor households read one by one
-        near = []
-        p = rows.poor()
-        if len(p.ids):
-            near = measures.near_escape(p.income, p.urban, p.deps, std, ids=p.ids, indicators=codes)
+    if rows.near is not None:       # prepared: FGT summed and the near-escape list kept at each write
+        near, total = rows.near(near_limit)
         return {"n": n, "af": res, "by_child": by_child, "by_em": by_em, "by_area": by_area, "fgt": rows.fgt,
-                "by_ethnicity": by_ethnicity, "near": near}
+                "by_ethnicity": by_ethnicity, "near": near, "near_total": total}
     has_income = ~np.isnan(rows.income)
     line = np.where(rows.urban, std.lines["poverty"].urban, std.lines["poverty"].rural)
     fgt = measures.fgt(rows.income[has_income], line[has_income], inclusive=True) if has_income.any() else None
@@ -187,5 +195,4 @@ def analyse(rows: Rows, weights=None, k: float | None = None, detail: bool = Tru
         near = measures.near_escape(rows.income[has_income], rows.urban[has_income], rows.deps[has_income], std,
                                     ids=rows.ids[has_income], indicators=codes)
     return {"n": n, "af": res, "by_child": by_child, "by_em": by_em, "by_area": by_area, "fgt": fgt,
-            "by_ethnicity": by_ethnicity,
-            "near": near}
+            "by_ethnicity": by_ethnicity, "near": near[:near_limit], "near_total": len(near)}

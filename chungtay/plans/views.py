@@ -258,6 +258,9 @@ def national_geo(request):
     return resp
 
 
+NEAR_SHOWN = 60      # households listed as one step from leaving poverty (of near_total)
+
+
 @login_required
 def analysis(request, pk: int):
     """Alkire–Foster analysis of a unit for a year and population group, with the change since
@@ -279,15 +282,15 @@ def analysis(request, pk: int):
     try:
         k = float(request.GET["k"]) if request.GET.get("k") else None
         weights = [float(request.GET.get(f"w_{c}") or 1) for c in codes]
-        out = analyse(rows, weights, k)
+        out = analyse(rows, weights, k, near_limit=NEAR_SHOWN)
     except ValueError as e:
         messages.error(request, tr(f"Tham số phân tích không hợp lệ: {e}", f"Invalid analysis parameter: {e}"))
         k, weights = None, None
-        out = analyse(rows)
+        out = analyse(rows, near_limit=NEAR_SHOWN)
     change = None
     if year2 and out.get("n"):
         try:
-            other = load(request.user, unit, year2, group)
+            other = load(request.user, unit, year2, group, detail=False)
         except StandardError:            # a comparison year without a standard: no comparison
             other = None
         if other is not None and len(other.ids) and list(other.standard.indicator_codes) == codes:
@@ -296,8 +299,8 @@ def analysis(request, pk: int):
             change["year"] = year2
         elif other is not None and len(other.ids):
             change = {"year": year2, "incomparable": True}
-    near = out.get("near", [])[:60]
-    households = Household.objects.for_user(request.user).in_bulk([n.id for n in near])
+    near = out.get("near", [])[:NEAR_SHOWN]
+    households = Household.objects.for_user(request.user).select_related("village").in_bulk([n.id for n in near])
     names = {c.code: (c.name_vi, c.name_en) for c in rows.standard.indicators}
     child_units = Unit.objects.in_bulk(list(out["by_child"].keys())) if out.get("n") else {}
     return render(request, "plans/analysis.html", {
@@ -305,6 +308,6 @@ def analysis(request, pk: int):
         "out": out, "change": change, "codes": codes, "names": names, "k": k, "weights": dict(zip(codes, weights or [])),
         "legal_k": measures.legal_k(rows.standard),
         "near": [(n, households.get(n.id), None if n.gap_share is None else 100 * n.gap_share) for n in near],
-        "near_total": len(out.get("near", [])), "child_units": child_units, "standard": rows.standard,
+        "near_total": out.get("near_total", 0), "child_units": child_units, "standard": rows.standard,
         "status": year_status(request.user, unit, year), "unit_label": unit_label(unit),
         "child_labels": labels_for(list(child_units.values()))})

@@ -22,7 +22,8 @@ from django.db import connection
 from chungtay.core.standards import StandardError, standard_for_year
 from chungtay.households.models import Assessment
 
-from .models import LOCATION, DeprivationCount, IncomeGap, MovementCount, UnitMovement
+from .models import (LOCATION, NO_SHARE, DeprivationCount, EscapeCandidate, IncomeGap, MovementCount,
+                     ProvinceDeprivation, UnitMovement)
 
 A = Assessment._meta.db_table
 LOC = [f"{c}_id" for c in LOCATION]
@@ -64,7 +65,9 @@ def refresh(year: int | None = None, village_ids=None) -> None:
         vids = _widen(year, vids)
     for y in _years(year):
         _deprivations(y, vids)
+        _province_deprivations(y, vids)
         _incomes(y, vids)
+        _escapes(y, vids)
     _movements(year, vids)
 
 
@@ -119,6 +122,65 @@ def _incomes(year: int, vids) -> None:
           f"a.income, (CASE WHEN a.area = 'urban' THEN %s ELSE %s END) AS z "
           f"FROM {A} a WHERE {where} AND a.income IS NOT NULL) t "
           f"GROUP BY year, village_id, urban, ethnic_minority", [line.urban, line.rural] + params)
+
+
+def _province_deprivations(year: int, vids) -> None:
+    """ProvinceDeprivation of ``year`` for the communes of ``vids`` (all when None), summed from
+    the DeprivationCount rows just recounted."""
+    stale = ProvinceDeprivation.objects.filter(year=year)
+    where, params = ["d.year = %s"], [year]
+    if vids is not None:
+        from chungtay.units.models import Unit
+        communes = sorted(set(Unit.objects.filter(id__in=vids).values_list("parent_id", flat=True)))
+        stale = stale.filter(child_id__in=communes)
+        w, p = _in("d.commune_id", communes)
+        where.append(w)
+        params += p
+    stale.delete()
+    cols = ["year", "unit_id", "child_id", "pattern", "ethnic_minority", "urban", "head_ethnicity", "n"]
+    _exec(f"INSERT INTO {ProvinceDeprivation._meta.db_table} ({', '.join(cols)}) "
+          f"SELECT d.year, d.province_id, d.commune_id, d.pattern, d.ethnic_minority, d.urban, d.head_ethnicity, "
+          f"SUM(d.n) FROM {DeprivationCount._meta.db_table} d WHERE {' AND '.join(where)} "
+          f"GROUP BY d.year, d.province_id, d.commune_id, d.pattern, d.ethnic_minority, d.urban, d.head_ethnicity",
+          params)
+
+
+def _escapes(year: int, vids) -> None:
+    """EscapeCandidate of ``year`` in ``vids`` (all when None): the poor households with an
+    income that near_escape lists (the standard's escape tables, vectorised: no objects)."""
+    import numpy as np
+
+    from chungtay.core.escape import escape_arrays
+    stale = EscapeCandidate.objects.filter(year=year)
+    if vids is not None:
+        stale = stale.filter(village_id__in=vids)
+    stale.delete()
+    try:
+        std = standard_for_year(year)
+    except StandardError:
+        return
+    d = len(std.indicators)
+    where, params = _where(year, vids)
+    with connection.cursor() as cur:
+        cur.execute(f"SELECT a.household_id, a.income, a.area, a.ethnic_minority, {', '.join(f'a.{c}' for c in LOC)}, "
+                    f"{PATTERN} FROM {A} a WHERE {where} AND a.category = 'poor' AND a.income IS NOT NULL "
+                    f"ORDER BY a.household_id", params)
+        data = cur.fetchall()
+    if not data:
+        return
+    t = list(zip(*data))
+    pattern = np.asarray(t[10], dtype=np.int64)
+    urban = np.asarray(t[2]) == "urban"
+    deps = ((pattern[:, None] >> np.arange(d)) & 1).astype(np.uint8)
+    e = escape_arrays(np.asarray(t[1], dtype=np.float64), urban, deps, std, indicators=list(std.indicator_codes))
+    share = e.order_share
+    EscapeCandidate.objects.bulk_create([
+        EscapeCandidate(year=year, **{f"{c}_id": data[r][4 + i] for i, c in enumerate(LOCATION)},
+                        household_id=data[r][0], ethnic_minority=bool(data[r][3]), urban=bool(urban[r]),
+                        income=data[r][1], pattern=int(pattern[r]),
+                        both=bool(e.one_deprivation[j] and e.small_gap[j]),
+                        share=float(share[j]) if np.isfinite(share[j]) else NO_SHARE)
+        for j, r in enumerate(e.rows.tolist())], batch_size=2000)
 
 
 # ------------------------------------------------------------------ movements
@@ -267,6 +329,7 @@ def _member_changed(sender, instance, **kwargs) -> None:
         lock_communes_of({v for _, v in rows})
         for y, v in rows:
             _deprivations(y, [v])
+            _province_deprivations(y, [v])
 
 
 def connect() -> None:
