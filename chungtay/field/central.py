@@ -18,6 +18,7 @@ from __future__ import annotations
 
 import logging
 import os
+import re
 from dataclasses import dataclass
 from urllib.parse import quote, urlsplit
 
@@ -103,10 +104,12 @@ def _answer(r, what_vi: str, what_en: str):
     raise CentralError(f"ODK Central trả lời lỗi {code} khi {what_vi}", f"ODK Central answered {code} when {what_en}")
 
 
-def fetch(cfg: Config, xml_form_id: str, *, page_size: int = PAGE_SIZE, transport=None) -> list[dict]:
+def fetch(cfg: Config, xml_form_id: str, *, page_size: int | None = None, transport=None) -> list[dict]:
     """Every submission of the form (newest first, as Central sends them)."""
     import httpx
     _check_config(cfg)
+    _quiet_tokens()
+    page_size = page_size or PAGE_SIZE
     base = cfg.url
     out: list[dict] = []
     try:
@@ -148,6 +151,28 @@ def fetch(cfg: Config, xml_form_id: str, *, page_size: int = PAGE_SIZE, transpor
                            f"Cannot reach ODK Central ({cfg.host}): {type(e).__name__}") from None
     log.info("ODK Central %s project %s form %s: %d submissions read", cfg.host, cfg.project, xml_form_id, len(out))
     return out
+
+
+class _HideSessionTokens(logging.Filter):
+    """httpx logs every request's URL (INFO "HTTP Request: DELETE …/v1/sessions/<token>"): the
+    session token in the log-out URL is replaced by dots before any handler sees it."""
+    PATTERN = re.compile(r"(/v1/sessions/)[^\s/?\"']+")
+
+    def filter(self, record: logging.LogRecord) -> bool:
+        if isinstance(record.args, tuple) and record.args:
+            record.args = tuple(self.PATTERN.sub(r"\1•••", a) if isinstance(a, str) else
+                                self.PATTERN.sub(r"\1•••", str(a)) if "/v1/sessions/" in str(a) else a
+                                for a in record.args)
+        if isinstance(record.msg, str) and "/v1/sessions/" in record.msg:
+            record.msg = self.PATTERN.sub(r"\1•••", record.msg)
+        return True
+
+
+def _quiet_tokens() -> None:
+    for name in ("httpx", "httpcore"):
+        lg = logging.getLogger(name)
+        if not any(isinstance(f, _HideSessionTokens) for f in lg.filters):
+            lg.addFilter(_HideSessionTokens())
 
 
 def _flat(obj: dict, prefix: str = "") -> dict:
