@@ -311,3 +311,11 @@ def test_pages_stay_fast_from_the_prepared_tables(anon, my_commune, monkeypatch,
         for name in ("opendata:page", "opendata:json", "opendata:csv"):
             with django_assert_max_num_queries(8):
                 assert anon.get(reverse(name), params).status_code == 200
+
+
+def test_nothing_recognised_yet_answers_an_empty_page_and_404_files(anon, db):
+    ReviewRound.objects.filter(kind=ReviewRound.PERIODIC).update(state=ReviewRound.POSTING)
+    r = anon.get(reverse("opendata:page"))
+    assert r.status_code == 200 and "Chưa có năm nào có số liệu được công nhận" in r.content.decode()
+    assert anon.get(reverse("opendata:json")).status_code == 404
+    assert anon.get(reverse("opendata:csv")).status_code == 404
