@@ -4,6 +4,7 @@ from __future__ import annotations
 from functools import wraps
 
 from django.urls import path, re_path
+from django.views.decorators.csrf import csrf_exempt
 
 from . import errors, pages
 from .main import api
@@ -22,6 +23,7 @@ def _json_405(view):
     return run
 
 
+@csrf_exempt        # an API path, never a form: a POST to an unknown path is a 404, not a CSRF failure
 def _not_found(request, rest=""):
     return errors.response(request, 404, "not_found")
 

@@ -38,6 +38,9 @@ class InputGuardMiddleware:
     def __call__(self, request):
         if _has_nul(request.GET) or (request.method == "POST" and _post_has_nul(request)):
             from .errors import bad_request
+            if request.path.startswith("/api/"):    # the API answers in its JSON error shape (docs/api.md)
+                from chungtay.api.errors import response as api_error
+                return api_error(request, 400, "invalid", "Dữ liệu gửi lên có ký tự NUL", "The request contains a NUL character")
             return bad_request(request)
         return self.get_response(request)
 

@@ -1,0 +1,201 @@
+"""Every endpoint of the API, taken from the live OpenAPI schema (a new endpoint without a row
+below fails), called with a key of ANOTHER commune's officer (xa2) aimed at xa's objects: nothing
+leaks — 404 for xa's objects and for filters on xa's units, lists without any of xa's rows, writes
+refused with nothing written. The same requests with xa's own key succeed (so the 404s are not
+typos). A village head sees no household of another village of the commune.
+"""
+import json
+import re
+
+import pytest
+from django.test import Client
+
+from chungtay.accounts.models import AuditEvent
+from chungtay.households.models import Assessment, Household, Member
+from chungtay.imports.models import ImportJob
+from chungtay.reviews.models import RoundHousehold
+from chungtay.units.models import Unit
+from tests.test_api_support import KeyClient, operations
+from tests.test_role_url_matrix import DATA_YEAR, world  # noqa: F401 - the matrix's world of xa's objects
+
+# Endpoints that read no data of any area (the legal standards, a classification of posted figures).
+NO_AREA_DATA = {("GET", "/standards"), ("GET", "/standards/{code}"), ("POST", "/classify")}
+
+CSV = ("ma_ho,thon,dia_chi\nAPI-SCOPE-1,Thôn 1,\n").encode()
+
+
+def bodies(w):
+    """A valid request for each write, aimed at xa's objects."""
+    return {
+        ("POST", "/households"): {"code": "API-SCOPE-NEW", "village_id": w.village.pk, "address": "",
+                                  "head": {"full_name": "Nguyễn Văn Thử", "sex": "M", "birth_year": 1980}},
+        ("POST", "/households/{household_id}/members"): {"full_name": "Trần Thị Thử", "sex": "F",
+                                                         "birth_year": 2010, "relation": "child"},
+        ("POST", "/assessments"): {"household_id": w.hh.pk, "year": DATA_YEAR, "kind": "regular",
+                                   "income": 1_000_000, "deprived": []},
+        ("POST", "/rounds/{round_id}/surveys"): {"household_id": w.hh.pk, "income": 1_200_000, "deprived": []},
+        ("POST", "/classify"): {"year": DATA_YEAR, "income": 1_000_000, "deprived": []},
+    }
+
+
+def path_args(w):
+    a = Assessment.objects.filter(household=w.hh).order_by("id").first()
+    return {"unit_id": w.commune.pk, "household_id": w.hh.pk, "assessment_id": a.pk, "round_id": w.rnd.pk,
+            "plan_id": w.plan.pk, "target_id": w.target.pk, "job_id": w.job.pk, "code": "2021-2025"}
+
+
+def query(op) -> dict:
+    return {"year": DATA_YEAR} if any(p["name"] == "year" and p.get("required") for p in op.get("parameters", [])) \
+        else {}
+
+
+def fill(template, args):
+    return re.sub(r"\{(\w+)\}", lambda m: str(args[m.group(1)]), template)
+
+
+def xa_marks(w):
+    """Values that would reveal xa's commune: its units, households, assessments, round, plan, job."""
+    villages = set(Unit.objects.filter(parent=w.commune).values_list("id", flat=True))
+    hhs = set(Household.objects.filter(commune=w.commune).values_list("id", flat=True))
+    return {"commune_id": {w.commune.pk}, "village_id": villages, "unit_id": {w.commune.pk} | villages,
+            "household_id": hhs, "household_code": set(Household.objects.filter(commune=w.commune)
+                                                           .values_list("code", flat=True)),
+            "parent_id": {w.commune.pk}}
+
+
+def leaks(data, marks, path="$") -> list[str]:
+    found = []
+    if isinstance(data, dict):
+        for k, v in data.items():
+            if k in marks and v in marks[k]:
+                found.append(f"{path}.{k}={v}")
+            found += leaks(v, marks, f"{path}.{k}")
+    elif isinstance(data, list):
+        for i, v in enumerate(data):
+            found += leaks(v, marks, f"{path}[{i}]")
+    return found
+
+
+def send(kc, method, path, template, op, w):
+    if method == "GET":
+        return kc.get(path, query(op))
+    key = (method, template)
+    if key == ("POST", "/imports"):
+        from django.core.files.uploadedfile import SimpleUploadedFile
+        return kc.upload(path, {"commune": w.commune.pk, "files": SimpleUploadedFile("ho.csv", CSV, "text/csv")})
+    return kc.post(path, bodies(w)[key])
+
+
+def written(w):
+    return (AuditEvent.objects.count(), Household.objects.count(), Member.objects.count(),
+            Assessment.objects.count(), ImportJob.objects.count(),
+            RoundHousehold.objects.filter(round=w.rnd).exclude(step="listed").count())
+
+
+@pytest.fixture
+def keys(commune_officer, other_commune_officer, settings, tmp_path):
+    settings.DATA_DIR = tmp_path            # uploaded files of the import go here
+    return KeyClient(commune_officer), KeyClient(other_commune_officer)
+
+
+def test_every_endpoint_is_covered_and_nothing_of_xa_reaches_xa2(world, keys):  # noqa: F811
+    xa, xa2 = keys
+    ops = operations()
+    writes = {(m, p) for m, p, _ in ops if m != "GET"}
+    assert writes - set(bodies(world)) - {("POST", "/imports")} == set(), "a write endpoint without a request here"
+    assert len(ops) >= 20
+    args, marks = path_args(world), xa_marks(world)
+    problems = []
+    from django.db import transaction
+
+    class Undo(Exception):
+        pass
+
+    for method, template, op in ops:
+        missing = set(re.findall(r"\{(\w+)\}", template)) - set(args)
+        assert not missing, f"{method} {template}: no object for {missing} in path_args()"
+        path = fill(template, args)
+        params = [p["name"] for p in op.get("parameters", []) if p["in"] == "query"]
+        mine = (method, template) in NO_AREA_DATA
+        # 1. xa's own key: the request works (so the refusals below are about the area)
+        try:
+            with transaction.atomic():
+                r = send(xa, method, path, template, op, world)
+                if r.status_code not in (200, 201, 202):
+                    problems.append(f"xa {method} {template}: {r.status_code} {r.content[:200]!r}")
+                raise Undo
+        except Undo:
+            pass
+        # 2. xa2's key on the same request: 404 (or, for data-free endpoints, the same answer)
+        before = written(world)
+        try:
+            with transaction.atomic():
+                r = send(xa2, method, path, template, op, world)
+                after = written(world)
+                raise Undo
+        except Undo:
+            pass
+        body = r.json() if r.content else {}
+        if mine:
+            if r.status_code not in (200, 201):
+                problems.append(f"xa2 {method} {template}: {r.status_code}")
+        elif "{" in template or method != "GET":
+            if r.status_code != 404:
+                problems.append(f"xa2 {method} {template}: {r.status_code}, expected 404")
+            if after != before:
+                problems.append(f"xa2 {method} {template}: wrote something {before} -> {after}")
+        else:               # a list of xa2's own area: none of xa's rows
+            if r.status_code != 200:
+                problems.append(f"xa2 {method} {template}: {r.status_code}")
+        if found := leaks(body, marks):
+            problems.append(f"xa2 {method} {template} leaks {found[:3]}")
+        # 3. a filter on xa's unit is outside xa2's area: 404, as a page
+        if method == "GET" and "unit" in params:
+            r = xa2.get(path, {**query(op), "unit": world.commune.pk})
+            if r.status_code != 404:
+                problems.append(f"xa2 {method} {template}?unit=xa's commune: {r.status_code}")
+    assert not problems, "\n".join(problems)
+
+
+def test_lists_of_xa2_hold_only_xa2s_area(world, keys, other_commune):  # noqa: F811
+    _, xa2 = keys
+    r = xa2.get("/households", {"limit": 200})
+    assert r.status_code == 200 and r.json()["items"]
+    assert {h["commune_id"] for h in r.json()["items"]} == {other_commune.pk}
+    r = xa2.get("/assessments", {"limit": 200, "year": DATA_YEAR})
+    assert {a["commune_id"] for a in r.json()["items"]} == {other_commune.pk}
+    r = xa2.get("/units", {"limit": 200})
+    ids = {u["id"] for u in r.json()["items"]}
+    assert other_commune.pk in ids and world.commune.pk not in ids
+    assert xa2.get(f"/households/{world.hh.pk}/members").status_code == 404
+    assert xa2.get(f"/rounds/{world.rnd.pk}/households").status_code == 404
+    assert xa2.get("/imports").json()["items"] == []
+
+
+def test_a_village_head_sees_only_the_own_village(world, village_head, commune_officer):  # noqa: F811
+    thon = KeyClient(village_head)
+    own = village_head.assignments.get().unit
+    other = Household.objects.filter(commune=world.commune).exclude(village=own).order_by("id").first()
+    assert thon.get(f"/households/{other.pk}").status_code == 404
+    assert thon.get(f"/households/{world.hh.pk}").status_code == 200          # own village
+    items = thon.get("/households", {"limit": 200}).json()["items"]
+    assert items and {h["village_id"] for h in items} == {own.pk}
+    a = Assessment.objects.filter(household=other).first()
+    assert thon.get(f"/assessments/{a.pk}").status_code == 404
+    entries = thon.get(f"/rounds/{world.rnd.pk}/households", {"limit": 200}).json()["items"]
+    assert entries and {e["village_id"] for e in entries} == {own.pk}
+    assert thon.get("/units", {"unit": world.commune.pk}).status_code == 404     # the commune is above the village
+    # and a write of the village head's role (the survey) outside the own village is refused
+    RoundHousehold.objects.get_or_create(round=world.rnd, household=other, defaults={"reason": "requested"})
+    r = thon.post(f"/rounds/{world.rnd.pk}/surveys", {"household_id": other.pk, "income": 1_000_000})
+    assert r.status_code == 404
+
+
+def test_the_anonymous_client_gets_401_on_every_endpoint_but_the_schema(db):
+    anon = Client()
+    for method, template, op in operations():
+        path = "/api/v1" + re.sub(r"\{(\w+)\}", "1", template)
+        r = anon.get(path) if method == "GET" else anon.post(path, "{}", content_type="application/json")
+        assert r.status_code == 401, (method, template, r.status_code)
+        assert json.loads(r.content)["code"] == "unauthenticated"
+    assert anon.get("/api/v1/openapi.json").status_code == 200
