@@ -213,7 +213,7 @@ def test_files_are_deleted_after_the_retention_period(as_province_officer, provi
     assert not PreparedFile.objects.filter(pk=f.pk).exists()
 
 
-def test_the_worker_housekeeping_runs_the_cleanup():
+def test_the_worker_housekeeping_runs_the_cleanup(db):
     from chungtay.jobs import housekeeping
     assert "chungtay.jobs.tasks.cleanup" in housekeeping.CLEANUPS
     assert set(housekeeping.run()["chungtay.jobs.tasks.cleanup"]) == {"expired", "orphans", "rows"}
