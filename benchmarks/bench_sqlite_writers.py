@@ -34,7 +34,8 @@ from pathlib import Path
 
 HERE = Path(__file__).resolve().parent
 sys.path.insert(0, str(HERE))
-from bench_load import CSRF_RE, DEPLOY, IND_RE, ROOT, ROUND_YEAR, VENV_BIN, _die_with_parent, exec_start, free_port, pct  # noqa: E402
+from _load_stack import DEPLOY, ROOT, VENV_BIN, _die_with_parent, exec_start, free_port, pct  # noqa: E402
+from bench_load import CSRF_RE, IND_RE, ROUND_YEAR  # noqa: E402
 
 PASSWORD = "Kiem-tra-ghi-2026-canbo"
 CLASH = "Có người khác vừa lưu cùng lúc"
