@@ -23,8 +23,10 @@ def household_in(village, n=0, **filters):
     return Household.objects.filter(village=village, status="active", **filters).order_by("id")[n]
 
 
-def poor_in(commune, year, n=None):
-    ids = (Assessment.objects.filter(commune=commune, year=year, kind="periodic", is_current=True, category="poor")
-           .order_by("household_id").values_list("household_id", flat=True))
-    hs = list(Household.objects.filter(pk__in=list(ids[: (n or 50)]), status="active").order_by("id"))
-    return hs[:n] if n else hs
+def poor_in(commune, year, n):
+    """``n`` active households of the commune, the poor of ``year`` first."""
+    ids = list(Assessment.objects.filter(commune=commune, year=year, kind="periodic", is_current=True, category="poor")
+               .order_by("household_id").values_list("household_id", flat=True)[:n])
+    hs = list(Household.objects.filter(pk__in=ids, status="active", end_year=None).order_by("id"))
+    more = Household.objects.filter(commune=commune, status="active", end_year=None).exclude(pk__in=ids).order_by("id")
+    return (hs + list(more[: n - len(hs)]))[:n]

@@ -32,9 +32,11 @@ def part_choices():
     return out
 
 
-class QuantityField(forms.CharField):
+class QuantityField(forms.Field):
+    widget = forms.TextInput(attrs={"inputmode": "decimal", "maxlength": "20"})
+
     def to_python(self, value):
-        text = (str(value) if value is not None else "").strip().replace(" ", "")
+        text = (str(value) if value is not None else "").strip().replace(" ", "")[:20]
         if not text:
             return None
         if "," in text:
@@ -51,7 +53,7 @@ class FactsForm(forms.Form):
     kind = forms.ChoiceField(label=tr("Loại hỗ trợ", "Kind of support"))
     description = forms.CharField(label=tr("Mô tả (ví dụ: bò cái giống lai Zebu)", "Description (e.g. Zebu breeding cow)"),
                                   max_length=200, required=False)
-    quantity = QuantityField(label=tr("Số lượng", "Quantity"), max_length=20, initial="1")
+    quantity = QuantityField(label=tr("Số lượng", "Quantity"), initial="1")
     unit_of_measure = forms.CharField(label=tr("Đơn vị tính (con, kg, thẻ, suất…)", "Unit (head, kg, card, place…)"),
                                       max_length=30)
     value_vnd = VNNumberField(label=tr("Giá trị (đồng)", "Value (VND)"))
