@@ -9,6 +9,7 @@ from django.db import IntegrityError, transaction
 
 from chungtay.accounts.access import scope_for
 from chungtay.accounts.roles import require
+from chungtay.core.fmt import fold
 from chungtay.households.actions import audit
 from chungtay.households.models import Assessment, Household
 from chungtay.i18n import tr
@@ -38,7 +39,7 @@ def create_partner(actor, *, unit: Unit, name: str, kind: str, contact: str = ""
         raise ValidationError({"name": tr("Cần tên tổ chức", "Give the partner's name")})
     if kind not in dict(Partner.KIND_CHOICES):
         raise ValidationError({"kind": tr("Loại tổ chức không hợp lệ", "Unknown kind of partner")})
-    if Partner.objects.filter(unit=unit, name__iexact=name).exists():
+    if any(fold(n) == fold(name) for n in Partner.objects.filter(unit=unit).values_list("name", flat=True)):
         raise ValidationError({"name": tr(f"{unit.full_name} đã có tổ chức tên '{name}'",
                                           f"{unit.full_name} already has a partner named '{name}'")})
     province, commune = _unit_place(unit)
