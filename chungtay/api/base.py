@@ -62,7 +62,15 @@ DEFAULT_LIMITS = {"all": 600, "write": 60}      # requests per minute and token
 
 
 def limits() -> dict[str, int]:
-    return {**DEFAULT_LIMITS, **getattr(settings, "CHUNGTAY_API_RATE_LIMITS", {})}
+    """Requests per minute and key: the defaults, the environment (CHUNGTAY_API_RATE_ALL,
+    CHUNGTAY_API_RATE_WRITE — docs/api.md), then settings.CHUNGTAY_API_RATE_LIMITS (tests)."""
+    import os
+    out = dict(DEFAULT_LIMITS)
+    for bucket in out:
+        value = os.environ.get(f"CHUNGTAY_API_RATE_{bucket.upper()}", "").strip()
+        if value.isdigit() and int(value) > 0:
+            out[bucket] = int(value)
+    return {**out, **getattr(settings, "CHUNGTAY_API_RATE_LIMITS", {})}
 
 
 def _count(token: ApiToken, bucket: str, window: int) -> int:
