@@ -28,7 +28,8 @@ def test_kept_not_kept_and_pending(commune_officer, my_commune):
     p1 = people.record_pledge(commune_officer, escaped, year=2024, plan="Nuôi bò, trồng cà phê",
                               support_asked="Bò giống", kinds_asked=["livestock"])
     p2 = people.record_pledge(commune_officer, stayed, year=2024, plan="Trồng keo")
-    p3 = people.record_pledge(commune_officer, stayed, year=2026, plan="Đi làm công nhân", kinds_asked=["job"])
+    still, _ = _moved(my_commune, "poor", lambda c: c == "poor", year=2025)        # poor in 2025, the baseline of 2026
+    p3 = people.record_pledge(commune_officer, still, year=2026, plan="Đi làm công nhân", kinds_asked=["job"])
     out = people.outcomes([p1, p2, p3])
     assert out[p1.pk] == people.Outcome("kept", "poor", after)
     assert out[p2.pk] == people.Outcome("not_kept", "poor", "poor")
@@ -75,3 +76,9 @@ def test_the_pages_show_the_outcome(client, commune_officer, my_commune):
     en = client.get("/support/pledges/?year=2024").content.decode()
     assert "Kept" in en and "Escape poverty" in en and "Đã thoát" not in en
     assert dt.date(2024, 1, 15) == Pledge.objects.get(household=escaped).registered_on
+
+
+def test_a_household_not_poor_at_the_baseline_has_nothing_to_keep(commune_officer, my_commune):
+    hh, _ = _moved(my_commune, "average", lambda c: True)
+    p = people.record_pledge(commune_officer, hh, year=2024, plan="x")
+    assert people.outcomes([p])[p.pk].state == "not_applicable"

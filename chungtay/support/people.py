@@ -148,9 +148,10 @@ def record_pledge(actor, household: Household, *, year: int, plan: str, goal: st
 
 # --- was the pledge kept? ---------------------------------------------------------------
 
-KEPT, NOT_KEPT, PENDING = "kept", "not_kept", "pending"
+KEPT, NOT_KEPT, PENDING, NOT_APPLICABLE = "kept", "not_kept", "pending", "not_applicable"
 OUTCOME_NAMES = {KEPT: ("Đã thoát", "Kept"), NOT_KEPT: ("Chưa thoát", "Not kept"),
-                 PENDING: ("Chờ kết quả rà soát", "Awaiting the review")}
+                 PENDING: ("Chờ kết quả rà soát", "Awaiting the review"),
+                 NOT_APPLICABLE: ("Năm gốc hộ không thuộc diện", "Not in the group at the baseline")}
 
 
 @dataclass(frozen=True)
@@ -166,7 +167,8 @@ def outcomes(pledges) -> dict[int, Outcome]:
     A pledge for year Y is made at the start of Y, after the review of Y − 1 (its baseline);
     the next review is the periodic review of Y — the current periodic Assessment of the year
     following the baseline. Kept: that result is not poor (goal: escape poverty) or is
-    average or above (goal: escape near-poverty). No result yet: pending."""
+    average or above (goal: escape near-poverty). No result yet: pending. A household that was
+    not poor (not poor or near-poor) at the baseline had nothing to escape: not applicable."""
     pledges = list(pledges)
     if not pledges:
         return {}
@@ -178,7 +180,9 @@ def outcomes(pledges) -> dict[int, Outcome]:
     out = {}
     for p in pledges:
         before, after = cats.get((p.household_id, p.year - 1)), cats.get((p.household_id, p.year))
-        if after is None:
+        if before is not None and before not in (("poor",) if p.goal == Pledge.ESCAPE_POVERTY else ("poor", "near_poor")):
+            state = NOT_APPLICABLE        # nothing to escape from at the baseline: neither kept nor broken
+        elif after is None:
             state = PENDING
         elif p.goal == Pledge.ESCAPE_NEAR:
             state = KEPT if after in ("average", "above_average") else NOT_KEPT
