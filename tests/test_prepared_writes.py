@@ -9,7 +9,8 @@ from django.forms.models import model_to_dict
 from chungtay.households import actions as hh_actions
 from chungtay.households.models import Assessment, Household, Member
 from chungtay.households.movements import live_movements, unit_movements
-from chungtay.prepared.models import (DeprivationCount, EscapeCandidate, IncomeGap, MovementCount, ProvinceDeprivation,
+from chungtay.prepared.models import (DeprivationCount, EscapeCandidate, HouseholdMovement, IncomeGap, MovementCount,
+                                     ProvinceDeprivation,
                                      UnitMovement)
 from chungtay.prepared.refresh import refresh
 from chungtay.reviews import actions as rv
@@ -18,7 +19,8 @@ from chungtay.units.models import Unit
 from tests.test_import_support import good_rows, run, villages_of, write_xlsx
 
 POOR3 = ["employment", "nutrition", "latrine"]
-TABLES = (DeprivationCount, IncomeGap, MovementCount, UnitMovement, ProvinceDeprivation, EscapeCandidate)
+TABLES = (DeprivationCount, IncomeGap, MovementCount, UnitMovement, ProvinceDeprivation, EscapeCandidate,
+          HouseholdMovement)
 
 
 def _snapshot() -> dict:

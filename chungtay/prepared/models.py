@@ -158,3 +158,47 @@ class EscapeCandidate(models.Model):
         indexes = [models.Index(fields=["year", "province"]), models.Index(fields=["year", "commune"]),
                    models.Index(fields=["year", "village"]), models.Index(fields=["year", "legacy_province"]),
                    models.Index(fields=["year", "district"]), models.Index(fields=["year", "legacy_commune"])]
+
+
+def _loc_plain(prefix: str):
+    """The six location columns, nullable, without an index of their own (the table's composite
+    indexes serve its reads and the refresh)."""
+    fk = dict(on_delete=models.CASCADE, related_name="+", null=True, db_index=False)
+    return {f"{prefix}{c}": models.ForeignKey("units.Unit", **fk) for c in LOCATION}
+
+
+# movement codes as small integers (HouseholdMovement.mv_*): the position in core.movements.MOVEMENTS
+def movement_codes() -> list[str]:
+    from chungtay.core.movements import MOVEMENTS
+    return list(MOVEMENTS)
+
+
+class HouseholdMovement(models.Model):
+    """One row per household and year pair ``(year_to - 1, year_to)`` with a current periodic
+    result in either year: where it was (``from_``, ``to_``), its categories and the
+    MovementCount flags — MovementCount is these rows grouped — and its movement as classified
+    for each 2025 unit it was in (``mv_<level>_from`` for the unit of the first year,
+    ``mv_<level>_to`` for the unit of the second; the same when it stayed; null when it was
+    in none): the movements page lists a unit's households of one movement by index."""
+    year_to = models.PositiveSmallIntegerField()
+    household = models.ForeignKey("households.Household", on_delete=models.CASCADE, related_name="+")
+    locals().update(_loc_plain("from_"))
+    locals().update(_loc_plain("to_"))
+    cat_from = models.CharField(max_length=14)
+    cat_to = models.CharField(max_length=14)
+    poor_earlier = models.SmallIntegerField(default=0)
+    near_earlier = models.SmallIntegerField(default=0)
+    pledged = models.BooleanField(default=False)
+    mv_village_from = models.SmallIntegerField(null=True)
+    mv_village_to = models.SmallIntegerField(null=True)
+    mv_commune_from = models.SmallIntegerField(null=True)
+    mv_commune_to = models.SmallIntegerField(null=True)
+    mv_province_from = models.SmallIntegerField(null=True)
+    mv_province_to = models.SmallIntegerField(null=True)
+
+    class Meta:
+        indexes = [models.Index(fields=["year_to", "from_village"]), models.Index(fields=["year_to", "to_village"]),
+                   models.Index(fields=["year_to", "from_commune", "mv_commune_from"]),
+                   models.Index(fields=["year_to", "to_commune", "mv_commune_to"]),
+                   models.Index(fields=["year_to", "from_province", "mv_province_from"]),
+                   models.Index(fields=["year_to", "to_province", "mv_province_to"])]

@@ -22,8 +22,8 @@ from django.db import connection
 from chungtay.core.standards import StandardError, standard_for_year
 from chungtay.households.models import Assessment
 
-from .models import (LOCATION, NO_SHARE, DeprivationCount, EscapeCandidate, IncomeGap, MovementCount,
-                     ProvinceDeprivation, UnitMovement)
+from .models import (LOCATION, NO_SHARE, DeprivationCount, EscapeCandidate, HouseholdMovement, IncomeGap,
+                     MovementCount, ProvinceDeprivation, UnitMovement, movement_codes)
 
 A = Assessment._meta.db_table
 LOC = [f"{c}_id" for c in LOCATION]
@@ -190,15 +190,18 @@ def _movements(year: int | None, vids) -> None:
     years = _years(None)
     if not years:
         MovementCount.objects.all().delete()
+        HouseholdMovement.objects.all().delete()
         return
     if year is None:
         MovementCount.objects.all().delete()
+        HouseholdMovement.objects.all().delete()
         UnitMovement.objects.all().delete()
         for y in years:
             _movement_pair(y, None)
             _unit_movements(y, None)
         return
     MovementCount.objects.filter(year_to__gt=years[-1]).delete()
+    HouseholdMovement.objects.filter(year_to__gt=years[-1]).delete()
     UnitMovement.objects.filter(year_to__gt=years[-1]).delete()
     wide = vids                # already widened by refresh()
     for y in [y for y in years if y >= year]:
@@ -207,6 +210,7 @@ def _movements(year: int | None, vids) -> None:
         _unit_movements(y, wide if known else None)
     if year not in years:      # the year's last result went away
         MovementCount.objects.filter(year_to=year).delete()
+        HouseholdMovement.objects.filter(year_to=year).delete()
         UnitMovement.objects.filter(year_to=year).delete()
 
 
@@ -236,14 +240,23 @@ def _flag(cat: str, already: str) -> str:
 
 
 def _movement_pair(y: int, vids) -> None:
+    """HouseholdMovement of pair ``y`` for the households with a result of ``y - 1`` or ``y`` in
+    ``vids`` (all when None), each classified for its units, then MovementCount as their groups."""
     stale = MovementCount.objects.filter(year_to=y)
+    stale_h = HouseholdMovement.objects.filter(year_to=y)
     sel, params = "", [y - 1] * 4 + [y - 1, y]      # 4 EXISTS (pe, ne), then the households' years
+    touch, tparams = "", []
     if vids is not None:
         from django.db.models import Q
-        stale = stale.filter(Q(from_village_id__in=vids) | Q(to_village_id__in=vids))
+        near = Q(from_village_id__in=vids) | Q(to_village_id__in=vids)
+        stale, stale_h = stale.filter(near), stale_h.filter(near)
         w, p = _in("x.village_id", vids)
         sel, params = f" AND {w}", params + p
+        wf, pf = _in("from_village_id", vids)
+        wt, pt = _in("to_village_id", vids)
+        touch, tparams = f" AND ({wf} OR {wt})", pf + pt
     stale.delete()
+    stale_h.delete()
     pe, ne = _flag("poor", "'poor'"), _flag("near_poor", "'poor', 'near_poor'")
     inner = (f"SELECT {', '.join(f'b.{c} AS f_{c}' for c in LOC)}, {', '.join(f'a.{c} AS t_{c}' for c in LOC)}, "
              f"COALESCE(b.category, 'none') AS cf, COALESCE(a.category, 'none') AS ct, "
@@ -253,13 +266,81 @@ def _movement_pair(y: int, vids) -> None:
              f"LEFT JOIN {A} b ON b.household_id = s.h AND b.year = %s AND b.kind = 'periodic' AND b.is_current "
              f"LEFT JOIN {A} a ON a.household_id = s.h AND a.year = %s AND a.kind = 'periodic' AND a.is_current")
     params += [y - 1, y]                              # the joins of the two years
+    mv_cols, mv_sql = [], []
+    for level in UNIT_LEVELS:
+        f, t = f"f_{level}_id", f"t_{level}_id"
+        mv_cols += [f"mv_{level}_from", f"mv_{level}_to"]
+        mv_sql += [f"(CASE WHEN {f} IS NULL THEN NULL ELSE "
+                   f"{_movement_sql('cf', f'(CASE WHEN {t} = {f} THEN ct ELSE {_q(NONE_)} END)')} END)",
+                   f"(CASE WHEN {t} IS NULL THEN NULL ELSE "
+                   f"{_movement_sql(f'(CASE WHEN {f} = {t} THEN cf ELSE {_q(NONE_)} END)', 'ct')} END)"]
     cols = [f"from_{c}" for c in LOC] + [f"to_{c}" for c in LOC]
+    dst = ["year_to", "household_id"] + cols + ["cat_from", "cat_to", "poor_earlier", "near_earlier", "pledged"]
+    _exec(f"INSERT INTO {HouseholdMovement._meta.db_table} ({', '.join(dst + mv_cols)}) "
+          f"SELECT {int(y)}, h, {', '.join(f'f_{c}' for c in LOC)}, {', '.join(f't_{c}' for c in LOC)}, "
+          f"cf, ct, pe, ne, pl, {', '.join(mv_sql)} FROM ({inner}) t", params)
+    _resolve_elsewhere(y, vids)
     dst = ["year_to"] + cols + ["cat_from", "cat_to", "poor_earlier", "near_earlier", "pledged", "household_id", "n"]
     _exec(f"INSERT INTO {MovementCount._meta.db_table} ({', '.join(dst)}) "
-          f"SELECT {int(y)}, f_village_id, {', '.join(f'MIN(f_{c})' for c in LOC[1:])}, "
-          f"t_village_id, {', '.join(f'MIN(t_{c})' for c in LOC[1:])}, cf, ct, pe, ne, pl, hid, COUNT(*) "
-          f"FROM (SELECT t.*, CASE WHEN pe = 2 OR ne = 2 THEN h END AS hid FROM ({inner}) t) u "
-          f"GROUP BY f_village_id, t_village_id, cf, ct, pe, ne, pl, hid", params)
+          f"SELECT {int(y)}, from_village_id, {', '.join(f'MIN(from_{c})' for c in LOC[1:])}, "
+          f"to_village_id, {', '.join(f'MIN(to_{c})' for c in LOC[1:])}, cat_from, cat_to, poor_earlier, "
+          f"near_earlier, pledged, hid, COUNT(*) "
+          f"FROM (SELECT m.*, CASE WHEN poor_earlier = 2 OR near_earlier = 2 THEN household_id END AS hid "
+          f"FROM {HouseholdMovement._meta.db_table} m WHERE year_to = %s{touch}) u "
+          f"GROUP BY from_village_id, to_village_id, cat_from, cat_to, poor_earlier, near_earlier, pledged, hid",
+          [y] + tparams)
+
+
+NONE_ = "none"
+
+
+def _q(text: str) -> str:
+    return "'" + text.replace("'", "''") + "'"
+
+
+def _movement_sql(b: str, a: str) -> str:
+    """chungtay.core.movements.movement as SQL (its code in movement_codes()), for the states
+    ``b`` and ``a``; "earlier" = flag 1 (flag 2, earlier only in other villages, is decided
+    afterwards by :func:`_resolve_elsewhere`)."""
+    c = {m: i for i, m in enumerate(movement_codes())}
+    return (f"(CASE WHEN {b} = 'poor' THEN (CASE WHEN {a} = 'poor' THEN {c['still_poor']} "
+            f"WHEN {a} = 'near_poor' THEN {c['poor_to_near_poor']} WHEN {a} = 'none' THEN {c['poor_left']} "
+            f"ELSE {c['escaped_poverty']} END) "
+            f"WHEN {a} = 'poor' THEN (CASE WHEN pe = 1 THEN {c['re_poor']} ELSE {c['newly_poor']} END) "
+            f"WHEN {b} = 'near_poor' THEN (CASE WHEN {a} = 'near_poor' THEN {c['still_near_poor']} "
+            f"WHEN {a} = 'none' THEN {c['near_poor_left']} ELSE {c['escaped_near_poverty']} END) "
+            f"WHEN {a} = 'near_poor' THEN (CASE WHEN ne = 1 THEN {c['re_near_poor']} ELSE {c['newly_near_poor']} END) "
+            f"WHEN {b} = 'none' THEN {c['new_above']} WHEN {a} = 'none' THEN {c['above_left']} "
+            f"ELSE {c['stayed_above']} END)")
+
+
+def _resolve_elsewhere(y: int, vids) -> None:
+    """Households whose earlier poor / near-poor result lies only in other villages (flag 2):
+    classify them for each unit with that unit's own earlier results (few rows)."""
+    from django.db.models import Q
+
+    from chungtay.core.movements import NONE, movement
+    qs = HouseholdMovement.objects.filter(year_to=y).filter(Q(poor_earlier=2) | Q(near_earlier=2))
+    if vids is not None:
+        qs = qs.filter(Q(from_village_id__in=vids) | Q(to_village_id__in=vids))
+    rows = list(qs)
+    if not rows:
+        return
+    codes = {m: i for i, m in enumerate(movement_codes())}
+    hs = {r.household_id for r in rows}
+    for level in UNIT_LEVELS:
+        earlier = _earlier_elsewhere(y, level, hs)
+        for r in rows:
+            f, t = getattr(r, f"from_{level}_id"), getattr(r, f"to_{level}_id")
+            for side, u in (("from", f), ("to", t)):
+                if u is None:
+                    continue
+                b, a = (r.cat_from if f == u else NONE), (r.cat_to if t == u else NONE)
+                m = movement(b, a, r.poor_earlier == 1 or (r.poor_earlier == 2 and (r.household_id, u, "poor") in earlier),
+                             r.near_earlier == 1 or (r.near_earlier == 2 and (r.household_id, u, "near_poor") in earlier))
+                setattr(r, f"mv_{level}_{side}", codes[m])
+    HouseholdMovement.objects.bulk_update(rows, [f"mv_{lv}_{s}" for lv in UNIT_LEVELS for s in ("from", "to")],
+                                          batch_size=500)
 
 
 UNIT_LEVELS = ("village", "commune", "province")

@@ -443,11 +443,13 @@ def movements_page(request, unit: int):
         y2, y1 = years[-1], years[-1] - 1
     r = unit_movements(request.user, u, y1, y2)
     show = request.GET.get("list")
-    listing = []
-    if show in MOVEMENTS:
-        ids = r.households(show)[:500]
-        listing = list(Household.objects.for_user(request.user).filter(id__in=ids).select_related("village")
-                       .order_by("village__sort_name", "code"))
+    listing = page = None
+    if show in MOVEMENTS:       # every household of the movement, 100 a page in village and code order
+        from chungtay.prepared.paging import VillagePaginator
+
+        from .movements import movement_households
+        page = VillagePaginator(movement_households(request.user, u, r, show), 100).get_page(request.GET.get("page"))
+        listing = list(page.object_list)
     peak = max([r.counts[m] for m in HEADLINE] + [1])
     return render(request, "reviews/movements.html", {
         "unit": u, "r": r, "years": years, "y1": y1, "y2": y2, "headline": [(m, MOVEMENTS[m], r.counts[m],
@@ -455,6 +457,6 @@ def movements_page(request, unit: int):
         "all": [(m, MOVEMENTS[m], r.counts[m]) for m in MOVEMENTS], "states": STATES,
         "state_names": {**{c: n for c, n in CATEGORY_NAMES.items()}, "none": ("Không có / ra khỏi địa bàn",
                                                                               "Not present")},
-        "show": show, "listing": listing, "show_name": MOVEMENTS.get(show),
+        "show": show, "listing": listing or [], "page": page, "show_name": MOVEMENTS.get(show),
         "status": year_status(request.user, u, y2),    # the later year may still be provisional
     })

@@ -6,7 +6,6 @@ from datetime import date
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import ValidationError
-from django.core.paginator import Paginator
 from django.db.models import Q
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
@@ -19,6 +18,7 @@ from chungtay.core.standards import CATEGORIES, CATEGORY_NAMES, StandardError, a
     standard_for_year
 from chungtay.households import actions, bounds
 from chungtay.i18n import tr
+from chungtay.prepared.paging import VillagePaginator
 from chungtay.households.models import Assessment, Household
 from chungtay.households.completeness import HOUSEHOLD_FILTER, child_statuses, year_status
 from chungtay.households.stats import available_years, unit_report
@@ -161,7 +161,8 @@ def household_list(request):
     qs = qs.select_related("village").order_by("village__sort_name", "village_id", "code")
     if request.GET.get("format") == "csv":
         return _household_csv(qs, year)
-    page = Paginator(qs, 50).get_page(request.GET.get("page"))
+    # counted per village, a page reads only its villages (no sort of the whole province)
+    page = VillagePaginator(qs, 50).get_page(request.GET.get("page"))
     rows = list(page.object_list)
     results = {a.household_id: a for a in Assessment.objects.filter(
         household_id__in=[h.id for h in rows], year=year, kind=Assessment.PERIODIC, is_current=True)}
