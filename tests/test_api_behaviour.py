@@ -197,3 +197,16 @@ def test_classify_answers_as_the_survey_form_expects(as_commune_officer):
                                 content_type="application/json")
     assert r.status_code == 400 and r.json()["field"] == "income" and r.json()["error"].startswith("Thu nhập")
     assert not Assessment.objects.filter(recorded_at__isnull=True).exists()
+
+
+def test_an_idempotency_key_is_remembered_for_a_day(xa, commune_officer):
+    from datetime import timedelta
+
+    from django.utils import timezone
+    hh = first_household(commune_officer)
+    body = {"household_id": hh.pk, "year": 2025, "kind": "regular", "income": 1_300_000}
+    assert xa.post("/assessments", body, HTTP_IDEMPOTENCY_KEY="day").status_code == 201
+    IdempotentWrite.objects.filter(key="day").update(created_at=timezone.now() - timedelta(hours=25))
+    r = xa.post("/assessments", {**body, "income": 1_400_000}, HTTP_IDEMPOTENCY_KEY="day")
+    assert r.status_code == 201 and "Idempotent-Replayed" not in r
+    assert IdempotentWrite.objects.filter(key="day").count() == 1

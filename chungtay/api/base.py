@@ -7,7 +7,7 @@ import hashlib
 import json
 import math
 import time
-from datetime import datetime
+from datetime import datetime, timedelta
 from functools import wraps
 
 from django.conf import settings
@@ -159,6 +159,9 @@ def _request_hash(request) -> str:
     return h.hexdigest()
 
 
+KEEP_KEYS = timedelta(hours=24)
+
+
 def require_write(request) -> None:
     token = getattr(request, "api_token", None)
     if token is not None and not token.can_write:
@@ -183,6 +186,8 @@ def write(view):
                                                                               "1–100 characters")])
         rh = _request_hash(request)
         user = request.auth
+        # a key is remembered for a day (docs/api.md); older ones of this user are dropped here
+        IdempotentWrite.objects.filter(user=user, created_at__lt=timezone.now() - KEEP_KEYS).delete()
         try:
             with transaction.atomic():
                 rec = IdempotentWrite.objects.create(user=user, key=key, request_hash=rh, method=request.method,
