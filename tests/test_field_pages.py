@@ -85,6 +85,16 @@ def test_upload_imports_or_shows_the_errors(client, rnd, commune_officer):
     assert client.post(url, {}).status_code == 400
 
 
+def test_the_web_upload_has_a_size_limit(client, rnd, commune_officer, monkeypatch):
+    from chungtay.field import submissions
+    monkeypatch.setattr(submissions, "WEB_MAX_SUBMISSIONS", 2)
+    client.force_login(commune_officer)
+    codes = list(rnd.members.order_by("household__code").values_list("household__code", flat=True)[:3])
+    r = client.post(reverse("field:import", args=[rnd.pk]), {"file": kobo_file(rnd, codes)})
+    assert r.status_code == 400 and "Tệp có 3 dòng, quá 2 phiếu một lần nhập" in r.content.decode()
+    assert not FieldSubmission.objects.exists()
+
+
 def test_sync_button(client, rnd, commune_officer, monkeypatch):
     client.force_login(commune_officer)
     url = reverse("field:sync", args=[rnd.pk])

@@ -38,6 +38,9 @@ from .models import FieldSubmission
 from .xlsform import FIELDS, NONE_CHOICE
 
 MAX_SUBMISSIONS = 20_000           # per import: a commune's round is a few thousand households
+# The web import runs in the request: each submission takes 30–50 ms (the round's survey action
+# with its village recount), so a page upload stops well inside gunicorn's 120 s timeout.
+WEB_MAX_SUBMISSIONS = 2_000
 MAX_PROBLEMS = 2_000
 # header (last segment, lower case) -> (key, priority): the lowest priority wins when several
 # columns could give the instance ID (an edited submission keeps Central's KEY/__id but gets a
@@ -105,7 +108,7 @@ def mask(value) -> str:
 
 # ---------------------------------------------------------------- reading
 
-def read_file(path: str | Path, name: str) -> Table:
+def read_file(path: str | Path, name: str, max_rows: int | None = None) -> Table:
     """A CSV or XLSX export of the submissions (limits of core/limits.py checked first)."""
     ext = Path(name).suffix.lower()
     try:
@@ -121,9 +124,12 @@ def read_file(path: str | Path, name: str) -> Table:
         raise SubmissionFileError(Problem(name, 0, "", "", e.vi)) from None
     if not grid:
         raise SubmissionFileError(Problem(name, 1, "", "", f"Tệp '{name}' rỗng"))
-    if len(grid) - 1 > MAX_SUBMISSIONS:
-        raise SubmissionFileError(Problem(name, 0, "", "", f"Tệp có {len(grid) - 1:,} phiếu, quá {MAX_SUBMISSIONS:,} "
-                                                          "phiếu một lần nhập: hãy chia theo thôn".replace(",", ".")))
+    top = max_rows or MAX_SUBMISSIONS
+    if len(grid) - 1 > top:
+        n, cap = (f"{v:,}".replace(",", ".") for v in (len(grid) - 1, top))
+        raise SubmissionFileError(Problem(name, 0, "", "", f"Tệp có {n} dòng, quá {cap} phiếu một lần nhập: hãy tải "
+                                                          "theo từng thôn (lọc trên máy chủ) hoặc dùng lệnh chungtay "
+                                                          "field import"))
     headers = ["" if h is None else str(h).strip() for h in grid[0]]
     rows = [(i + 2, r) for i, r in enumerate(grid[1:]) if any(not _empty(v) for v in r)]
     return Table(name, headers, rows)
@@ -435,9 +441,10 @@ def _write(actor, rnd: ReviewRound, parsed: list[Parsed], result: Result, source
           imported=len(result.imported), already=result.already, skipped=result.skipped)
 
 
-def import_file(actor, rnd: ReviewRound, path: str | Path, name: str) -> Result:
+def import_file(actor, rnd: ReviewRound, path: str | Path, name: str, max_rows: int | None = None) -> Result:
+    require(actor, "round_survey", rnd.commune)
     try:
-        table = read_file(path, name)
+        table = read_file(path, name, max_rows)
     except SubmissionFileError as e:
         r = Result(name)
         r.add(e.problem)

@@ -26,6 +26,7 @@ from chungtay.units.models import Unit
 
 from . import central, xlsform
 from .models import FieldSubmission
+from . import submissions
 from .submissions import Result, import_file
 
 OPEN_STATES = (ReviewRound.SURVEYING, ReviewRound.MEETING)
@@ -105,7 +106,7 @@ def import_upload(request, pk: int):
         with open(path, "wb") as f:
             for chunk in upload.chunks():
                 f.write(chunk)
-        result = import_file(request.user, rnd, path, name)
+        result = import_file(request.user, rnd, path, name, max_rows=submissions.WEB_MAX_SUBMISSIONS)
     return _page(request, rnd, result, status=200 if result.ok else 400)
 
 
