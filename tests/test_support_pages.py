@@ -83,3 +83,20 @@ def test_record_one_support_through_the_form(client, commune_officer, hh):
     assert r.status_code == 302
     detail = client.get(f"/support/{entry}/").content.decode()
     assert "3.000.000" in detail and "ghi nhầm số tiền" in detail and "đã thay" in detail
+
+
+EXTREMES = ["", "0", "-1", "99999999999999999999", "9223372036854775808", "1e308", "nan", "abc", "x" * 3000,
+            "' OR 1=1 --", "<script>", "GNBV2125%", "%", "_", "2024", "livestock"]
+
+
+@pytest.mark.parametrize("username", ["xa", "thon", "xa2"])
+def test_nonsense_parameters_never_make_a_server_error(client, django_user_model, username):
+    client.force_login(django_user_model.objects.get(username=username))
+    for url in ("/support/", "/support/pledges/", "/support/pairings/", "/support/distributions/"):
+        for v in EXTREMES:
+            for key in ("unit", "year", "programme", "kind", "status", "household", "page"):
+                r = client.get(url, {key: v})
+                assert r.status_code in (200, 404), (url, key, v, r.status_code)
+    for path in ("/support/9223372036854775808/", "/support/evidence/0/", "/support/distributions/99999999999/",
+                 "/support/households/99999999999999/new/"):
+        assert client.get(path).status_code in (403, 404), path

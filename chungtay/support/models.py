@@ -225,7 +225,7 @@ class Support(models.Model):
     village = models.ForeignKey("units.Unit", on_delete=models.PROTECT, related_name="+")
     commune = models.ForeignKey("units.Unit", on_delete=models.PROTECT, related_name="+")
     province = models.ForeignKey("units.Unit", on_delete=models.PROTECT, related_name="+")
-    source = models.CharField(max_length=10, default="form")    # form / distribution / import
+    source = models.CharField(max_length=12, default="form")    # form / distribution / import
     recorded_by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, on_delete=models.SET_NULL, related_name="+")
     recorded_at = models.DateTimeField(auto_now_add=True)
 
