@@ -210,3 +210,18 @@ def test_an_idempotency_key_is_remembered_for_a_day(xa, commune_officer):
     r = xa.post("/assessments", {**body, "income": 1_400_000}, HTTP_IDEMPOTENCY_KEY="day")
     assert r.status_code == 201 and "Idempotent-Replayed" not in r
     assert IdempotentWrite.objects.filter(key="day").count() == 1
+
+
+def test_a_citizen_id_is_never_answered_or_audited_in_clear(xa, commune_officer, my_commune):
+    village = my_commune.children.order_by("id").first()
+    cid = "062080999001"            # valid: man born 1980, Kon Tum
+    r = xa.post("/households", {"code": "API-CID-1", "village_id": village.pk,
+                                "head": {"full_name": "Phạm Văn Căn", "sex": "M", "birth_year": 1980, "citizen_id": cid}})
+    assert r.status_code == 201, r.content
+    head = r.json()["members"][0]
+    assert cid not in r.content.decode() and head["citizen_id_masked"] and head["citizen_id_masked"] != cid
+    hid = r.json()["id"]
+    for path in (f"/households/{hid}", f"/households/{hid}/members"):
+        assert cid not in xa.get(path).content.decode()
+    assert not any(cid in str(e.changes) for e in AuditEvent.objects.filter(object_id=str(hid)))
+    assert AuditEvent.objects.filter(action="household.create", object_id=str(hid), actor=commune_officer).exists()
