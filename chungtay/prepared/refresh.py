@@ -60,6 +60,7 @@ def refresh(year: int | None = None, village_ids=None) -> None:
         # takes the just-loaded results for a few rows and joins them row by row (hours, not seconds)
         _exec(f"ANALYZE {A}")
         _exec("ANALYZE households_member")
+        _exec("ANALYZE households_household")      # the household lists' plans (autovacuum may be off)
     if vids is not None and year is not None:
         # a new version written in another village (the household moved) leaves the old one's rows
         vids = _widen(year, vids)
@@ -69,6 +70,10 @@ def refresh(year: int | None = None, village_ids=None) -> None:
         _incomes(y, vids)
         _escapes(y, vids)
     _movements(year, vids)
+    if vids is None and year is None and connection.vendor == "postgresql":
+        for model in (DeprivationCount, ProvinceDeprivation, IncomeGap, EscapeCandidate, HouseholdMovement,
+                      MovementCount, UnitMovement):
+            _exec(f"ANALYZE {model._meta.db_table}")
 
 
 # ------------------------------------------------------------------ Alkire–Foster inputs
