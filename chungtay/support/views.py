@@ -155,6 +155,8 @@ def support_new(request, household: int):
 
 
 def _entry(request, pk: int) -> Support:
+    if not 0 < pk < 2 ** 63:          # a foreign-key lookup is not bounded by Django as a pk lookup is
+        raise Http404
     return get_object_or_404(supports_for(request.user).select_related(
         "household__village", "household__commune", "household__province", "part", "provider_unit", "provider_partner",
         "member", "evidence"), entry_id=pk, is_current=True)
