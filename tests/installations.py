@@ -46,8 +46,9 @@ class Installation:
 
 
 @contextmanager
-def installation(data_dir: Path, name: str, households: int, env: dict | None = None):
-    """Yield an Installation with the demo loaded; drop its PostgreSQL database afterwards."""
+def installation(data_dir: Path, name: str, households: int, env: dict | None = None, load_demo: bool = True):
+    """Yield an Installation with the demo loaded (or only migrated: ``load_demo=False``); drop its
+    PostgreSQL database afterwards."""
     env = dict(os.environ if env is None else env, CHUNGTAY_DATA_DIR=str(data_dir),
                DJANGO_SETTINGS_MODULE="chungtay.settings")
     base = db_name = None
@@ -60,7 +61,10 @@ def installation(data_dir: Path, name: str, households: int, env: dict | None = 
         env["DATABASE_URL"] = f"{base}/{db_name}"
     try:
         inst = Installation(env, Path(data_dir), env["DATABASE_URL"] if db_name else None)
-        inst.run("-m", "chungtay", "demo", "--households", str(households), "--no-serve")
+        if load_demo:
+            inst.run("-m", "chungtay", "demo", "--households", str(households), "--no-serve")
+        else:
+            inst.run("-m", "django", "migrate", "--verbosity", "0")
         yield inst
     finally:
         if db_name:

@@ -4,18 +4,17 @@ the load's transaction leaves no household, the page says it was interrupted, an
 loads it; then the app opens. On the database of the run (SQLite, or PostgreSQL with DATABASE_URL)."""
 from __future__ import annotations
 
-import os
 import subprocess
 import sys
 import time
 import urllib.error
 import urllib.request
-import uuid
+from pathlib import Path
 from contextlib import contextmanager
 
 import pytest
 
-from tests.installations import ROOT, Installation, free_port
+from tests.installations import ROOT, free_port, installation
 from tests.test_worker_kill import kill_when_paused, start_worker
 
 pytestmark = pytest.mark.xdist_group("worker")
@@ -30,27 +29,9 @@ print(job.pk if job else 0)
 """ % HOUSEHOLDS
 
 
-@contextmanager
 def empty_installation(data_dir):
     """A migrated installation with no demo data (its own SQLite file or PostgreSQL database)."""
-    env = dict(os.environ, CHUNGTAY_DATA_DIR=str(data_dir), DJANGO_SETTINGS_MODULE="chungtay.settings")
-    base = db_name = None
-    if env.get("DATABASE_URL", "").startswith("postgres"):
-        import psycopg
-        base = env["DATABASE_URL"].rsplit("/", 1)[0]
-        db_name = f"chungtay_demojob_{uuid.uuid4().hex[:8]}"
-        with psycopg.connect(base + "/postgres", autocommit=True) as c:
-            c.execute(f"CREATE DATABASE {db_name}")
-        env["DATABASE_URL"] = f"{base}/{db_name}"
-    try:
-        inst = Installation(env, data_dir, env["DATABASE_URL"] if db_name else None)
-        inst.run("-m", "django", "migrate", "--verbosity", "0")
-        yield inst
-    finally:
-        if db_name:
-            import psycopg
-            with psycopg.connect(base + "/postgres", autocommit=True) as c:
-                c.execute(f"DROP DATABASE IF EXISTS {db_name} WITH (FORCE)")
+    return installation(Path(data_dir), "demojob", 0, load_demo=False)
 
 
 @contextmanager
