@@ -34,6 +34,7 @@ def test_it_shows_only_allowed_menu_entries(client, request, who, sees_import, s
     assert (f'href="{IMPORT}"' in nav) == sees_import
     assert (f'href="{PLANS}"' in nav) == sees_plans
     assert f'href="{reverse("rounds")}"' in nav and f'href="{reverse("households")}"' in nav
+    assert f'href="{reverse("support:ledger")}"' in nav        # every role reads the support of its area
 
 
 @pytest.mark.parametrize("who, sees_buttons", [("commune_officer", True), ("commune_chairman", False),
