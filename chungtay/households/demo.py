@@ -82,6 +82,17 @@ def _remove_demo_population() -> dict:
     demo = Household.objects.filter(source=Household.DEMO)
     removed = {"complaints": Complaint.objects.filter(household__in=demo).delete()[0],
                "round_entries": RoundHousehold.objects.filter(household__in=demo).delete()[0]}
+    # Everything else that points at a demo household (supports, pledges, field submissions, the
+    # prepared lists, …): found from the model graph, so a new app cannot be forgotten. Assessments
+    # and members are many and go below in raw SQL.
+    for rel in Household._meta.get_fields(include_hidden=True):   # hidden: related_name="+" too
+        if not (rel.auto_created and not rel.concrete and rel.one_to_many):
+            continue
+        if rel.related_model in (Assessment, Member, Household, Complaint, RoundHousehold):
+            continue
+        n = rel.related_model._base_manager.filter(**{f"{rel.field.name}__in": demo}).delete()[0]
+        if n:
+            removed[rel.related_model._meta.label_lower] = n
     ids = f"SELECT id FROM {Household._meta.db_table} WHERE source = %s"
     with connection.cursor() as cur:
         cur.execute(f"UPDATE {Household._meta.db_table} SET split_from_id = NULL WHERE split_from_id IN ({ids})",
