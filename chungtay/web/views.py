@@ -140,7 +140,7 @@ def household_list(request):
     qs = Household.objects.for_user(user)
     unit = None
     if request.GET.get("unit"):
-        unit = unit_for_user(user, _int(request.GET["unit"]))
+        unit = unit_for_user(user, _id(request.GET["unit"]))
         qs = qs.filter(**{HOUSEHOLD_FILTER[(unit.system, unit.level)]: unit.id})
     # Households that dissolved or moved away leave the lists of the years after.
     qs = qs.filter(Q(start_year__isnull=True) | Q(start_year__lte=year),
@@ -148,7 +148,7 @@ def household_list(request):
     q = request.GET.get("q", "").strip()[:100]
     if q:
         qs = qs.filter(**search_filter(q))
-    village = _int(request.GET.get("village"))
+    village = _id(request.GET.get("village"))
     if village:
         qs = qs.filter(village_id=village)
     em = request.GET.get("em")
@@ -225,6 +225,13 @@ def _int(v):
         return int(v)
     except (TypeError, ValueError):
         return None
+
+
+def _id(v):
+    """An id from a query parameter, or None: a number a database id cannot be (zero, negative, over
+    64 bits) is no id at all, not a server error."""
+    n = _int(v)
+    return n if n is not None and 0 < n < 2 ** 63 else None
 
 
 @login_required
