@@ -107,7 +107,7 @@ def test_full_round_with_a_vote_below_half_and_a_complaint(commune_officer, comm
     assert rep.total == Assessment.objects.filter(commune=my_commune, year=YEAR, is_current=True,
                                                   kind="periodic").count()
     assert rep.total == rep.poor + rep.near_poor + rep.average + rep.above_average
-    steps = list(AuditEvent.objects.filter(action="round.state", object_id=str(rnd.pk))
+    steps = list(AuditEvent.objects.filter(action="round.state", object_id=str(rnd.pk)).order_by("id")
                  .values_list("changes__to", flat=True))
     assert steps == ["surveying", "meeting", "posting", "recognised", "locked"]
 

@@ -457,6 +457,6 @@ def movements_page(request, unit: int):
         "all": [(m, MOVEMENTS[m], r.counts[m]) for m in MOVEMENTS], "states": STATES,
         "state_names": {**{c: n for c, n in CATEGORY_NAMES.items()}, "none": ("Không có / ra khỏi địa bàn",
                                                                               "Not present")},
-        "show": show, "listing": listing or [], "page": page, "show_name": MOVEMENTS.get(show),
+        "show": show if page is not None else None, "listing": listing or [], "page": page, "show_name": MOVEMENTS.get(show),
         "status": year_status(request.user, u, y2),    # the later year may still be provisional
     })
