@@ -1,0 +1,470 @@
+"""Every write of the Fund for the Poor: each takes the acting user, checks role and area
+(``roles.require``) and that the user is the Front committee **of the fund's own unit**,
+validates, writes and leaves an AuditEvent (amounts and codes, no personal data).
+
+Money moves only through :func:`_post`: the lines are checked by ``chungtay.core.ledger``
+(balanced, whole VND, no overdraft against the balances read under a lock of the funds'
+rows), then written once. A correction is :func:`reverse` (a new transaction), never an edit.
+"""
+from __future__ import annotations
+
+import datetime as dt
+import hashlib
+from decimal import Decimal
+
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.db import transaction
+
+from chungtay.accounts.roles import FRONT, _grants, require
+from chungtay.core import ledger as core
+from chungtay.households.actions import audit, retry_on_clash
+from chungtay.households.models import Household
+from chungtay.i18n import tr
+from chungtay.units.models import Unit
+
+from . import queries
+from .models import (ACCOUNTS, PURPOSE_NAMES, Allocation, AllocationLine, BankAccount, BankStatement, Campaign,
+                     Disbursement, Donation, Donor, Fund, FundPledge, HouseProject, LedgerLine, LedgerTransaction,
+                     PublishedPeriod, ReceiptCounter, Transfer)
+
+MAX_VALUE = 10 ** 13
+FIRST_DATE = dt.date(2000, 1, 1)
+# purpose → (catalogue part, support kind, unit of measure) of the support the household receives
+PURPOSE_SUPPORT = {"house": ("QVNN.NHA", "house", "căn"), "livelihood": ("QVNN.SX", "cash", "suất"),
+                   "scholarship": ("QVNN.HT", "scholarship", "suất"), "health_insurance": ("QVNN.YT", "health_card", "thẻ"),
+                   "emergency": ("QVNN", "cash", "suất")}
+
+
+def _by(actor):
+    return actor if getattr(actor, "pk", None) else None
+
+
+def require_fund(actor, action: str, fund: Fund) -> None:
+    """Role and area (roles.require on the fund's unit), then the own level: only the committee
+    assigned to the fund's unit itself keeps its books (a province committee reads, and does not
+    write, a commune fund)."""
+    require(actor, action, fund.unit)
+    if not any(role == FRONT and unit_id == fund.unit_id for role, unit_id in _grants(actor)):
+        raise PermissionDenied(tr(f"Sổ quỹ của {fund.unit.full_name} do Ủy ban MTTQ Việt Nam {fund.unit.full_name} ghi",
+                                  f"The books of {fund.unit.full_name} are kept by its own Fatherland Front committee"))
+
+
+def _amount(value, field: str = "value_vnd") -> int:
+    if not isinstance(value, int) or isinstance(value, bool) or not 0 < value <= MAX_VALUE:
+        raise ValidationError({field: tr("Số tiền phải là số đồng nguyên dương", "The amount must be positive whole VND")})
+    return value
+
+
+def _date(value, field: str = "date") -> dt.date:
+    if not isinstance(value, dt.date) or value < FIRST_DATE or value > dt.date.today():
+        raise ValidationError({field: tr("Ngày không hợp lệ (từ năm 2000, không sau hôm nay)",
+                                         "Invalid date (from 2000, not after today)")})
+    return value
+
+
+def _lock(*funds: Fund) -> None:
+    """Serialise the postings of these funds (in id order: no deadlock between two transfers)."""
+    for f in sorted(funds, key=lambda f: f.pk):
+        Fund.objects.select_for_update().filter(pk=f.pk).first()
+
+
+def _names(fund_ids) -> dict[str, str]:
+    codes = dict(Fund.objects.filter(pk__in=list(fund_ids)).values_list("pk", "code"))
+    return {queries.key(fid, a): f"{ACCOUNTS[a][0]} ({codes[fid]})" for fid in codes for a in ACCOUNTS}
+
+
+def _post(actor, fund: Fund, kind: str, date: dt.date, lines: list[tuple[Fund, str, int]], *, memo: str = "",
+          reference: str = "", reverses: LedgerTransaction | None = None) -> LedgerTransaction:
+    """Check and write one transaction. ``lines``: (fund, account, amount). Call with the funds locked."""
+    keyed = [core.Line(queries.key(f.pk, a), amt) for f, a, amt in lines]
+    try:
+        core.check_lines(keyed)
+        ids = {f.pk for f, _, _ in lines}
+        core.check_no_overdraft(queries.keyed_balances(ids), keyed, _names(ids))
+    except core.LedgerError as e:
+        raise ValidationError(tr(e.vi, e.en)) from None
+    t = LedgerTransaction.objects.create(fund=fund, kind=kind, date=date, memo=memo[:300], reference=reference[:100],
+                                         reverses=reverses, created_by=_by(actor))
+    LedgerLine.objects.bulk_create([LedgerLine(txn=t, fund=f, account=a, amount=amt) for f, a, amt in lines])
+    return t
+
+
+# ------------------------------------------------------------------ the fund and its registers
+
+@transaction.atomic
+def open_fund(actor, unit: Unit, *, committee: str = "", opened_on: dt.date | None = None) -> Fund:
+    """The fund of a commune or province of 2025 (one per unit), opened by its own committee."""
+    require(actor, "fund_manage", unit)
+    if unit.system != Unit.SYSTEM_2025 or unit.level not in (Unit.PROVINCE, Unit.COMMUNE):
+        raise ValidationError(tr("Quỹ mở ở cấp tỉnh hoặc xã", "A fund is opened for a province or a commune"))
+    if not any(role == FRONT and uid == unit.pk for role, uid in _grants(actor)):
+        raise PermissionDenied(tr("Quỹ do Ủy ban MTTQ Việt Nam của chính đơn vị đó mở",
+                                  "A fund is opened by the unit's own Fatherland Front committee"))
+    if Fund.objects.filter(unit=unit).exists():
+        raise ValidationError(tr(f"{unit.full_name} đã có Quỹ Vì người nghèo", f"{unit.full_name} already has a fund"))
+    province = unit if unit.level == Unit.PROVINCE else unit.parent
+    code = f"QVNN-{province.code}" + (f"-{unit.code}" if unit.level == Unit.COMMUNE else "")
+    f = Fund.objects.create(code=code, name=f"Quỹ Vì người nghèo {unit.full_name}", level=unit.level, unit=unit,
+                            province=province, commune=unit if unit.level == Unit.COMMUNE else None,
+                            committee=(committee or f"Ủy ban MTTQ Việt Nam {unit.full_name}").strip()[:200],
+                            opened_on=opened_on or dt.date.today(), created_by=_by(actor))
+    audit(actor, "fund.open", f, unit, code=code)
+    return f
+
+
+@transaction.atomic
+def add_bank_account(actor, fund: Fund, *, bank: str, number: str, holder: str = "") -> BankAccount:
+    require_fund(actor, "fund_manage", fund)
+    if not bank.strip() or not number.strip():
+        raise ValidationError(tr("Cần tên ngân hàng và số tài khoản", "Give the bank and the account number"))
+    if BankAccount.objects.filter(fund=fund, number=number.strip()).exists():
+        raise ValidationError(tr("Tài khoản này đã có", "This account is already registered"))
+    b = BankAccount.objects.create(fund=fund, bank=bank.strip()[:120], number=number.strip()[:40],
+                                   holder=(holder or fund.committee).strip()[:200])
+    audit(actor, "fund.bank_account", b, fund.unit, bank=b.bank)
+    return b
+
+
+@transaction.atomic
+def create_campaign(actor, fund: Fund, *, kind: str, name: str, start: dt.date, end: dt.date, target_vnd: int = 0) -> Campaign:
+    require_fund(actor, "fund_manage", fund)
+    if kind not in dict(Campaign.KIND_CHOICES):
+        raise ValidationError({"kind": tr("Loại đợt vận động không hợp lệ", "Unknown kind of campaign")})
+    if not isinstance(start, dt.date) or not isinstance(end, dt.date) or end < start:
+        raise ValidationError({"end": tr("Ngày kết thúc phải sau ngày bắt đầu", "The end must be after the start")})
+    if not isinstance(target_vnd, int) or target_vnd < 0:
+        raise ValidationError({"target_vnd": tr("Chỉ tiêu là số đồng nguyên không âm", "The target is whole VND, not negative")})
+    c = Campaign.objects.create(fund=fund, kind=kind, name=(name or "").strip()[:200] or
+                                f"Tháng cao điểm Vì người nghèo {start.year}", start=start, end=end, target_vnd=target_vnd)
+    audit(actor, "fund.campaign", c, fund.unit, kind=kind, target_vnd=target_vnd)
+    return c
+
+
+def peak_month(year: int) -> tuple[dt.date, dt.date]:
+    """The peak month "Vì người nghèo": from the Day for the Poor (17 October) to 18 November."""
+    return dt.date(year, 10, 17), dt.date(year, 11, 18)
+
+
+@transaction.atomic
+def create_donor(actor, fund: Fund, *, kind: str, name: str, partner=None, anonymous: bool = False,
+                 contact: str = "") -> Donor:
+    require_fund(actor, "fund_manage", fund)
+    if kind not in dict(Donor.KIND_CHOICES):
+        raise ValidationError({"kind": tr("Loại nhà tài trợ không hợp lệ", "Unknown kind of donor")})
+    if not (name or "").strip():
+        raise ValidationError({"name": tr("Cần tên nhà tài trợ", "Give the donor's name")})
+    d = Donor.objects.create(fund=fund, kind=kind, name=name.strip()[:200], partner=partner, anonymous=bool(anonymous),
+                             contact=(contact or "").strip()[:200])
+    audit(actor, "fund.donor", d, fund.unit, kind=kind, anonymous=d.anonymous, partner=bool(partner))
+    return d
+
+
+@transaction.atomic
+def record_pledge(actor, fund: Fund, *, donor: Donor, amount_vnd: int, due_date: dt.date,
+                  made_on: dt.date | None = None, campaign: Campaign | None = None, note: str = "") -> FundPledge:
+    require_fund(actor, "fund_manage", fund)
+    _amount(amount_vnd, "amount_vnd")
+    made_on = made_on or dt.date.today()
+    if donor.fund_id != fund.pk or (campaign and campaign.fund_id != fund.pk):
+        raise ValidationError(tr("Nhà tài trợ / đợt vận động thuộc quỹ khác", "The donor or campaign belongs to another fund"))
+    if not isinstance(due_date, dt.date) or due_date < made_on:
+        raise ValidationError({"due_date": tr("Hạn nộp không được trước ngày cam kết", "The due date cannot precede the pledge")})
+    p = FundPledge.objects.create(fund=fund, donor=donor, campaign=campaign, amount_vnd=amount_vnd, made_on=made_on,
+                                  due_date=due_date, note=(note or "").strip()[:300], created_by=_by(actor))
+    audit(actor, "fund.pledge", p, fund.unit, amount_vnd=amount_vnd, due_date=due_date.isoformat())
+    return p
+
+
+# ------------------------------------------------------------------ money in
+
+def _next_receipt(fund: Fund, year: int) -> int:
+    counter, _ = ReceiptCounter.objects.get_or_create(fund=fund, year=year)
+    counter = ReceiptCounter.objects.select_for_update().get(pk=counter.pk)
+    counter.last = core.next_receipt(counter.last)
+    counter.save(update_fields=["last"])
+    return counter.last
+
+
+def check_donation(fund: Fund, *, donor: Donor | None, date, value_vnd, form: str, channel: str,
+                   campaign: Campaign | None = None, pledge: FundPledge | None = None, goods: str = "") -> dict[str, str]:
+    """Field → message for every problem (the form and the Excel import share it)."""
+    errors: dict[str, str] = {}
+    if donor is None or donor.fund_id != fund.pk:
+        errors["donor"] = tr("Chọn nhà tài trợ của quỹ này", "Choose a donor of this fund")
+    if not isinstance(value_vnd, int) or isinstance(value_vnd, bool) or not 0 < value_vnd <= MAX_VALUE:
+        errors["value_vnd"] = tr("Số tiền / giá trị phải là số đồng nguyên dương", "The value must be positive whole VND")
+    if not isinstance(date, dt.date) or date < FIRST_DATE or date > dt.date.today():
+        errors["date"] = tr("Ngày không hợp lệ (từ năm 2000, không sau hôm nay)", "Invalid date (from 2000, not after today)")
+    if form not in (Donation.MONEY, Donation.IN_KIND):
+        errors["form"] = tr("Hình thức: tiền hoặc hiện vật", "Form: money or in kind")
+    elif form == Donation.MONEY and channel not in dict(Donation.CHANNEL_CHOICES):
+        errors["channel"] = tr("Kênh: tiền mặt, chuyển khoản hoặc trích lương", "Channel: cash, bank transfer or payroll")
+    elif form == Donation.IN_KIND and not (goods or "").strip():
+        errors["goods"] = tr("Ghi hiện vật ủng hộ (loại, số lượng)", "Describe the goods (what, how many)")
+    if campaign is not None and campaign.fund_id != fund.pk:
+        errors["campaign"] = tr("Đợt vận động thuộc quỹ khác", "The campaign belongs to another fund")
+    if pledge is not None and (pledge.fund_id != fund.pk or (donor is not None and pledge.donor_id != donor.pk)):
+        errors["pledge"] = tr("Cam kết không phải của nhà tài trợ này", "The pledge is not this donor's")
+    return errors
+
+
+@retry_on_clash
+@transaction.atomic
+def record_donation(actor, fund: Fund, *, donor: Donor, date: dt.date, value_vnd: int, form: str = Donation.MONEY,
+                    channel: str = "bank", campaign: Campaign | None = None, pledge: FundPledge | None = None,
+                    goods: str = "", bank_reference: str = "", source: str = "form") -> Donation:
+    """A donation in money or in kind, with the next receipt number of the fund and year."""
+    require_fund(actor, "donation_record", fund)
+    errors = check_donation(fund, donor=donor, date=date, value_vnd=value_vnd, form=form, channel=channel,
+                            campaign=campaign, pledge=pledge, goods=goods)
+    if errors:
+        raise ValidationError(errors)
+    _lock(fund)
+    account = "goods" if form == Donation.IN_KIND else ("cash" if channel == "cash" else "bank")
+    number = _next_receipt(fund, date.year)
+    label = core.receipt_label(date.year, number, fund.code)
+    t = _post(actor, fund, LedgerTransaction.DONATION, date, [(fund, account, value_vnd), (fund, "unallocated", -value_vnd)],
+              memo=f"Biên lai {label}", reference=(bank_reference or label).strip())
+    d = Donation.objects.create(fund=fund, donor=donor, campaign=campaign, pledge=pledge, form=form,
+                                goods=(goods or "").strip()[:300], value_vnd=value_vnd,
+                                channel=channel if form == Donation.MONEY else "", date=date, receipt_year=date.year,
+                                receipt_no=number, bank_reference=(bank_reference or "").strip()[:100], txn=t,
+                                created_by=_by(actor))
+    audit(actor, "fund.donation", d, fund.unit, receipt=label, value_vnd=value_vnd, form=form, channel=d.channel,
+          source=source)
+    return d
+
+
+# ------------------------------------------------------------------ allocation, money out
+
+@retry_on_clash
+@transaction.atomic
+def decide_allocation(actor, fund: Fund, *, decision_no: str, decision_date: dt.date, title: str,
+                      lines: list[tuple[str, Unit, int]]) -> Allocation:
+    """An allocation decision: (purpose, unit, amount) lines. The unit is the fund's unit or one of
+    its communes / villages. Moves the total from ``unallocated`` to ``earmarked:<purpose>``."""
+    require_fund(actor, "allocation_decide", fund)
+    problems = []
+    if not (decision_no or "").strip():
+        problems.append(tr("Cần số quyết định", "Give the decision number"))
+    if not lines:
+        problems.append(tr("Cần ít nhất một dòng phân bổ", "Give at least one allocation line"))
+    per_purpose: dict[str, int] = {}
+    for i, (purpose, unit, amount) in enumerate(lines, start=1):
+        if purpose not in PURPOSE_NAMES:
+            problems.append(tr(f"Dòng {i}: mục đích không hợp lệ", f"Line {i}: unknown purpose"))
+            continue
+        if not isinstance(amount, int) or isinstance(amount, bool) or not 0 < amount <= MAX_VALUE:
+            problems.append(tr(f"Dòng {i}: số tiền phải là số đồng nguyên dương", f"Line {i}: amount must be positive whole VND"))
+            continue
+        chain, u = [], unit
+        while u is not None:
+            chain.append(u.pk)
+            u = u.parent
+        if unit is None or fund.unit_id not in chain:
+            problems.append(tr(f"Dòng {i}: đơn vị không thuộc địa bàn của quỹ", f"Line {i}: the unit is outside the fund's area"))
+            continue
+        per_purpose[purpose] = per_purpose.get(purpose, 0) + amount
+    try:
+        _date(decision_date, "decision_date")
+    except ValidationError as e:
+        problems += [m for m in e.messages]
+    if problems:
+        raise ValidationError(problems)
+    _lock(fund)
+    total = sum(per_purpose.values())
+    t = _post(actor, fund, LedgerTransaction.ALLOCATION, decision_date,
+              [(fund, "unallocated", total)] + [(fund, f"earmarked:{p}", -v) for p, v in per_purpose.items()],
+              memo=title or decision_no, reference=decision_no.strip())
+    a = Allocation.objects.create(fund=fund, decision_no=decision_no.strip()[:60], decision_date=decision_date,
+                                  title=(title or "").strip()[:300], total_vnd=total, txn=t, created_by=_by(actor))
+    AllocationLine.objects.bulk_create([AllocationLine(allocation=a, purpose=p, unit=u, amount_vnd=v) for p, u, v in lines])
+    audit(actor, "fund.allocation", a, fund.unit, decision_no=a.decision_no, total_vnd=total, purposes=per_purpose)
+    return a
+
+
+def household_for(actor, fund: Fund, code: str) -> Household:
+    """The household of that code inside the fund's unit and the user's area (else a message that
+    does not tell an unknown code from one outside the area)."""
+    qs = Household.objects.for_user(actor).select_related("village", "commune", "province")
+    qs = qs.filter(commune=fund.unit) if fund.level == Fund.COMMUNE else qs.filter(province=fund.unit)
+    h = qs.filter(code=(code or "").strip()).first()
+    if h is None:
+        raise ValidationError({"household": tr(f"Mã hộ {code}: không có trong {fund.unit.full_name}",
+                                               f"Household {code}: not in {fund.unit.full_name}")})
+    return h
+
+
+@retry_on_clash
+@transaction.atomic
+def record_disbursement(actor, fund: Fund, *, household: Household, purpose: str, amount_vnd: int, date: dt.date,
+                        paid_from: str = "bank", document_no: str = "", description: str = "",
+                        allocation: Allocation | None = None, kind: str | None = None) -> Disbursement:
+    """Pay a household from the money allocated to ``purpose``; the payment is also a support of
+    the household (support ledger, funding source QVNN 100%, provided by the fund's unit)."""
+    require_fund(actor, "disbursement_record", fund)
+    from chungtay.support import actions as support
+    from chungtay.support.models import ProgrammePart
+    if purpose not in PURPOSE_NAMES:
+        raise ValidationError({"purpose": tr("Mục đích không hợp lệ", "Unknown purpose")})
+    if paid_from not in ("cash", "bank", "goods"):
+        raise ValidationError({"paid_from": tr("Chi từ tiền mặt, ngân hàng hoặc hiện vật", "Pay from cash, bank or goods")})
+    _amount(amount_vnd, "amount_vnd")
+    _date(date)
+    inside = household.commune_id == fund.unit_id if fund.level == Fund.COMMUNE else household.province_id == fund.unit_id
+    if not inside:
+        raise ValidationError({"household": tr("Hộ không thuộc địa bàn của quỹ", "The household is outside the fund's area")})
+    if allocation is not None and allocation.fund_id != fund.pk:
+        raise ValidationError({"allocation": tr("Quyết định phân bổ của quỹ khác", "An allocation of another fund")})
+    _lock(fund)
+    part_code, default_kind, uom = PURPOSE_SUPPORT[purpose]
+    doc = (document_no or (allocation.decision_no if allocation else "")).strip()
+    t = _post(actor, fund, LedgerTransaction.DISBURSEMENT, date,
+              [(fund, f"earmarked:{purpose}", amount_vnd), (fund, paid_from, -amount_vnd)],
+              memo=f"Chi {PURPOSE_NAMES[purpose][0].lower()} cho hộ {household.code}", reference=doc)
+    facts = support.Facts(part=ProgrammePart.objects.filter(code=part_code).first(), kind=kind or default_kind,
+                          quantity=Decimal(1), unit_of_measure=uom, value_vnd=amount_vnd, date=date, status="delivered",
+                          funding=[("QVNN", 100, True)], description=(description or PURPOSE_NAMES[purpose][0])[:200],
+                          provider_unit=fund.unit, document_no=doc[:60])
+    s = support.record_support(actor, household, facts, source="fund", action="disbursement_record")
+    d = Disbursement.objects.create(fund=fund, household=household, purpose=purpose, paid_from=paid_from,
+                                    amount_vnd=amount_vnd, date=date, document_no=doc[:60],
+                                    description=(description or "").strip()[:200], allocation=allocation,
+                                    support_entry=s.entry, txn=t, village=household.village,
+                                    commune=household.commune, province=household.province, created_by=_by(actor))
+    audit(actor, "fund.disbursement", d, household.village, household=household.code, purpose=purpose,
+          amount_vnd=amount_vnd, support_entry=s.entry_id)
+    return d
+
+
+@retry_on_clash
+@transaction.atomic
+def record_transfer(actor, from_fund: Fund, to_fund: Fund, *, amount_vnd: int, date: dt.date, reference: str = "",
+                    paid_from: str = "bank") -> Transfer:
+    """Unallocated money sent to the fund of the level above or below (a province and one of its
+    communes). One transaction with lines in both funds: it appears at both ends."""
+    require_fund(actor, "disbursement_record", from_fund)
+    _amount(amount_vnd, "amount_vnd")
+    _date(date)
+    if paid_from not in ("cash", "bank"):
+        raise ValidationError({"paid_from": tr("Chuyển từ tiền mặt hoặc ngân hàng", "Send from cash or bank")})
+    related = (from_fund.unit.parent_id == to_fund.unit_id) or (to_fund.unit.parent_id == from_fund.unit_id)
+    if from_fund.pk == to_fund.pk or from_fund.level == to_fund.level or not related:
+        raise ValidationError({"to_fund": tr("Chỉ chuyển giữa quỹ tỉnh và quỹ của một xã thuộc tỉnh",
+                                             "Transfers go between a province fund and one of its communes' funds")})
+    _lock(from_fund, to_fund)
+    t = _post(actor, from_fund, LedgerTransaction.TRANSFER, date,
+              [(from_fund, paid_from, -amount_vnd), (from_fund, "unallocated", amount_vnd),
+               (to_fund, "bank", amount_vnd), (to_fund, "unallocated", -amount_vnd)],
+              memo=f"Chuyển {from_fund.code} → {to_fund.code}", reference=(reference or "").strip())
+    tr_ = Transfer.objects.create(from_fund=from_fund, to_fund=to_fund, amount_vnd=amount_vnd, date=date,
+                                  reference=(reference or "").strip()[:100], txn=t, created_by=_by(actor))
+    audit(actor, "fund.transfer", tr_, from_fund.unit, to_fund=to_fund.code, amount_vnd=amount_vnd)
+    return tr_
+
+
+@retry_on_clash
+@transaction.atomic
+def reverse(actor, txn: LedgerTransaction, *, date: dt.date, reason: str) -> LedgerTransaction:
+    """A reversing transaction (every line negated, ``reverses`` → the original). A reversed
+    disbursement also cancels the household's support; a reversed donation keeps its receipt
+    number (the receipt is void, the sequence stays unbroken)."""
+    require_fund(actor, "ledger_reverse", txn.fund)
+    if not (reason or "").strip():
+        raise ValidationError({"reason": tr("Cần ghi lý do đảo bút toán", "Give the reason for the reversal")})
+    _date(date)
+    funds = list(Fund.objects.filter(pk__in=txn.lines.values("fund_id")))
+    _lock(*funds)
+    txn = LedgerTransaction.objects.get(pk=txn.pk)
+    if LedgerTransaction.objects.filter(reverses=txn).exists():
+        raise ValidationError(tr("Bút toán này đã được đảo rồi", "This transaction has already been reversed"))
+    lines = list(txn.lines.select_related("fund"))
+    original = core.Transaction(tuple(core.Line(queries.key(ln.fund_id, ln.account), ln.amount) for ln in lines),
+                                txn.date, txn.memo, txn.reverses_id, txn.pk)
+    try:
+        core.reversal(original, date)
+    except core.LedgerError as e:
+        raise ValidationError(tr(e.vi, e.en)) from None
+    r = _post(actor, txn.fund, LedgerTransaction.REVERSAL, date, [(ln.fund, ln.account, -ln.amount) for ln in lines],
+              memo=f"Đảo bút toán #{txn.pk}: {reason.strip()}"[:300], reference=txn.reference, reverses=txn)
+    d = Disbursement.objects.filter(txn=txn).first()
+    if d is not None:
+        from chungtay.support import actions as support
+        from chungtay.support.models import Support
+        current = Support.objects.filter(entry_id=d.support_entry_id, is_current=True).first()
+        if current is not None and current.status != "cancelled":
+            support.cancel_support(actor, current, reason=f"Đảo chi Quỹ: {reason.strip()}", action="ledger_reverse")
+    audit(actor, "fund.reverse", r, txn.fund.unit, reverses=txn.pk, kind=txn.kind, reason=reason.strip()[:300])
+    return r
+
+
+# ------------------------------------------------------------------ bank, publication, houses
+
+@transaction.atomic
+def import_statement(actor, fund: Fund, *, name: str, data: bytes, window_days: int = 3) -> tuple[BankStatement, core.Reconciliation]:
+    """Read a bank statement CSV (all or nothing: the first bad cell refuses the file, naming
+    file, row and column) and match it to the fund's bank-account lines."""
+    require_fund(actor, "bank_reconcile", fund)
+    try:
+        rows = core.parse_statement(data, name)
+    except core.LedgerError as e:
+        raise ValidationError(tr(e.vi, e.en)) from None
+    entries = [core.Entry(ln.pk, ln.txn.date, ln.amount, ln.txn.reference)
+               for ln in LedgerLine.objects.filter(fund=fund, account="bank").select_related("txn")]
+    result = core.reconcile(rows, entries, window_days)
+    match = {s.row: e.id for s, e in result.matched}
+    st = BankStatement.objects.create(
+        fund=fund, name=name[:200], sha256=hashlib.sha256(data if isinstance(data, bytes) else data.encode()).hexdigest(),
+        lines=[{"row": s.row, "date": s.date.isoformat(), "amount": s.amount, "reference": s.reference,
+                "description": s.description, "entry": match.get(s.row)} for s in rows],
+        matched=len(result.matched), unmatched_statement=len(result.unmatched_statement),
+        unmatched_ledger=[e.id for e in result.unmatched_ledger], uploaded_by=_by(actor))
+    audit(actor, "fund.bank_statement", st, fund.unit, rows=len(rows), matched=st.matched,
+          unmatched_statement=st.unmatched_statement, unmatched_ledger=len(st.unmatched_ledger))
+    return st, result
+
+
+@transaction.atomic
+def publish_period(actor, fund: Fund, *, start: dt.date, end: dt.date) -> PublishedPeriod:
+    require_fund(actor, "period_publish", fund)
+    if not isinstance(start, dt.date) or not isinstance(end, dt.date) or end < start or end > dt.date.today():
+        raise ValidationError(tr("Kỳ công khai: từ ngày ≤ đến ngày ≤ hôm nay", "Period: start ≤ end ≤ today"))
+    if PublishedPeriod.objects.filter(fund=fund, start=start, end=end).exists():
+        raise ValidationError(tr("Kỳ này đã công khai", "This period is already published"))
+    p = PublishedPeriod.objects.create(fund=fund, start=start, end=end, published_by=_by(actor))
+    audit(actor, "fund.publish", p, fund.unit, start=start.isoformat(), end=end.isoformat())
+    return p
+
+
+@transaction.atomic
+def create_house(actor, fund: Fund, *, household: Household, fund_vnd: int = 0, state_vnd: int = 0, community_vnd: int = 0,
+                 household_vnd: int = 0, disbursement: Disbursement | None = None) -> HouseProject:
+    require_fund(actor, "fund_manage", fund)
+    inside = household.commune_id == fund.unit_id if fund.level == Fund.COMMUNE else household.province_id == fund.unit_id
+    if not inside:
+        raise ValidationError({"household": tr("Hộ không thuộc địa bàn của quỹ", "The household is outside the fund's area")})
+    for v in (fund_vnd, state_vnd, community_vnd, household_vnd):
+        if not isinstance(v, int) or isinstance(v, bool) or not 0 <= v <= MAX_VALUE:
+            raise ValidationError(tr("Các khoản đóng góp là số đồng nguyên không âm", "Contributions are whole VND, not negative"))
+    h = HouseProject.objects.create(fund=fund, household=household, fund_vnd=fund_vnd, state_vnd=state_vnd,
+                                    community_vnd=community_vnd, household_vnd=household_vnd, disbursement=disbursement,
+                                    created_by=_by(actor))
+    audit(actor, "fund.house", h, household.village, household=household.code, total_vnd=h.total_vnd)
+    return h
+
+
+@transaction.atomic
+def advance_house(actor, house: HouseProject, *, stage: str, date: dt.date) -> HouseProject:
+    """The next stage(s) of building, start → handover; never backwards."""
+    require_fund(actor, "fund_manage", house.fund)
+    order = HouseProject.STAGE_ORDER
+    if stage not in order or order.index(stage) <= order.index(house.stage):
+        raise ValidationError(tr("Giai đoạn phải sau giai đoạn hiện tại", "The stage must come after the current one"))
+    _date(date)
+    house = HouseProject.objects.select_for_update().get(pk=house.pk)
+    dates = dict(house.stage_dates)
+    dates[stage] = date.isoformat()
+    HouseProject.objects.filter(pk=house.pk).update(stage=stage, stage_dates=dates)
+    house.refresh_from_db()
+    audit(actor, "fund.house_stage", house, house.household.village, stage=stage, date=date.isoformat())
+    return house
