@@ -153,17 +153,19 @@ def _raise(errors: dict[str, str]) -> None:
         raise ValidationError(errors)
 
 
-def _require_household(actor, household: Household) -> None:
-    require(actor, "support_record", household.village)
+def _require_household(actor, household: Household, action: str = "support_record") -> None:
+    require(actor, action, household.village)
     if not scope_for(actor).covers(household.village):
         raise PermissionDenied(tr("Hộ nằm ngoài địa bàn được giao", "The household is outside your area"))
 
 
 @retry_on_clash
 @transaction.atomic
-def record_support(actor, household: Household, facts: Facts, *, source: str = "form") -> Support:
-    """A new support for one household (or one of its members): entry + version 1."""
-    _require_household(actor, household)
+def record_support(actor, household: Household, facts: Facts, *, source: str = "form",
+                   action: str = "support_record") -> Support:
+    """A new support for one household (or one of its members): entry + version 1. ``action``: the
+    role-matrix action that authorises it (``disbursement_record`` when the Fund for the Poor pays)."""
+    _require_household(actor, household, action)
     _raise(check_facts(actor, household, facts))
     entry = SupportEntry.objects.create(household=household, created_by=actor if getattr(actor, "pk", None) else None)
     s = _write_version(actor, entry, household, facts, 1, "", source)
@@ -212,9 +214,9 @@ def correct_support(actor, support: Support, facts: Facts, *, reason: str) -> Su
 
 @retry_on_clash
 @transaction.atomic
-def cancel_support(actor, support: Support, *, reason: str) -> Support:
+def cancel_support(actor, support: Support, *, reason: str, action: str = "support_record") -> Support:
     """Returned or cancelled: version n+1 with status cancelled (the facts stay as they were)."""
-    _require_household(actor, support.household)
+    _require_household(actor, support.household, action)
     if not (reason or "").strip():
         raise ValidationError({"reason": tr("Cần ghi lý do thu hồi / hủy", "Give the reason for the cancellation")})
     current = _locked_current(support.entry_id)

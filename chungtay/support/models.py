@@ -239,7 +239,8 @@ class Support(models.Model):
         ]
         indexes = [models.Index(fields=["commune", "year", "is_current"]),
                    models.Index(fields=["province", "year", "is_current"]),
-                   models.Index(fields=["household", "is_current"])]
+                   models.Index(fields=["household", "is_current"]),
+                   models.Index(fields=["province", "id"], name="support_province_id")]   # prepared.stamp
         ordering = ["-date", "-id"]
 
     @property
@@ -326,3 +327,22 @@ class Pledge(models.Model):
     class Meta:
         ordering = ["-year", "-id"]
         constraints = [models.UniqueConstraint(fields=["household", "year"], name="pledge_once_a_year")]
+        indexes = [models.Index(fields=["province", "id"], name="pledge_province_id")]     # prepared.stamp
+
+
+class PreparedAnalysis(models.Model):
+    """A province's radar or outcomes, computed, with the stamp of the data it was computed from
+    (``support/prepared.py``): read while the stamp still matches, recomputed when it has moved.
+    Aggregates and household ids only, as on the pages; no personal data."""
+    RADAR, OUTCOMES = "radar", "outcomes"
+    kind = models.CharField(max_length=10, choices=[(RADAR, RADAR), (OUTCOMES, OUTCOMES)])
+    unit = models.ForeignKey("units.Unit", on_delete=models.CASCADE, related_name="+")
+    params = models.CharField(max_length=200)
+    stamp = models.CharField(max_length=200)
+    payload = models.JSONField()
+    computed_at = models.DateTimeField()
+    seconds = models.FloatField(default=0)             # how long the computation took
+    read_at = models.DateTimeField()                   # the last page or API read (the worker keeps recent ones fresh)
+
+    class Meta:
+        constraints = [models.UniqueConstraint(fields=["kind", "unit", "params"], name="prepared_analysis_once")]

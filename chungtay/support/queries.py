@@ -30,6 +30,14 @@ def partners_for(user):
     return Partner.objects.for_user(user)
 
 
+def partner_choices(user, limit: int = 500) -> list[tuple[str, str]]:
+    """("p<id>", "name (kind)") of the partners of the user's area, in Vietnamese order ("Đ" after
+    "D", which ORDER BY name does not give), for the provider / runner / helper choices."""
+    from chungtay.core import fmt
+    partners = sorted(partners_for(user)[:limit], key=lambda p: fmt.sort_key(p.name))
+    return [(f"p{p.id}", f"{p.name} ({p.get_kind_display()})") for p in partners]
+
+
 def pairings_for(user):
     return Pairing.objects.for_user(user)
 

@@ -4,6 +4,7 @@ the evidence files. Thin: reads through queries.*_for(user), writes through acti
 from __future__ import annotations
 
 from django.contrib import messages
+from django.contrib.auth import get_user_model
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.paginator import Paginator
@@ -17,12 +18,13 @@ from chungtay.accounts.roles import can, require
 from chungtay.households.models import Household
 from chungtay.i18n import tr
 from chungtay.units.models import Unit
+from chungtay.web.forms import form_errors
 
 from . import actions
 from . import evidence as ev_store
 from .forms import CancelForm, CorrectionForm, DistributionForm, SupportForm
 from .models import KINDS, STATUSES, Evidence, FundingSource, ProgrammePart, Support
-from .queries import acting_units, distributions_for, partners_for, supports_for, unit_filter
+from .queries import acting_units, distributions_for, partner_choices, partners_for, supports_for, unit_filter
 
 
 def _int(v):
@@ -32,24 +34,12 @@ def _int(v):
         return None
 
 
-def form_errors(form, e: ValidationError) -> None:
-    """Put an action's ValidationError on the form (fields it names, else the whole form)."""
-    if hasattr(e, "error_dict"):
-        for f, errs in e.error_dict.items():
-            target = f if f in form.fields else None
-            for err in errs:
-                form.add_error(target, err.messages[0] if hasattr(err, "messages") else str(err))
-    else:
-        for m in e.messages:
-            form.add_error(None, m)
-
-
 def _providers(user, hh: Household | None = None, units=()):
     out = []
     if hh is not None:
         out += [(f"u{hh.commune_id}", hh.commune.full_name), (f"u{hh.province_id}", hh.province.full_name)]
     out += [(f"u{u.id}", u.full_name) for u in units if f"u{u.id}" not in {c for c, _ in out}]
-    out += [(f"p{p.id}", f"{p.name} ({p.get_kind_display()})") for p in partners_for(user).order_by("name")[:500]]
+    out += partner_choices(user)
     return out
 
 
@@ -168,6 +158,10 @@ def support_detail(request, pk: int):
     versions = list(Support.objects.filter(entry_id=pk).select_related("part", "recorded_by", "provider_unit",
                                                                         "provider_partner").prefetch_related(
         "funding__source").order_by("-version"))
+    nobody = get_user_model()(username="")     # a version recorded by no user (the demo, a load): the page shows "–"
+    for v in versions:
+        if v.recorded_by is None:
+            v.recorded_by = nobody
     may = can(request.user, "support_record", s.household.village) and s.status != "cancelled"
     return render(request, "support/detail.html", {"s": s, "versions": versions, "may_change": may,
                                                    "distribution": s.entry.distribution,

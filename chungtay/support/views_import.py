@@ -1,9 +1,6 @@
 """Import of supports from Excel/CSV (all or nothing) and the template download."""
 from __future__ import annotations
 
-import tempfile
-from pathlib import Path
-
 from django import forms
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
@@ -11,8 +8,8 @@ from django.http import HttpResponse
 from django.shortcuts import redirect, render
 
 from chungtay.accounts.roles import require
-from chungtay.core import limits
 from chungtay.i18n import tr
+from chungtay.web.uploads import upload_name, upload_on_disk
 
 from . import importer
 
@@ -31,17 +28,11 @@ def upload(request):
     name = ""
     if request.method == "POST" and form.is_valid():
         f = form.cleaned_data["file"]
-        name = Path(f.name or "tep").name[:120]
-        if f.size > limits.MAX_FILE_BYTES:
-            form.add_error("file", tr(f"Tệp lớn hơn {limits.MAX_FILE_BYTES // 2**20} MB",
-                                      f"The file is over {limits.MAX_FILE_BYTES // 2**20} MB"))
-        else:
-            with tempfile.TemporaryDirectory(prefix="ct-support-") as d:
-                path = Path(d) / ("upload" + Path(name).suffix.lower())
-                with open(path, "wb") as out:
-                    for chunk in f.chunks():
-                        out.write(chunk)
+        name = upload_name(f)
+        with upload_on_disk(form, f, "ct-support-") as path:
+            if path is not None:
                 result = importer.check_and_import(request.user, path, name)
+        if result is not None:
             if not result.problems:
                 messages.success(request, tr(f"Đã nhập {result.written} hỗ trợ từ tệp {name}",
                                              f"{result.written} supports imported from {name}"))

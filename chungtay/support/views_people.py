@@ -16,10 +16,11 @@ from chungtay.accounts.roles import can, require
 from chungtay.households.models import Household
 from chungtay.i18n import tr
 from chungtay.units.models import Unit
+from chungtay.core import fmt
 
 from . import people
 from .forms import EndPairingForm, PairingForm, PartnerForm, PledgeForm
-from .queries import acting_units, pairings_for, partners_for, pledges_for
+from .queries import acting_units, pairings_for, partner_choices, partners_for, pledges_for
 from .views import _int, form_errors
 
 
@@ -41,17 +42,16 @@ def partners(request):
         else:
             messages.success(request, tr("Đã đăng ký tổ chức", "Partner registered"))
             return redirect("support:partners")
-    qs = partners_for(request.user).select_related("unit").order_by("name")
+    qs = sorted(partners_for(request.user).select_related("unit"), key=lambda p: fmt.sort_key(p.name))   # "Đ" after "D"
     page = Paginator(qs, 50).get_page(request.GET.get("page"))
     return render(request, "support/partners.html", {"page": page, "form": form})
 
 
 def _helpers(user, units):
     """Partners of the area and the officers working in it (province, commune, village heads)."""
-    out = [(f"p{p.id}", f"{p.name} ({p.get_kind_display()})") for p in partners_for(user).order_by("name")[:500]]
-    ids = set()
-    for u in units:
-        ids |= {u.id} | set(Unit.objects.filter(parent=u).values_list("id", flat=True))
+    out = partner_choices(user)
+    ids = {u.id for u in units}
+    ids |= set(Unit.objects.filter(parent_id__in=ids).values_list("id", flat=True))     # one query, not one a unit
     officers = (get_user_model().objects.filter(is_active=True, assignments__unit_id__in=ids)
                 .exclude(assignments__role=Assignment.ROLES[0][0]).distinct().order_by("username")[:300])
     out += [(f"o{o.id}", f"{o.get_full_name() or o.username} ({tr('cán bộ', 'officer')})") for o in officers]

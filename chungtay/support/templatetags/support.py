@@ -86,4 +86,13 @@ def support_unit_panel(context, unit, year=None):
     agg = supports.aggregate(n=Count("id"), households=Count("household", distinct=True), value=Sum("value_vnd"))
     return {"unit": unit, "year": year, "agg": agg, "lang": context.get("lang", "vi"),
             "pairings": pairings_for(user).filter(ended_on=None, **f).count(),
-            "pledges": pledges_for(user).filter(**f, **({"year": year} if year else {})).count()}
+            "pledges": pledges_for(user).filter(**f, **({"year": year} if year else {})).count(),
+            "radar_rules": RADAR_RULES}
+
+
+# the radar card of the unit page: short titles (the radar page has the full ones and the rules)
+RADAR_RULES = [("persistent", "Nghèo từ 3 năm liên tiếp", "Poor 3+ years in a row"),
+               ("unsupported", "Nghèo, cận nghèo chưa được hỗ trợ 2 năm", "Poor or near-poor, no support in 2 years"),
+               ("fell_back", "Tái nghèo, rơi xuống cận nghèo", "Fell back"),
+               ("pledges", "Đăng ký thoát nghèo chưa được hỗ trợ", "Pledges with no support"),
+               ("near_escape", "Sắp thoát nghèo, thiếu hụt chưa được giải quyết", "Near escape, not addressed")]

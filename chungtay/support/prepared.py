@@ -1,0 +1,214 @@
+"""Prepared radar and outcomes of a province (issue 10, part 8: the support pages within 300 ms).
+
+A province's radar and outcomes read the history of every poor household and every support of
+the province: about a second of work on the demo province. They are kept computed
+(:class:`PreparedAnalysis`), one row per province, page (radar / outcomes) and parameters, with
+the *stamp* of the data they came from:
+
+- the year summaries of the province (count and largest id): every writer of periodic results
+  deletes and re-inserts the summary rows of its villages in its own transaction
+  (``households.summary.refresh``), so the largest id moves with every result written;
+- the supports of the province (largest id: the ledger is append-only, a correction or a
+  cancellation is a new row);
+- the pledges of the province (largest id: a pledge is never edited or deleted);
+- the households of the province that ended (moved away, merged, died out: a count).
+
+A read computes the stamp (four indexed aggregates, a few milliseconds) and answers from the row
+when the stamp matches. Otherwise it computes the figures live, stores them and answers: the
+first read after a write is slow once, never stale. The worker refreshes every row read in the
+last ``KEEP_FRESH_DAYS`` days whose stamp has moved, every ``FRESHEN_EVERY`` seconds
+(:func:`refresh_stale`, ``jobs/housekeeping.py``), so that after a write the next read is normally fast too; the demo
+loader prepares the default pages of its provinces (:func:`prepare_defaults`).
+
+Communes and villages are computed live (tens of milliseconds). The figures of a unit do not
+depend on who asks: the views let a user ask only for a unit inside their area
+(``unit_for_user``), and inside it every user's scoped rows are the unit's rows; the rows hold
+counts and household ids only, like the pages.
+"""
+from __future__ import annotations
+
+import datetime as dt
+import logging
+import time
+from dataclasses import asdict, fields
+
+from django.db import IntegrityError, transaction
+from django.db.models import Count, Max, Q
+from django.utils import timezone
+
+from chungtay.core import outcomes as oc
+from chungtay.core import radar as rc
+from chungtay.core.effects import EffectResult
+from chungtay.households.models import Household, YearSummary
+from chungtay.units.models import Unit
+
+from .models import Pledge, PreparedAnalysis, Support
+
+log = logging.getLogger("chungtay.support")
+KEEP_FRESH_DAYS = 14          # rows read more recently than this are kept fresh by the worker
+LEVELS = (Unit.PROVINCE,)
+
+
+def prepared(unit) -> bool:
+    return unit.level in LEVELS
+
+
+def stamp(unit) -> str:
+    s = YearSummary.objects.filter(province=unit).aggregate(n=Count("id"), m=Max("id"))
+    sup = Support.objects.filter(province=unit).aggregate(m=Max("id"))["m"]
+    pl = Pledge.objects.filter(province=unit).aggregate(m=Max("id"))["m"]
+    ended = Household.objects.filter(province=unit).filter(~Q(status="active")).count()
+    return f"s{s['n']}.{s['m'] or 0}/p{sup or 0}/g{pl or 0}/e{ended}"
+
+
+# --------------------------------------------------------------------------- (de)coding
+
+WIDTH = {"persistent": 2, "unsupported": 2, "fell_back": 3, "pledges": 3}
+
+
+def _columns(rows, width: int) -> list[list]:
+    """Rows as columns (JSON of a few lists of numbers and short words reads several times faster
+    than of one list per row)."""
+    return [[r[i] for r in rows] for i in range(width)]
+
+
+def _radar_out(r: rc.Radar) -> dict:
+    d = {"latest_year": r.latest_year, "year": r.year,
+         "fell_back_by_year": {str(k): v for k, v in r.fell_back_by_year.items()}}
+    for name, width in WIDTH.items():
+        d[name] = _columns(getattr(r, name), width)
+    combos: dict[tuple, int] = {}        # (blocking indicators, fitting kinds) → its number: a few dozen
+    d["near_escape"] = [[h for h, *_ in r.near_escape], [c for _, c, *_ in r.near_escape],
+                        [combos.setdefault((b, k), len(combos)) for _, _, b, k in r.near_escape]]
+    d["combos"] = [[list(b), list(k)] for b, k in combos]
+    return d
+
+
+def _radar_in(d: dict) -> rc.Radar:
+    combos = [(tuple(b), tuple(k)) for b, k in d["combos"]]
+    h, c, i = d["near_escape"]
+    return rc.Radar(
+        latest_year=d["latest_year"], year=d["year"],
+        fell_back_by_year={int(k): v for k, v in d["fell_back_by_year"].items()},
+        **{name: list(zip(*d[name])) for name in WIDTH},
+        near_escape=[(h, c, *combos[i]) for h, c, i in zip(h, c, i)])
+
+
+def _outcomes_out(o: oc.Outcomes) -> dict:
+    d = {f.name: getattr(o, f.name) for f in fields(o) if f.name != "effect"}
+    d["effect"] = None if o.effect is None else asdict(o.effect)
+    return d
+
+
+def _outcomes_in(d: dict) -> oc.Outcomes:
+    effect = d.get("effect")
+    return oc.Outcomes(**{**d, "effect": None if effect is None else EffectResult(**effect)})
+
+
+CODECS = {PreparedAnalysis.RADAR: (_radar_out, _radar_in), PreparedAnalysis.OUTCOMES: (_outcomes_out, _outcomes_in)}
+
+
+# --------------------------------------------------------------------------- reads
+
+def _params(**kw) -> str:
+    return "&".join(f"{k}={kw[k]}" for k in sorted(kw))
+
+
+def _compute(kind: str, unit, params: dict):
+    from . import radar as reads
+    if kind == PreparedAnalysis.RADAR:
+        return reads.compute_radar(None, unit, params["year"])
+    return reads.compute_outcomes(None, unit, params["first"], params["last"], params["programme"], params["kind"])
+
+
+def _store(kind: str, unit, key: str, st: str, value, seconds: float, read: bool) -> None:
+    now = timezone.now()
+    values = {"stamp": st, "payload": CODECS[kind][0](value), "computed_at": now, "seconds": round(seconds, 3)}
+    if read:
+        values["read_at"] = now
+    try:
+        with transaction.atomic():
+            n = PreparedAnalysis.objects.filter(kind=kind, unit=unit, params=key).update(**values)
+            if not n:
+                PreparedAnalysis.objects.create(kind=kind, unit=unit, params=key, **{"read_at": now, **values})
+    except IntegrityError:         # another request or the worker stored the same figures at the same moment
+        pass
+
+
+def _get(kind: str, unit, params: dict):
+    key = _params(**params)
+    st = stamp(unit)
+    row = PreparedAnalysis.objects.filter(kind=kind, unit=unit, params=key).only("stamp", "payload", "read_at").first()
+    if row is not None and row.stamp == st:
+        now = timezone.now()
+        if now - row.read_at > dt.timedelta(hours=1):        # one write an hour at most, not one per read
+            PreparedAnalysis.objects.filter(pk=row.pk).update(read_at=now)
+        return CODECS[kind][1](row.payload)
+    t = time.perf_counter()
+    value = _compute(kind, unit, params)
+    if stamp(unit) == st:          # nothing was written meanwhile: the figures belong to this stamp
+        _store(kind, unit, key, st, value, time.perf_counter() - t, read=True)
+    return value
+
+
+def radar(unit, year: int) -> rc.Radar:
+    return _get(PreparedAnalysis.RADAR, unit, {"year": year})
+
+
+def outcomes(unit, first: int, last: int, programme: str = "", kind: str = "") -> oc.Outcomes:
+    return _get(PreparedAnalysis.OUTCOMES, unit, {"first": first, "last": last, "programme": programme, "kind": kind})
+
+
+# --------------------------------------------------------------------------- the worker
+
+def _parse(key: str) -> dict:
+    out = {}
+    for part in key.split("&"):
+        k, _, v = part.partition("=")
+        out[k] = int(v) if k in ("year", "first", "last") else v
+    return out
+
+
+def refresh_stale(limit: int = 50, budget: float = 10.0) -> int:
+    """Recompute the rows read in the last KEEP_FRESH_DAYS days whose stamp has moved (the most
+    recently read first; no new one after ``budget`` seconds, so that jobs wait little); how many.
+    Called by the worker every FRESHEN_EVERY seconds (jobs.housekeeping)."""
+    start = time.perf_counter()
+    since = timezone.now() - dt.timedelta(days=KEEP_FRESH_DAYS)
+    done, stamps = 0, {}
+    for row in (PreparedAnalysis.objects.filter(read_at__gte=since).select_related("unit")
+                .only("kind", "unit", "params", "stamp").order_by("-read_at")[:limit]):
+        st = stamps.get(row.unit_id) or stamps.setdefault(row.unit_id, stamp(row.unit))
+        if row.stamp == st:
+            continue
+        if time.perf_counter() - start > budget:
+            break
+        t = time.perf_counter()
+        value = _compute(row.kind, row.unit, _parse(row.params))
+        if stamp(row.unit) == st:
+            _store(row.kind, row.unit, row.params, st, value, time.perf_counter() - t, read=False)
+            done += 1
+    if done:
+        log.info("prepared analyses refreshed: %s", done)
+    return done
+
+
+def default_outcome_params(latest: int) -> dict:
+    """The outcomes page's parameters when opened from the menu (views_radar.outcomes)."""
+    return {"first": latest - 2, "last": latest, "programme": "", "kind": ""}
+
+
+def prepare_defaults(units, today: dt.date | None = None) -> int:
+    """Compute the radar and the outcomes of these provinces as their pages open by default (the
+    demo loader, after a bulk load); how many."""
+    from . import radar as reads
+    year = (today or dt.date.today()).year
+    n = 0
+    for unit in units:
+        if not prepared(unit):
+            continue
+        radar(unit, year)
+        latest = reads.latest_year(None, unit) or year
+        outcomes(unit, **default_outcome_params(latest))
+        n += 2
+    return n
