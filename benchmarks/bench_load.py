@@ -175,6 +175,7 @@ class Recorder:
         self.level_start = 0
         self.saves_ok = 0
         self.saves_tried = 0
+        self.db_initial: int | None = None      # results of the round year before the first level
 
     def full(self) -> bool:
         return len(self.rows) - self.level_start >= self.max_requests
@@ -400,6 +401,8 @@ async def run_level(drv: Driver, officers: list[Officer], n: int, args, stack: S
         logins["ok" if ok else "failed"] += 1
         if logins["ok"] + logins["failed"] == len(new):
             all_in.set()
+    if rec.db_initial is None:
+        rec.db_initial = stack.sql("SELECT COUNT(*) FROM households_assessment WHERE year = %s", ROUND_YEAR)[0][0]
     t_start = time.monotonic()
     tasks, k = [], 0
     for o in active:
@@ -443,7 +446,9 @@ async def run_level(drv: Driver, officers: list[Officer], n: int, args, stack: S
                login_p50_ms=(pct([r[1] * 1000 for r in logins_rows], 50)) if logins_rows else None,
                login_p99_ms=(pct([r[1] * 1000 for r in logins_rows], 99)) if logins_rows else None,
                saves_tried=rec.saves_tried - saves0[1], saves_ok=saved, saves_in_database=db1 - db0,
-               writes_lost=saved - (db1 - db0), cores=CpuMeter.cores(c0, c1),
+               # lost: counted over the whole run, when no request is in flight (a save in flight at
+               # the window's start can reach the database before db0 and answer after it)
+               writes_lost=rec.saves_ok - (db1 - rec.db_initial), cores=CpuMeter.cores(c0, c1),
                loop_lag_p99_ms=pct(lag_snapshot, 99), capped=rec.full(),
                write_share=round(sum(v["n"] for k, v in out_pages(rec, t0, t1).items() if "(POST)" in k and "save" in k)
                                  / max(1, clicks(rec, t0, t1)), 3))

@@ -190,6 +190,9 @@ def _migrations(cursor_rows) -> dict[str, str]:
 def _backup_sqlite(folder: Path) -> dict:
     live = Path(_db()["NAME"])
     dest = folder / SQLITE_FILE
+    if not live.is_file():
+        raise BackupError(f"no database at {live}: nothing to back up (run `chungtay demo --no-serve` "
+                          "or `python -m django migrate` first)")
     src = sqlite3.connect(live, timeout=30)
     dst = sqlite3.connect(dest)
     try:
@@ -202,6 +205,9 @@ def _backup_sqlite(folder: Path) -> dict:
     try:
         migrations = _migrations(con.execute("SELECT app, name FROM django_migrations"))
         version = sqlite3.sqlite_version
+    except sqlite3.Error as e:
+        raise BackupError(f"{live} is not a migrated Chung Tay database ({e}): nothing to back up "
+                          "(run `python -m django migrate` first)") from None
     finally:
         con.close()
     return {"engine": "sqlite", "server_version": version, "database_file": SQLITE_FILE,

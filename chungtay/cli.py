@@ -304,6 +304,8 @@ def build_parser() -> argparse.ArgumentParser:
     add_import_parser(sub)
     from chungtay.measures_cli import add_parser as add_measures_parser
     add_measures_parser(sub)
+    from chungtay.emulation_cli import add_parser as add_emulation_parser
+    add_emulation_parser(sub)
     from chungtay.keys_cli import add_parser as add_keys_parser
     add_keys_parser(sub)
     from chungtay.jobs.cli import add_parser as add_worker_parser

@@ -22,15 +22,46 @@ def cmd_create(args) -> int:
             print(f"{k}={values[k]}")
         return 0
     path = Path(args.out) if args.out else keys.default_key_file()
+    retired = None
+    if args.force and path.exists():
+        refused = _confirm_replace(path, args)
+        if refused:
+            return _err(refused)
+        try:
+            retired = keys._retire(path)      # the old keys stay readable for the data and backups that need them
+        except (OSError, KeyError, keys.FieldKeyError) as e:
+            return _err(f"cannot keep a copy of the old key file {path} ({e}); nothing was changed")
     try:
         keys.write_key_file(path, values, force=args.force)
     except FileExistsError:
+        if not path.exists():             # a file where a folder of the path should be
+            return _err(f"cannot write {path}: {path.parent} is not a folder")
         return _err(f"{path} exists already; its keys protect the data. Use --force only if no data "
                     "depends on them (see `chungtay keys rotate` to change the field key)")
     except OSError as e:
         return _err(f"cannot write {path}: {e.strerror}")
     print(f"new keys written to {path} (mode 0600). Back this file up apart from the database.", file=sys.stderr)
+    if retired:
+        print(f"the old keys are kept in {retired}: data encrypted with them needs that file "
+              "(`chungtay keys status`; `chungtay keys rotate` re-encrypts with the current key)", file=sys.stderr)
     return 0
+
+
+def _confirm_replace(path: Path, args) -> str | None:
+    """Replacing a key file: refused in production mode without --allow-production, and asked for
+    (type yes) unless --yes. Returns why it is refused, or None."""
+    from chungtay.env import is_production
+    if is_production() and not args.allow_production:
+        return (f"{path} exists and CHUNGTAY_ENV=production: replacing the keys is refused "
+                "(add --allow-production if this is really intended; `chungtay keys rotate` changes the field key safely)")
+    if args.yes:
+        return None
+    print(f"{path} holds the keys that protect the data; the old file is kept as a .retired copy.", file=sys.stderr)
+    try:
+        answer = input('Type "yes" to replace it: ')
+    except EOFError:
+        answer = ""
+    return None if answer.strip().lower() == "yes" else "not confirmed, nothing was changed (type yes, or pass --yes)"
 
 
 def _setup():
@@ -86,7 +117,10 @@ def add_parser(sub) -> None:
     c = k.add_parser("create", help="write new random keys (SECRET_KEY, FIELD_ENCRYPTION_KEY) to a key file",
                      description="Default file: $CHUNGTAY_KEY_FILE, else <data folder>/keys.env. Mode 0600.")
     c.add_argument("--out", help="key file to write")
-    c.add_argument("--force", action="store_true", help="replace an existing key file (its data becomes unreadable)")
+    c.add_argument("--force", action="store_true",
+                   help="replace an existing key file (asked for; the old one is kept as <file>.retired-<key id>)")
+    c.add_argument("--yes", action="store_true", help="with --force: do not ask")
+    c.add_argument("--allow-production", action="store_true", help="with --force: also in production mode")
     c.add_argument("--print", action="store_true", help="print KEY=value lines for the environment instead")
     c.set_defaults(func=cmd_create)
     r = k.add_parser("rotate", help="new field key; re-encrypt every stored citizen ID in one transaction",

@@ -129,7 +129,7 @@ SCHEMAS = {
         ("household_code", pa.string()), ("year", pa.int32()), ("standard", pa.string()),
         ("area", pa.string()), ("income", pa.int64()), ("deprivation_mask", pa.int32()),
         ("deprivation_count", pa.int16()), ("category", pa.string()),
-        ("ethnic_minority", pa.bool_()), ("pledged_escape", pa.bool_()),
+        ("ethnic_minority", pa.bool_()), ("pledged_escape", pa.bool_()), ("supported", pa.bool_()),
     ]),
 }
 TABLES = tuple(SCHEMAS)
@@ -141,6 +141,8 @@ class Population:
     households: pa.Table
     members: pa.Table
     assessments: pa.Table
+    # the known truth of the support effect, by year: {year: {"treated": n, "att": rate}} (SUPPORT_BOOST)
+    support_truth: dict | None = None
 
     def tables(self) -> dict[str, pa.Table]:
         return {name: getattr(self, name) for name in TABLES}
@@ -209,7 +211,11 @@ GAP_URBAN = 0.60
 CATCHUP_EM = 0.060              # per year since BASE_YEAR
 CATCHUP_PD = 0.015
 CATCHUP_YEARS = 6               # catch-up stops after this many years
-PLEDGE_BOOST = 0.12             # lasting welfare gain (log income) of a household that pledged
+PLEDGE_BOOST = 0.12             # lasting welfare gain (log income) of a pledge followed by support
+SUPPORT_BOOST = PLEDGE_BOOST    # the generator's effect of support (see supported_draw, support_truth)
+UNSUPPORTED_ONE_IN = 6          # one pledge in six gets no support (the radar's "pledge with nothing behind it")
+PLEDGE_POOR_DISTRICT = 0.10     # pledges are more frequent in poor districts ...
+PLEDGE_PER_DEPRIVATION = 0.03   # ... and per deprivation of the last review: observable causes only
 SPLIT_CORR = 0.55               # welfare correlation of a split household with its parent
 SPLIT_PENALTY = -0.15
 END_RATE, END_RATE_SINGLE = 0.0085, 0.03
@@ -722,6 +728,8 @@ class _Assessed:
     cat: np.ndarray
     em: np.ndarray
     pledged: np.ndarray
+    supported: np.ndarray
+    truth: dict             # year -> (treated, sum of escaped - escaped without the support)
     last_cat: np.ndarray    # per household, category in its last assessed year (-1 none)
     last_hi: np.ndarray     # per household, health-insurance deprivation in that year
 
@@ -850,7 +858,9 @@ def _simulate(seed: int, roster: _Roster, vil: _Villages, span: list[int], years
     last_cat = np.full(n, -1, dtype=np.int8)
     last_hi = np.zeros(n, dtype=bool)
     out = {k: [] for k in ("hh", "year", "std", "urban", "income", "mask", "count", "cat",
-                           "em", "pledged")}
+                           "em", "pledged", "supported")}
+    truth: dict[int, tuple[int, int]] = {}
+    cnt_prev = np.zeros(n, dtype=np.int16)        # deprivation count of the last review
     std_codes: list[str] = []
     m_prev, t_prev, c_prev, std_prev = None, span[0], 0.0, None
     _CALIBRATION_LOG.clear()
@@ -880,9 +890,14 @@ def _simulate(seed: int, roster: _Roster, vil: _Villages, span: list[int], years
         else:
             poor_start = cat_prev == 0
         cand = alive & poor_start & ~new
-        p_pledge = np.clip(PLEDGE_BASE + np.float32(0.15) * (z_prev + 1), 0.05, 0.6)
+        # who pledges, and whether support follows, depends only on what a commune officer sees (the
+        # district, the last review's deprivations) and chance: comparing similar households
+        # (same year, commune and deprivation count) recovers the effect (tests/test_support_effect_truth.py)
+        p_pledge = np.clip(PLEDGE_BASE + PLEDGE_POOR_DISTRICT * pdist
+                           + PLEDGE_PER_DEPRIVATION * (cnt_prev.astype(np.float32) - 2), 0.05, 0.6)
         pledged = cand & (rng.random(n, dtype=np.float32) < p_pledge)
-        support += PLEDGE_BOOST * pledged
+        supported = pledged & supported_draw(np.arange(1, n + 1), t)
+        support += SUPPORT_BOOST * supported
         hit = rng.random(n, dtype=np.float32) < SHOCK_RATE
         shock = (SHOCK_DECAY * shock - SHOCK_SIZE * hit).astype(np.float32)
         idx = np.flatnonzero(alive)
@@ -892,6 +907,12 @@ def _simulate(seed: int, roster: _Roster, vil: _Villages, span: list[int], years
              + SIGMA_Z * z[idx]).astype(np.float32)
         urb_i, em_i = urban[idx], em[idx]
         margins = _dep_margins(seed, codes, t, idx, n, w, em_i, ed[idx], prev_dep, hit[idx])
+        # the truth: the households supported this year, the same year without this support
+        tp = np.flatnonzero(supported[idx]) if t != span[0] else np.zeros(0, np.int64)
+        if len(tp):
+            ti = idx[tp]
+            margins_cf = _dep_margins(seed, codes, t, ti, n, w[tp] - np.float32(SUPPORT_BOOST), em_i[tp], ed[ti],
+                                      prev_dep, hit[ti])
         base = w + own[idx] + np.float32(INCOME_NOISE) * rng.standard_normal(len(idx), dtype=np.float32)
         # the income level (and the deprivation level) are calibrated on a sample of this
         # year's households so that the poverty and near-poverty rates hit the targets
@@ -925,6 +946,12 @@ def _simulate(seed: int, roster: _Roster, vil: _Villages, span: list[int], years
             del prev_dep[code]          # an indicator the new standard dropped
         del margins
         cat = classify_arrays(std, urb_i, income.astype(np.float64), None, count)
+        if len(tp):
+            cat_cf = classify_arrays(std, urb_i[tp], _income(m + base[tp] - np.float32(SUPPORT_BOOST))
+                                     .astype(np.float64), None, _count(margins_cf, c))
+            truth[t] = (len(tp), int((cat[tp] != 0).sum()) - int((cat_cf != 0).sum()))
+        cnt_prev[:] = 0
+        cnt_prev[idx] = count
         cat_prev = np.full(n, -1, dtype=np.int8)
         cat_prev[idx] = cat
         z_prev = z
@@ -941,6 +968,7 @@ def _simulate(seed: int, roster: _Roster, vil: _Villages, span: list[int], years
             out["cat"].append(cat)
             out["em"].append(em_i)
             out["pledged"].append(pledged[idx])
+            out["supported"].append(supported[idx])
             last_cat[idx] = cat
             if "health_insurance" in codes:
                 j = codes.index("health_insurance")
@@ -950,7 +978,8 @@ def _simulate(seed: int, roster: _Roster, vil: _Villages, span: list[int], years
     cat_all = {k: (np.concatenate(v) if v else np.zeros(0)) for k, v in out.items()}
     return _Assessed(cat_all["hh"], cat_all["year"], cat_all["std"], std_codes,
                      cat_all["urban"], cat_all["income"], cat_all["mask"], cat_all["count"],
-                     cat_all["cat"], cat_all["em"], cat_all["pledged"], last_cat, last_hi)
+                     cat_all["cat"], cat_all["em"], cat_all["pledged"], cat_all["supported"], truth,
+                     last_cat, last_hi)
 
 
 # ---------------------------------------------------------------------------------------
@@ -1209,8 +1238,20 @@ def generate(households: int = 129_000, years: Sequence[int] = range(2016, 2026)
         "category": _take(CATEGORIES, ass.cat),
         "ethnic_minority": pa.array(ass.em, pa.bool_()),
         "pledged_escape": pa.array(ass.pledged, pa.bool_()),
+        "supported": pa.array(ass.supported, pa.bool_()),
     }, schema=SCHEMAS["assessments"])
-    return Population(vil.table, hh_table, members, assessments)
+    truth = {y: {"treated": k, "att": d / k} for y, (k, d) in sorted(ass.truth.items()) if y in years and y - 1 in years}
+    return Population(vil.table, hh_table, members, assessments, truth)
+
+
+def supported_draw(numbers, year: int) -> np.ndarray:
+    """Whether a pledge of household number ``numbers`` (its code's digits: HK-62-0000123 → 123)
+    in ``year`` is followed by support: a fixed hash, so that the demo's ledger (support/demo.py),
+    built from the loaded database, gives support to exactly the households the generator helped."""
+    x = (np.asarray(numbers, dtype=np.uint64) * np.uint64(2654435761) + np.uint64(year) * np.uint64(40503)) \
+        % np.uint64(1 << 32)
+    x = (x ^ (x >> np.uint64(13))) * np.uint64(1274126177) % np.uint64(1 << 32)
+    return (x % np.uint64(UNSUPPORTED_ONE_IN)) != 0
 
 
 def write(pop: Population, out_dir, fmt: str = "parquet") -> list[Path]:

@@ -10,7 +10,7 @@ WORLD_HOUSEHOLDS = 2500
 def django_db_setup(django_db_setup, django_db_blocker):
     with django_db_blocker.unblock():
         from chungtay.households.demo import setup_demo
-        setup_demo(households=WORLD_HOUSEHOLDS, log=lambda m: None)
+        setup_demo(households=WORLD_HOUSEHOLDS, log=lambda m: None, movement=False)
 
 
 def _user(name):

@@ -122,3 +122,43 @@ def test_it_reports_a_database_that_is_not_ready_without_a_traceback(tmp_path):
     assert r.returncode == 2
     assert "database" in r.stderr and "migrate" in r.stderr
     assert "Traceback" not in r.stderr
+
+
+@pytest.mark.parametrize("argv,says", [
+    (["keys", "nonsense"], "invalid choice"),
+    (["keys", "create", "--out", "{file}/keys.env"], "cannot write"),
+    (["keys", "rotate", "--new-key-file", "{missing}/keys.env"], "cannot read"),
+    (["backup"], "--out"),
+    (["backup", "--out", "{dir}", "--keep", "abc"], "--keep"),
+    (["restore"], "BACKUP_FOLDER"),
+    (["restore", "{missing}", "--actor", "admin"], "not a Chung Tay backup"),
+    (["tokens", "create"], "--user"),
+    (["tokens", "revoke", "--user", "admin"], "ID|PREFIX"),
+    (["field", "xlsform", "abc", "-o", "{dir}/f.xlsx"], "ROUND_ID"),
+    (["field", "import", "1", "{missing}/x.csv"], "--actor"),
+    (["worker", "--interval", "abc"], "--interval"),
+    (["emulation", "score"], "required"),
+    (["emulation", "score", "{missing}/t.json", "{table}", "--format", "json"], "file not found"),
+])
+def test_the_operations_commands_answer_bad_arguments_with_a_message(capsys, tmp_path, table, a_file, argv, says):
+    fill = {"table": table, "file": str(a_file), "missing": str(tmp_path / "missing"), "dir": str(tmp_path)}
+    code, err = run(capsys, *[a.format(**fill) for a in argv])
+    assert code == 2, err
+    assert says in err, err
+    assert "Traceback" not in err
+
+
+@pytest.mark.parametrize("argv,says", [
+    (["backup", "--out", "{tmp}/b"], "nothing to back up"),
+    (["tokens", "list", "--user", "admin"], "migrate"),
+])
+def test_the_database_commands_report_a_database_that_is_not_ready(tmp_path, argv, says):
+    """Real processes on a data folder that has no migrated database (not created, then empty)."""
+    env = {k: v for k, v in os.environ.items() if k != "DATABASE_URL"}
+    env["CHUNGTAY_DATA_DIR"] = str(tmp_path)
+    for _ in range(2):         # the first run may leave an empty database file behind: the second meets it
+        r = subprocess.run([sys.executable, "-m", "chungtay", *[a.format(tmp=tmp_path) for a in argv]],
+                           capture_output=True, text=True, env=env, timeout=120)
+        assert r.returncode == 2, r.stderr
+        assert says in r.stderr and "Traceback" not in r.stderr
+    assert not list((tmp_path / "b").glob("chungtay-backup-*")) if (tmp_path / "b").exists() else True

@@ -1,7 +1,8 @@
 """End to end: one commune walks through a complete periodic review in the browser —
 list, survey with live classification, village meeting (one household sent back by a vote
 under 50%), posting, a complaint, recognition and lock by the commune chairman — then editing a locked result is
-refused and the movements reflect the round. Screenshots of each step go to docs/screenshots/."""
+refused and the movements reflect the round. Screenshots of each step go to $CHUNGTAY_SCREENSHOTS (a temporary folder by default;
+`make screenshots` refreshes docs/screenshots/)."""
 import re
 from datetime import date
 

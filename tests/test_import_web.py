@@ -1,6 +1,7 @@
 """Import pages: upload, background job with progress, result or error table, template download,
 and scope (a job is its user's alone; no import into another commune)."""
 import io
+import os
 import json
 
 import pytest
@@ -61,7 +62,9 @@ def test_the_upload_page_offers_the_template(as_commune_officer, my_commune):
 def test_the_job_page_shows_progress_then_the_counts(as_commune_officer, commune_officer, my_commune, sheets,
                                                      tmp_path):
     path = write_xlsx(tmp_path / "ds.xlsx", sheets)
-    job = ImportJob.objects.create(user=commune_officer, commune=my_commune, status="validating", progress=42,
+    # a pk of its own: the side file lives in DATA_DIR, which the parallel test workers share
+    job = ImportJob.objects.create(pk=700_000 + os.getpid() % 100_000, user=commune_officer, commune=my_commune,
+                                   status="validating", progress=42,
                                    message="Đang kiểm tra nhân khẩu",        # as the worker writes it
                                    files=[{"name": "ds.xlsx", "path": "x", "size": 1}])
     resp = as_commune_officer.get(reverse("imports:job", args=[job.pk]))

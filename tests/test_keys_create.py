@@ -31,8 +31,17 @@ def test_it_writes_a_private_key_file_and_refuses_to_overwrite_it(tmp_path):
     before = path.read_text()
     r = _run(["create", "--out", str(path)])
     assert r.returncode == 2 and "exists already" in r.stderr and path.read_text() == before
-    assert _run(["create", "--out", str(path), "--force"]).returncode == 0
+    r = _run(["create", "--out", str(path), "--force"])              # not confirmed (no terminal): refused
+    assert r.returncode == 2 and "not confirmed" in r.stderr and path.read_text() == before
+    r = _run(["create", "--out", str(path), "--force", "--yes"], CHUNGTAY_ENV="production")
+    assert r.returncode == 2 and "production" in r.stderr and path.read_text() == before
+    r = _run(["create", "--out", str(path), "--force", "--yes"])
+    assert r.returncode == 0, r.stderr
     assert path.read_text() != before and stat.S_IMODE(os.stat(path).st_mode) == 0o600
+    retired = list(path.parent.glob("keys.env.retired-*"))
+    assert len(retired) == 1 and retired[0].read_text() == before, "the old keys are kept"
+    assert retired[0].name.endswith(keys.FieldKey.from_value(values["FIELD_ENCRYPTION_KEY"]).kid)
+    assert f"the old keys are kept in {retired[0]}" in r.stderr
 
 
 def test_it_prints_fresh_keys_for_the_environment_even_in_production_without_keys(tmp_path):

@@ -95,3 +95,24 @@ def test_the_national_page_marks_the_province(one_surveyed, client, admin_user):
     html = client.get(reverse("national") + f"?year={NEW}").content.decode()
     assert "tạm tính 1/" in html
     assert "tạm tính" not in client.get(reverse("national") + "?year=2025").content.decode()
+
+
+def test_the_household_list_csv_marks_the_provisional_year(one_surveyed, as_commune_officer, my_commune):
+    for year, flag in ((NEW, "1"), (2025, "0")):
+        body = as_commune_officer.get(reverse("households") + f"?unit={my_commune.pk}&year={year}&format=csv")
+        rows = list(csv.DictReader(io.StringIO(body.content.decode("utf-8-sig"))))
+        assert rows and {r["tam_tinh"] for r in rows} == {flag}, year
+    rows = list(csv.DictReader(io.StringIO(as_commune_officer.get(
+        reverse("households") + f"?unit={my_commune.pk}&year={NEW}&format=csv").content.decode("utf-8-sig"))))
+    assert [r["category"] for r in rows if r["household_code"] == one_surveyed.code] != [""]
+
+
+def test_the_parquet_export_marks_the_provisional_rows(one_surveyed, tmp_path):
+    import duckdb
+
+    from chungtay.snapshots import export
+    export(tmp_path, years=[2025, NEW])
+    con = duckdb.connect()
+    got = dict(con.sql(f"SELECT year, bool_and(provisional) FROM read_parquet('{tmp_path}/year=*/*/*.parquet', "
+                       "hive_partitioning = true) GROUP BY year").fetchall())
+    assert got == {2025: False, NEW: True}

@@ -194,6 +194,12 @@ class World:
 
 @pytest.fixture
 def world(commune_officer, my_commune, village_head):
+    return build_world(commune_officer, my_commune, village_head)
+
+
+def build_world(commune_officer, my_commune, village_head) -> World:
+    """The objects of every app that the rows name (also the real ids of
+    tests/test_no_server_errors.py): the core ones here, each app's through its ``extend``."""
     village = village_head.assignments.get().unit
     hh = Household.objects.filter(village=village, status="active").order_by("id").first()
     cert = (Assessment.objects.filter(commune=my_commune, year=DATA_YEAR, kind=Assessment.PERIODIC, is_current=True,

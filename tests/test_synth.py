@@ -40,7 +40,7 @@ EXPECTED_SCHEMAS = {
         ("household_code", pa.string()), ("year", pa.int32()), ("standard", pa.string()),
         ("area", pa.string()), ("income", pa.int64()), ("deprivation_mask", pa.int32()),
         ("deprivation_count", pa.int16()), ("category", pa.string()),
-        ("ethnic_minority", pa.bool_()), ("pledged_escape", pa.bool_()),
+        ("ethnic_minority", pa.bool_()), ("pledged_escape", pa.bool_()), ("supported", pa.bool_()),
     ],
 }
 

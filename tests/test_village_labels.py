@@ -48,3 +48,30 @@ def test_reports_alias_is_the_same_source(twin_villages, my_commune):
 
 def test_unit_label_of_a_commune_is_its_full_name(my_commune):
     assert labels.unit_label(my_commune) == my_commune.full_name
+
+
+def test_the_movement_pages_tell_twin_villages_apart(client, commune_officer, twin_villages, my_commune):
+    """Pledges, supports and the radar's lists name a village by its label, as the registry does."""
+    import datetime as dt
+
+    from chungtay.households.models import Household
+    from chungtay.support import actions, people
+    from chungtay.support.radar import households
+    from tests.support_helpers import facts
+    (a, b), _ = twin_villages
+    hhs = list(Household.objects.filter(commune=my_commune, status="active", end_year=None)
+               .exclude(pledges__year=2025).order_by("id")[:2])
+    for hh, v in zip(hhs, (a, b)):
+        Household.objects.filter(pk=hh.pk).update(village=v)
+        hh.refresh_from_db()
+        people.record_pledge(commune_officer, hh, year=2025, plan="Nuôi gà")
+        actions.record_support(commune_officer, hh, facts(hh, date=dt.date(2025, 3, 1)))
+    want = [labels.unit_label(a), labels.unit_label(b)]
+    assert want[0] != want[1] and "cũ)" in want[0]
+    client.force_login(commune_officer)
+    for url in ("/support/pledges/?year=2025", f"/support/?unit={my_commune.pk}&year=2025"):
+        html = client.get(url).content.decode()
+        for label in want:
+            assert label in html, (url, label)
+    got = households([h.pk for h in hhs])
+    assert [got[h.pk][2] for h in hhs] == want

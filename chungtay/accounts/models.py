@@ -9,7 +9,8 @@ class Assignment(models.Model):
     """A user works for a unit and sees only its subtree (province, commune or village)."""
     ROLES = [("national", "Trung ương"), ("province_officer", "Cán bộ tỉnh"),
              ("commune_officer", "Cán bộ xã"), ("commune_chairman", "Chủ tịch UBND xã"),
-             ("village_head", "Trưởng thôn")]
+             ("village_head", "Trưởng thôn"),
+             ("front_committee", "Ủy ban MTTQ Việt Nam")]
     user = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="assignments")
     unit = models.ForeignKey("units.Unit", null=True, blank=True, on_delete=models.CASCADE)
     role = models.CharField(max_length=20, choices=ROLES)

@@ -31,7 +31,8 @@ PROVINCE = "province_officer"
 COMMUNE = "commune_officer"
 CHAIRMAN = "commune_chairman"
 VILLAGE = "village_head"
-ROLES = (NATIONAL, PROVINCE, COMMUNE, CHAIRMAN, VILLAGE)
+FRONT = "front_committee"
+ROLES = (NATIONAL, PROVINCE, COMMUNE, CHAIRMAN, VILLAGE, FRONT)
 
 # action -> (roles allowed, what the action is in Vietnamese and English, for the refusal message)
 MATRIX: dict[str, tuple[frozenset[str], str, str]] = {
@@ -79,12 +80,59 @@ MATRIX: dict[str, tuple[frozenset[str], str, str]] = {
     "pairing_record": (frozenset({PROVINCE, COMMUNE}), "ghi phân công giúp đỡ hộ, thôn",
         "record a pairing with households or villages"),
     "pledge_record": (frozenset({COMMUNE}), "ghi đăng ký thoát nghèo của hộ", "record a household's pledge to escape poverty"),
+    # Revolving models (chungtay/revolving): the commune runs the model; the village head records the
+    # pass-on, birth, death or sale in their own village (the village meeting decides it)
+    "revolving_manage": (frozenset({PROVINCE, COMMUNE}), "lập mô hình luân chuyển (quy tắc, tài sản, hộ dự kiến)",
+        "set up a revolving model (rule, assets, planned households)"),
+    "revolving_event": (frozenset({COMMUNE, VILLAGE}), "ghi luân chuyển, sinh, chết, bán tài sản của mô hình",
+        "record a pass-on, birth, death or sale in a revolving model"),
+    # Groups (chungtay/groups): cooperative, savings-and-loan and livelihood groups
+    "group_manage": (frozenset({PROVINCE, COMMUNE}), "quản lý tổ nhóm (thành viên, sinh hoạt, tiết kiệm)",
+        "manage groups (members, meetings, savings)"),
+    # The Fund for the Poor (chungtay/fund, docs/fund.md): the Fatherland Front committee of the
+    # fund's own unit (commune or province) keeps its books
+    "fund_manage": (frozenset({FRONT}), "quản lý Quỹ Vì người nghèo (quỹ, đợt vận động, nhà tài trợ, cam kết, nhà ở)",
+        "manage the Fund for the Poor (fund, campaigns, donors, pledges, houses)"),
+    "donation_record": (frozenset({FRONT}), "ghi nhận tiền, hiện vật ủng hộ Quỹ", "record a donation to the Fund"),
+    "allocation_decide": (frozenset({FRONT}), "quyết định phân bổ Quỹ", "decide an allocation of the Fund"),
+    "disbursement_record": (frozenset({FRONT}), "ghi chi hỗ trợ từ Quỹ cho hộ, chuyển Quỹ cấp khác",
+        "record a disbursement from the Fund to a household or a transfer to another fund"),
+    "ledger_reverse": (frozenset({FRONT}), "đảo bút toán sổ Quỹ", "reverse a Fund ledger entry"),
+    "bank_reconcile": (frozenset({FRONT}), "đối chiếu sao kê ngân hàng của Quỹ", "reconcile the Fund's bank statement"),
+    "period_publish": (frozenset({FRONT}), "công khai kỳ báo cáo của Quỹ", "publish a period of the Fund"),
+    # The emulation movement (chungtay/emulation, docs/emulation.md): the unit that launches the movement
+    # runs it; the commune chairman (the council's chair) publishes a commune's scores, the province
+    # officer a province's; the national movements are reference data (migration emulation 0002)
+    "movement_launch": (frozenset({PROVINCE, COMMUNE}), "phát động phong trào thi đua, chuyển bước phong trào",
+        "launch an emulation movement, move it to its next step"),
+    "emulation_manage": (frozenset({PROVINCE, COMMUNE}), "quản lý đối tượng, cụm khối, giao ước, bộ tiêu chí thi đua",
+        "manage participants, clusters, pacts and criteria sets"),
+    "emulation_register": (frozenset({PROVINCE, COMMUNE}), "ghi đăng ký thi đua", "record an emulation registration"),
+    "activity_report": (frozenset({PROVINCE, COMMUNE, FRONT}), "báo cáo hoạt động của phong trào thi đua",
+        "report an activity of the movement"),
+    "scoring_run": (frozenset({PROVINCE, COMMUNE}), "chấm điểm thi đua (tự chấm, phúc tra, hội đồng)",
+        "score the emulation (self-assessment, re-check, council)"),
+    "scoring_publish": (frozenset({PROVINCE, CHAIRMAN}), "công bố kết quả chấm điểm thi đua",
+        "publish the emulation scores"),
+    # Nominations, decisions and awards (issue 12 §6): the emulation office (the officers) prepares and
+    # appraises the dossiers and records the council's vote; the chairman (commune) or the province
+    # decides, revokes and records the recovery of a bonus
+    "nomination_prepare": (frozenset({PROVINCE, COMMUNE}), "lập, nộp hồ sơ đề nghị khen thưởng",
+        "prepare and submit a nomination dossier"),
+    "nomination_review": (frozenset({PROVINCE, COMMUNE}),
+        "tiếp nhận, thẩm định, trả lại hồ sơ khen thưởng, ghi kết quả bỏ phiếu của hội đồng, trình cấp trên",
+        "receive, appraise or return a nomination, record the council's vote, submit it upward"),
+    "award_decide": (frozenset({PROVINCE, CHAIRMAN}), "ghi quyết định khen thưởng, thu hồi, thu hồi tiền thưởng",
+        "record a commendation decision, its revocation and the recovery of the bonus"),
+    "restriction_record": (frozenset({PROVINCE, COMMUNE}), "ghi kỷ luật, khiếu nại đang xác minh của đối tượng thi đua",
+        "record a discipline or a complaint being verified on a participant"),
 }
 
 ROLE_NAMES = {NATIONAL: ("Quản trị toàn quốc", "national administrator"),
               PROVINCE: ("Cán bộ tỉnh", "province officer"),
               COMMUNE: ("Cán bộ giảm nghèo xã", "commune poverty officer"),
-              CHAIRMAN: ("Chủ tịch UBND xã", "commune chairman"), VILLAGE: ("Trưởng thôn", "village head")}
+              CHAIRMAN: ("Chủ tịch UBND xã", "commune chairman"), VILLAGE: ("Trưởng thôn", "village head"),
+              FRONT: ("Ủy ban MTTQ Việt Nam", "Vietnam Fatherland Front committee")}
 
 
 def _grants(user) -> list[tuple[str, int | None]]:
@@ -119,11 +167,17 @@ def _chain_ids(user, unit) -> tuple[int, ...]:
             "id", flat=True).first()
         ids = (new,) if new else ()
     else:
-        ids, u = [unit.pk], unit
+        ids, u, walked = [unit.pk], unit, []
         while u.parent_id is not None:
+            if u.parent_id in cache:                 # the rest of the chain is known: no query
+                ids.extend(cache[u.parent_id])
+                break
             ids.append(u.parent_id)
             u = u.parent
+            walked.append(u.pk)
         ids = tuple(ids)
+        for i, pk in enumerate(walked, start=1):     # the ancestors walked through, for the next units
+            cache.setdefault(pk, ids[i:])
     cache[unit.pk] = ids
     return ids
 

@@ -149,6 +149,20 @@ def year_statuses(user, unit: Unit, years, children: dict | None = None) -> dict
     return out
 
 
+def final_communes(commune_ids, year: int) -> set[int]:
+    """Which of the communes have final figures for ``year`` (the rule of the module docstring, per
+    commune: its round recognised or locked, or no round and results of a later year). Two queries."""
+    from chungtay.reviews.models import ReviewRound
+    ids = sorted(set(commune_ids))
+    if not ids:
+        return set()
+    rounds = dict(ReviewRound.objects.filter(kind=ReviewRound.PERIODIC, year=year, commune_id__in=ids)
+                  .values_list("commune_id", "state"))
+    latest = dict(YearSummary.objects.filter(commune_id__in=ids).values_list("commune_id").annotate(m=Max("year"))
+                  .order_by())
+    return {c for c in ids if rounds.get(c) in FINAL_STATES or (c not in rounds and latest.get(c, 0) > year)}
+
+
 def year_status(user, unit: Unit, year: int, children: dict | None = None) -> YearStatus:
     """Final or provisional, with the coverage, of ``unit``'s figures for ``year`` (``children``:
     the child_statuses of the same year, when the page has them)."""

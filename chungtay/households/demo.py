@@ -32,6 +32,8 @@ DEMO_USERS = [
     ("xa2", DEMO_PASSWORD, "Cán bộ một xã khác / officer of another commune"),
     ("chutich", DEMO_PASSWORD, "Chủ tịch UBND xã (cùng xã với 'xa') / commune chairman"),
     ("thon", DEMO_PASSWORD, "Trưởng thôn / village head"),
+    ("mttq", DEMO_PASSWORD, "Ủy ban MTTQ xã (cùng xã với 'xa'), Quỹ Vì người nghèo / commune Front committee"),
+    ("mttqtinh", DEMO_PASSWORD, "Ủy ban MTTQ tỉnh / province Front committee"),
 ]
 CHUNK = 20_000
 
@@ -288,7 +290,10 @@ def create_demo_users() -> None:
     c1, c2 = (Unit.objects.get(pk=c["commune_id"]) for c in communes)
     first = Assignment.objects.filter(user__username="xa").select_related("unit").first()
     c1 = first.unit if first else c1       # the chairman joins the existing officer's commune
-    village = Unit.objects.filter(parent=c1, level=Unit.VILLAGE).order_by("code").first()
+    # the village head's village: the commune's largest (a village of one or two households would
+    # leave the village head's pages nearly empty on a small demo)
+    village = (Unit.objects.filter(parent=c1, level=Unit.VILLAGE).annotate(n=Count("households"))
+               .order_by("-n", "code").first())
     specs = [("admin", "Quản trị hệ thống", None, "national"),
              ("tinh", "Nguyễn Thị Lan", province, "province_officer"),
              ("xa", "Trần Văn Minh", c1, "commune_officer"),
@@ -304,7 +309,10 @@ def create_demo_users() -> None:
         Assignment.objects.create(user=u, unit=unit, role=role)
 
 
-def setup_demo(households: int = 129_000, seed: int = 20161231, log=print) -> None:
+def setup_demo(households: int = 129_000, seed: int = 20161231, log=print, movement: bool = True) -> None:
+    """The demo province: units, population, personas, historical rounds, the Kon Tum plan and (with
+    ``movement``) the movement's records — pledges, supports, partners, pairings (support/demo.py).
+    The test world loads it without the movement, so that tests write their own supports."""
     from chungtay import synth
     load_units()
     if not Household.objects.exists():
@@ -316,3 +324,20 @@ def setup_demo(households: int = 129_000, seed: int = 20161231, log=print) -> No
     from .demo_extras import create_kon_tum_plan, record_historical_rounds
     record_historical_rounds(log)       # the loaded years' reviews are over: their figures are final
     create_kon_tum_plan(log)            # the seeds' real plan (README)
+    if movement:
+        from chungtay.support.demo import create_demo_supports
+        create_demo_supports(log=log)
+        from chungtay.fund.demo import create_demo_front_user, create_demo_fund
+        create_demo_front_user()         # mttq (commune) and mttqtinh (province) Front committees
+        create_demo_fund(log)            # their Funds for the Poor: peak months, donations, payments, houses
+        from chungtay.revolving.demo import create_demo_models
+        create_demo_models(log)          # goats in Kroong (Ngọk Bay), bio-fertiliser capital in Kon Đào
+        from chungtay.groups.demo import create_demo_groups
+        create_demo_groups(log)          # the Women's Union's group models
+        from chungtay.emulation.demo import create_demo_movement
+        create_demo_movement(log)        # Kon Tum's movement 2017–2020: clusters, pact, activities, scores
+    from chungtay.support.prepared import prepare_defaults
+    from chungtay.units.models import Unit
+    provinces = Unit.objects.filter(pk__in=Household.objects.values("province").distinct())
+    n = prepare_defaults(provinces)      # the province radar and outcomes pages open fast from the first load
+    log(f"Prepared {n} province analyses (radar, outcomes)")

@@ -49,7 +49,9 @@ class Household(models.Model):
     objects = ScopedQuerySet.as_manager()
 
     class Meta:
-        indexes = [models.Index(fields=["commune", "village"]), models.Index(fields=["province"])]
+        indexes = [models.Index(fields=["commune", "village"]), models.Index(fields=["province"]),
+                   # the ended households of a province, counted by the prepared radar's stamp
+                   models.Index(fields=["province"], condition=~models.Q(status="active"), name="household_ended_province")]
 
     def __str__(self) -> str:
         return f"{self.code} – {self.head_name}"

@@ -75,8 +75,10 @@ def register(kind: Kind) -> Kind:
     return kind
 
 
-def kinds_for(unit) -> list[Kind]:
-    return [k for k in KINDS.values() if (unit.system, unit.level) in k.units]
+def kinds_for(unit, params: tuple[str, ...] = ("year",)) -> list[Kind]:
+    """The kinds made for this unit that are asked for with ``params`` (the reports page asks by
+    year; the fund's statements are asked by published period, from the fund's page)."""
+    return [k for k in KINDS.values() if (unit.system, unit.level) in k.units and k.params == params]
 
 
 def folder() -> Path:

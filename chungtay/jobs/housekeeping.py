@@ -2,6 +2,8 @@
 
 * task rows of django-tasks that finished more than KEEP_TASK_RESULTS_DAYS ago;
 * lock files of dead workers;
+* every FRESHEN_EVERY seconds, what an app registers in FRESHENERS: figures kept computed that a
+  write has made stale (the prepared radar and outcomes of a province, ``support/prepared.py``);
 * whatever each kind of job registers in CLEANUPS (imports: upload folders no running job needs —
   normally deleted when their job ends — once they are ORPHAN_UPLOADS_AFTER old, and stale
   progress files).
@@ -23,6 +25,8 @@ log = logging.getLogger(__name__)
 HOUSEKEEPING_EVERY = 600                 # seconds
 KEEP_TASK_RESULTS_DAYS = 30
 CLEANUPS = ["chungtay.imports.tasks.cleanup", "chungtay.jobs.tasks.cleanup"]
+FRESHEN_EVERY = 15                       # seconds
+FRESHENERS = ["chungtay.support.prepared.refresh_stale"]
 
 
 def run() -> dict:
@@ -37,4 +41,14 @@ def run() -> dict:
             done[name] = import_string(name)()
         except Exception:                # noqa: BLE001 - one cleanup failing must not stop the worker
             log.exception("housekeeping %s failed", name)
+    return done
+
+
+def freshen() -> dict:
+    done = {}
+    for name in FRESHENERS:
+        try:
+            done[name] = import_string(name)()
+        except Exception:                # noqa: BLE001 - one refresher failing must not stop the worker
+            log.exception("freshen %s failed", name)
     return done

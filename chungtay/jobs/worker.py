@@ -36,7 +36,7 @@ class Worker:
         self.library = LibraryWorker(queue_names=["*"], interval=interval, batch=False,
                                      backend_name=DEFAULT_TASK_BACKEND_ALIAS, startup_delay=False, max_tasks=None,
                                      worker_id=worker_id, excluded_queue_names=[])
-        self.next_housekeeping = 0.0
+        self.next_housekeeping = self.next_freshen = 0.0
 
     # --- one step at a time (tests use these directly) ---------------------------------
     def claim(self) -> DBTaskResult | None:
@@ -76,6 +76,11 @@ class Worker:
             except Exception:           # noqa: BLE001
                 log.exception("housekeeping failed")
 
+    def freshen(self) -> None:
+        if time.monotonic() >= self.next_freshen:
+            self.next_freshen = time.monotonic() + housekeeping.FRESHEN_EVERY
+            housekeeping.freshen()
+
     # --- the loop --------------------------------------------------------------------------
     def loop(self, burst: bool = False) -> None:
         self.housekeeping(force=True)
@@ -94,6 +99,8 @@ class Worker:
                 last_error = str(e)
                 time.sleep(min(30.0, self.interval * 5))
             self.housekeeping()
+            if self.running:
+                self.freshen()
             close_old_connections()
             if self.parent and os.getppid() != self.parent:
                 log.warning("worker %s: parent %s is gone, stopping", self.id, self.parent)

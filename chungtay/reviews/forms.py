@@ -35,7 +35,9 @@ class MeetingForm(forms.Form):
 
     def __init__(self, *args, villages=(), **kwargs):
         super().__init__(*args, **kwargs)
-        self.fields["village"].choices = [(v.id, v.name) for v in villages]
+        from chungtay.units.labels import labels_for
+        labels = labels_for(villages)
+        self.fields["village"].choices = [(v.id, labels.get(v.id, v.name)) for v in villages]
 
 
 class PostingForm(forms.Form):

@@ -22,7 +22,7 @@ from chungtay.i18n import tr
 from chungtay.households.models import Household
 from chungtay.households.movements import unit_movements
 from chungtay.households.stats import available_years
-from chungtay.units.labels import village_labels
+from chungtay.units.labels import unit_label, village_labels
 from chungtay.units.models import Unit
 from chungtay.web.forms import AssessmentForm
 from chungtay.web.prefill import Prefill, prefill
@@ -352,7 +352,8 @@ def round_meeting(request, pk: int):
             m = actions.record_meeting(request.user, rnd, village, held_on=d["held_on"], chaired_by=d["chaired_by"],
                                        attendees=d["attendees"], minutes=d["minutes"], votes=votes)
             back = rnd.members.filter(household__village=village, step=RoundHousehold.RETURNED).count()
-            messages.success(request, tr(f"Đã ghi biên bản họp thôn {m.village.name}", f"Meeting of {m.village.name} recorded")
+            name = unit_label(m.village)
+            messages.success(request, tr(f"Đã ghi biên bản họp {name}", f"Meeting of {name} recorded")
                              + (tr(f"; {back} hộ phải rà soát lại", f"; {back} households to survey again") if back else ""))
         except ValidationError as e:
             _fail(request, e)

@@ -124,3 +124,15 @@ class AssessmentForm(forms.Form):
             elif basis == "income":
                 d["value"] = round(value)       # income is whole đồng
         return d
+
+
+def form_errors(form, e: ValidationError) -> None:
+    """Put an action's ValidationError on the form (fields it names, else the whole form)."""
+    if hasattr(e, "error_dict"):
+        for f, errs in e.error_dict.items():
+            target = f if f in form.fields else None
+            for err in errs:
+                form.add_error(target, err.messages[0] if hasattr(err, "messages") else str(err))
+    else:
+        for m in e.messages:
+            form.add_error(None, m)

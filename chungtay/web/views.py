@@ -208,15 +208,18 @@ def _household_csv(qs, year) -> HttpResponse:
     resp["Content-Disposition"] = f'attachment; filename="chungtay-households-{year}.csv"'
     resp.write("\ufeff")
     w = csvsafe.writer(resp)
-    w.writerow(["household_code", "head_name", "village", "ethnic_minority", "category"])
+    # tam_tinh = 1: the household's commune has not had its review of the year recognised yet
+    w.writerow(["household_code", "head_name", "village", "ethnic_minority", "category", "tam_tinh"])
     cats = dict(Assessment.objects.filter(household__in=qs, year=year, kind=Assessment.PERIODIC,
                                           is_current=True).values_list("household_id", "category"))
+    from chungtay.households.completeness import final_communes
+    final = final_communes(qs.order_by().values_list("commune_id", flat=True).distinct(), year)
     labels: dict[int, str] = {}
     for h in qs.iterator(chunk_size=2000):
         if h.village_id not in labels:          # twin villages told apart by their old commune
             labels.update(village_labels(h.village.parent_id))
         w.writerow([h.code, h.head_name, labels.get(h.village_id, h.village.name), int(h.ethnic_minority),
-                    cats.get(h.id, "")])
+                    cats.get(h.id, ""), int(h.commune_id not in final)])
     return resp
 
 

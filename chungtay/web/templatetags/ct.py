@@ -120,3 +120,11 @@ def status_name(context, code):
     """The status of a standard, a line or an indicator, in the user's language."""
     names = STATUS_NAMES.get(code)
     return names[1 if _lang(context) == "en" else 0] if names else code
+
+
+@register.filter
+def unit_label(unit) -> str:
+    """A unit's name on screen; a village told apart from its namesakes by its old commune
+    (``units/labels.py``)."""
+    from chungtay.units.labels import unit_label as label
+    return label(unit) if unit is not None else ""
