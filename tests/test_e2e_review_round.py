@@ -49,8 +49,8 @@ def test_a_commune_walks_through_a_complete_round(browser, server):  # noqa: F81
         if n == 0:
             shot(page, "round-2-survey")
         n += 1
-        page.click("button[name=next]")
-        page.wait_for_load_state()
+        with page.expect_navigation():     # the next page, not the old one still on screen
+            page.click("button[name=next]")
         if "/survey/" not in page.url:
             break
     assert n == listed + 1
@@ -71,8 +71,8 @@ def test_a_commune_walks_through_a_complete_round(browser, server):  # noqa: F81
         if meetings == 0:
             shot(page, "round-3-meeting")
         meetings += 1
-        page.click("button:has-text('Lưu biên bản họp')")
-        page.wait_for_load_state()
+        with page.expect_navigation():
+            page.click("button:has-text('Lưu biên bản họp')")
     expect(page.locator(".todo")).to_contain_text("1 hộ phải rà soát lại")
     returned = page.locator("#round-households tr", has_text=sent_back_code)
     expect(returned).to_contain_text("rà soát lại")

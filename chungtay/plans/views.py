@@ -301,6 +301,7 @@ def analysis(request, pk: int):
             change = {"year": year2, "incomparable": True}
     near = out.get("near", [])[:NEAR_SHOWN]
     households = Household.objects.for_user(request.user).select_related("village").in_bulk([n.id for n in near])
+    labels_for([h.village for h in households.values()])  # every row's village label in one look-up
     names = {c.code: (c.name_vi, c.name_en) for c in rows.standard.indicators}
     child_units = Unit.objects.in_bulk(list(out["by_child"].keys())) if out.get("n") else {}
     return render(request, "plans/analysis.html", {

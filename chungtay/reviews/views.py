@@ -22,7 +22,7 @@ from chungtay.i18n import tr
 from chungtay.households.models import Household
 from chungtay.households.movements import unit_movements
 from chungtay.households.stats import available_years
-from chungtay.units.labels import unit_label, village_labels
+from chungtay.units.labels import labels_for, unit_label, village_labels
 from chungtay.units.models import Unit
 from chungtay.web.forms import AssessmentForm
 from chungtay.web.prefill import Prefill, prefill
@@ -451,6 +451,7 @@ def movements_page(request, unit: int):
         from .movements import movement_households
         page = VillagePaginator(movement_households(request.user, u, r, show), 100).get_page(request.GET.get("page"))
         listing = list(page.object_list)
+        labels_for([h.village for h in listing])  # every row's village label in one look-up
     peak = max([r.counts[m] for m in HEADLINE] + [1])
     return render(request, "reviews/movements.html", {
         "unit": u, "r": r, "years": years, "y1": y1, "y2": y2, "headline": [(m, MOVEMENTS[m], r.counts[m],

@@ -10,6 +10,7 @@ an open transaction is not cached, so a rolled-back change can never leave a sta
 """
 from __future__ import annotations
 
+import threading
 from collections import Counter
 
 from django.core.cache import cache
@@ -34,8 +35,8 @@ def _key(commune_id: int) -> str:
     return f"units:village-labels:{commune_id}"
 
 
-def compute_village_labels(commune_id: int) -> dict[int, str]:
-    villages = list(Unit.objects.filter(parent_id=commune_id, level=Unit.VILLAGE).select_related("legacy_parent"))
+def _label_villages(villages: list[Unit]) -> dict[int, str]:
+    """Labels of one commune's villages (all of them, so namesakes are seen)."""
     seen = Counter(fmt.fold(v.name) for v in villages)
     out: dict[int, str] = {}
     for v in villages:
@@ -47,30 +48,75 @@ def compute_village_labels(commune_id: int) -> dict[int, str]:
     return {v.id: (f"{out[v.id]} ({v.code})" if again[out[v.id]] > 1 else out[v.id]) for v in villages}
 
 
+def compute_village_labels(commune_id: int) -> dict[int, str]:
+    return _compute_many({commune_id})[commune_id]
+
+
+def _compute_many(commune_ids: set[int]) -> dict[int, dict[int, str]]:
+    """{commune id: {village id: label}} for several communes in one query."""
+    by_commune: dict[int, list[Unit]] = {c: [] for c in commune_ids}
+    for v in (Unit.objects.filter(parent_id__in=commune_ids, level=Unit.VILLAGE)
+              .select_related("legacy_parent").order_by("id")):
+        by_commune[v.parent_id].append(v)
+    return {c: _label_villages(vs) for c, vs in by_commune.items()}
+
+
+# Within one request, labels computed inside an open transaction (not cached, see above) are kept
+# for the rest of the request, so a page listing many villages asks once per page, not per row.
+_request = threading.local()
+
+
+def _memo() -> dict[int, dict[int, str]] | None:
+    return getattr(_request, "labels", None)
+
+
+def _request_started(**kwargs) -> None:
+    _request.labels = {}
+
+
+def _request_finished(**kwargs) -> None:
+    _request.labels = None
+
+
+def labels_of_communes(commune_ids) -> dict[int, dict[int, str]]:
+    """{commune id: {village id: label}}: from this request's memo, the cache, then one query for the rest."""
+    ids = {int(c) for c in commune_ids if c is not None}
+    memo = _memo()
+    out = {c: memo[c] for c in ids if memo is not None and c in memo}
+    missing = ids - out.keys()
+    if missing:
+        cached = cache.get_many([_key(c) for c in missing])
+        for c in list(missing):
+            if _key(c) in cached:
+                out[c] = cached[_key(c)]
+                missing.discard(c)
+    if missing:
+        computed = _compute_many(missing)
+        out.update(computed)
+        if not connection.in_atomic_block:
+            cache.set_many({_key(c): v for c, v in computed.items()}, CACHE_SECONDS)
+    if memo is not None:
+        memo.update(out)
+    return out
+
+
 def village_labels(commune_id: int | Unit | None) -> dict[int, str]:
     """{village id: label} for every village of the commune (accepts the commune or its id)."""
     if commune_id is None:
         return {}
     if isinstance(commune_id, Unit):
         commune_id = commune_id.id
-    labels = cache.get(_key(commune_id))
-    if labels is None:
-        labels = compute_village_labels(commune_id)
-        if not connection.in_atomic_block:
-            cache.set(_key(commune_id), labels, CACHE_SECONDS)
-    return labels
+    return labels_of_communes([commune_id])[commune_id]
 
 
 def labels_for(units) -> dict[int, str]:
-    """{unit id: label} for a list of units (villages labelled within their commune)."""
+    """{unit id: label} for a list of units (villages labelled within their commune, every commune in
+    one look-up)."""
+    units = [u for u in units if u is not None]
+    communes = labels_of_communes({u.parent_id for u in units if u.level == Unit.VILLAGE and u.parent_id})
     out: dict[int, str] = {}
-    communes: dict[int, dict[int, str]] = {}
     for u in units:
-        if u is None:
-            continue
         if u.level == Unit.VILLAGE and u.parent_id:
-            if u.parent_id not in communes:
-                communes[u.parent_id] = village_labels(u.parent_id)
             out[u.id] = communes[u.parent_id].get(u.id) or u.full_name or u.name
         else:
             out[u.id] = u.full_name or u.name
@@ -87,6 +133,9 @@ def unit_label(unit: Unit | None) -> str:
 def forget(commune_id: int | None) -> None:
     if commune_id is not None:
         cache.delete(_key(commune_id))
+        memo = _memo()
+        if memo is not None:
+            memo.pop(commune_id, None)
 
 
 def _changed(sender, instance: Unit, **kwargs) -> None:
@@ -99,3 +148,6 @@ def connect() -> None:
     from django.db.models.signals import post_delete, post_save
     post_save.connect(_changed, sender=Unit, dispatch_uid="units.labels.saved")
     post_delete.connect(_changed, sender=Unit, dispatch_uid="units.labels.deleted")
+    from django.core.signals import request_finished, request_started
+    request_started.connect(_request_started, dispatch_uid="units.labels.request_started")
+    request_finished.connect(_request_finished, dispatch_uid="units.labels.request_finished")
