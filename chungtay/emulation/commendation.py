@@ -65,6 +65,11 @@ SUBJECT_KINDS = [(COLLECTIVE, "Tập thể", "Collective"), (INDIVIDUAL, "Cá nh
                  (HOUSEHOLD, "Hộ gia đình", "Household")]
 SUBJECT_NAMES = {k: (vi, en) for k, vi, en in SUBJECT_KINDS}
 
+# ---------------------------------------------------------------- a council member's ballot (stored as the key)
+BALLOT_KINDS = [("approve", "đồng ý", "in favour"), ("reject", "không đồng ý", "against"),
+                ("abstain", "không biểu quyết", "abstained")]
+BALLOT_NAMES = {k: (vi, en) for k, vi, en in BALLOT_KINDS}
+
 # ---------------------------------------------------------------- restrictions (Decree 98/2023 Art. 4)
 RESTRICTION_KINDS = [
     ("discipline", "Đang xem xét kỷ luật hoặc đang thi hành kỷ luật", "Discipline being considered or served"),

@@ -79,6 +79,15 @@ class CertificatePDF(FPDF):
         self.set_text_color(0)
 
 
+def default_citation(movement_name: str, year: int) -> str:
+    """The citation when the decision has none. A movement named "Phong trào thi đua “…”" (as most
+    are) is not wrapped in "phong trào thi đua “…”" a second time."""
+    name = " ".join(movement_name.split())
+    if name.casefold().startswith("phong trào thi đua"):
+        return f"Đã có thành tích xuất sắc trong {name[0].lower()}{name[1:]}, năm {year}"
+    return f"Đã có thành tích xuất sắc trong phong trào thi đua “{name}”, năm {year}"
+
+
 def certificate_pdf(d: AwardDecision) -> bytes:
     form = rules.FORMS_BY_CODE[d.form_code]
     revocation = AwardRevocation.objects.filter(decision=d).first()
@@ -108,7 +117,7 @@ def certificate_pdf(d: AwardDecision) -> bytes:
         pos = d.nomination.person_position
         pdf.line_c(f"{pos + ', ' if pos else ''}{d.nomination.participant.name}", "", 13, 7)
     pdf.ln(3)
-    citation = d.citation or (f"Đã có thành tích xuất sắc trong phong trào thi đua “{d.movement.name}”, năm {d.year}")
+    citation = d.citation or default_citation(d.movement.name, d.year)
     pdf.set_font(FONT, "I", 13)
     pdf.set_x(40)
     pdf.multi_cell(pdf.w - 80, 7, citation, align="C", new_x=XPos.LMARGIN, new_y=YPos.NEXT)

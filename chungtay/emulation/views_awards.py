@@ -55,7 +55,7 @@ def _decision(request, pk) -> AwardDecision:
 def _ctx(m: Movement, **more) -> dict:
     return {"m": m, "state_name": STATE_NAMES[m.state], "forms": rules.FORMS_BY_CODE, "levels": rules.LEVELS,
             "nstates": rules.NOMINATION_STATE_NAMES, "subjects": rules.SUBJECT_NAMES,
-            "rkinds": rules.RESTRICTION_NAMES, **more}
+            "rkinds": rules.RESTRICTION_NAMES, "ballots": rules.BALLOT_NAMES, **more}
 
 
 def _best(m: Movement):
