@@ -3,7 +3,8 @@ below fails), called with a key of ANOTHER commune's officer (xa2) aimed at xa's
 leaks — 404 for xa's objects and for filters on xa's units, lists without any of xa's rows, writes
 refused with nothing written. The same requests with xa's own key succeed (so the 404s are not
 typos); the fund's writes are the Front committee's, so they are sent with the key of xa's
-committee (mttq-xa). A village head sees no household of another village of the commune.
+committee (mttq-xa). The emulation movement's objects are those of tests/test_api_emulation.py.
+A village head sees no household of another village of the commune.
 """
 import datetime as dt
 import json
@@ -17,6 +18,7 @@ from chungtay.households.models import Assessment, Household, Member
 from chungtay.imports.models import ImportJob
 from chungtay.reviews.models import RoundHousehold
 from chungtay.units.models import Unit
+from tests.test_api_emulation import emulation_bodies
 from tests.test_api_support import KeyClient, operations
 from types import SimpleNamespace
 
@@ -29,7 +31,7 @@ CSV = ("ma_ho,thon,dia_chi\nAPI-SCOPE-1,Thôn 1,\n").encode()
 
 
 @pytest.fixture
-def world(commune_officer, my_commune, village_head):
+def world(commune_officer, my_commune, village_head, commune_chairman):
     """xa's objects (as the role × URL matrix's world, without the other apps' extensions): a
     household of the village head's village, a round in the survey step with it, a plan with a
     target, an import job."""
@@ -75,8 +77,10 @@ def world(commune_officer, my_commune, village_head):
                                date=dt.date(2023, 2, 1))
     from tests.test_api_fund import fund_world
     fund = fund_world(my_commune, hh)
+    from tests.test_api_emulation import emulation_world
+    emulation = emulation_world(commune_officer, commune_chairman, my_commune)
     return SimpleNamespace(commune=my_commune, village=village, hh=hh, rnd=rnd, plan=plan, target=target, job=job,
-                           support=support, partner=partner, pairing=pairing, pledge=pledge,
+                           emulation=emulation, support=support, partner=partner, pairing=pairing, pledge=pledge,
                            distribution=distribution, model=model, goat=goat, receiver=others[0], group=group,
                            membership=membership, fund=fund)
 
@@ -124,6 +128,7 @@ def bodies(w):
                                                "made_on": "2025-10-01", "due_date": "2025-12-01"},
         ("POST", "/funds/{fund_id}/donations"): {"donor_id": w.fund.named.pk, "date": "2025-10-21",
                                                  "value_vnd": 1_000_000, "campaign_id": w.fund.camp.pk},
+        **emulation_bodies(w.emulation),
     }
 
 
@@ -138,7 +143,8 @@ def path_args(w):
             "plan_id": w.plan.pk, "target_id": w.target.pk, "job_id": w.job.pk, "code": "2021-2025",
             "entry_id": w.support.entry_id, "pairing_id": w.pairing.pk,
             "distribution_id": w.distribution.pk, "model_id": w.model.pk, "group_id": w.group.pk,
-            "fund_id": w.fund.fund.pk}
+            "fund_id": w.fund.fund.pk, "movement_id": w.emulation.m.pk, "run_id": w.emulation.run.pk,
+            "nomination_id": w.emulation.n.pk}
 
 
 def query(op) -> dict:
@@ -160,7 +166,8 @@ def xa_marks(w):
             "parent_id": {w.commune.pk},
             "entry_id": {w.support.entry_id}, "model_id": {w.model.pk}, "group_id": {w.group.pk},
             "membership_id": {w.membership.pk}, "fund_id": {w.fund.fund.pk},
-            "donor_id": {w.fund.named.pk, w.fund.hidden.pk}, "support_entry_id": {w.fund.pay.support_entry_id}}
+            "donor_id": {w.fund.named.pk, w.fund.hidden.pk}, "support_entry_id": {w.fund.pay.support_entry_id},
+            "movement_id": {w.emulation.m.pk}, "nomination_id": {w.emulation.n.pk}}
 
 
 def leaks(data, marks, path="$") -> list[str]:

@@ -4,8 +4,8 @@ Each resource lives in its own module with a ``router`` (units.py, households.py
 here; docs/api.md says how to add one."""
 from __future__ import annotations
 
-from . import (assessments, errors, figures, fund, groups, households, imports, plans, radar, revolving, rounds,
-               standards, support_people, supports, units)
+from . import (assessments, emulation, errors, figures, fund, groups, households, imports, plans, radar, revolving,
+               rounds, standards, support_people, supports, units)
 from .base import Api, Session, TokenAuth, TokenRate
 from .docs import LocalSwagger
 
@@ -28,5 +28,5 @@ api = Api(title="Chung Tay API", version="1.0.0", description=DESCRIPTION, urls_
 errors.install(api)
 
 for module in (units, households, assessments, figures, standards, rounds, plans, imports, supports, support_people,
-               revolving, groups, radar, fund):
+               revolving, groups, radar, fund, emulation):
     api.add_router("/", module.router)
