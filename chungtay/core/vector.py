@@ -2,24 +2,201 @@
 
 Categories come back as small integers indexing :data:`CATEGORIES` so that tens of
 millions of rows fit in memory; ``np.asarray(CATEGORIES)[codes]`` gives the names.
+
+How it works (the rules stay data; nothing here knows a line or a category by name):
+
+1. *Compile* the standard's rule list into a look-up table (once per standard object,
+   then cached). The limits that any rule can test (each line, or score A threshold, in
+   each area) are merged into one sorted list ``T``; the deprivation cut-offs into a
+   sorted list ``C``. For a value ``v`` let ``b = #{t in T : v > t}`` and for a count
+   ``d`` let ``e = #{c in C : d >= c}``. Then ``v <= L`` exactly when
+   ``b <= #{t in T : t < L}`` and ``d >= c_j`` exactly when ``e > j``, so every rule
+   condition is a function of ``(urban, b, e)``. Walking the rules first-match for every
+   such triple (a few dozen) gives the table.
+2. *Run* over cache-sized blocks (``BLOCK`` rows): one float64 comparison per distinct
+   limit, everything else in uint8, then one byte look-up (``bytes.translate``) writes
+   the category codes. The largest limit is tested as ``v <= t`` and the others as
+   ``v > t``, so a NaN value (every comparison false) gets a key no number can have and
+   the table sends it to ``UNSET`` (or, when a score A column is given, marks it for the
+   score rules) without a separate NaN test. No per-rule limit arrays, no masks copied,
+   no scattering. With fewer than two limits, or more keys than one byte holds, a
+   simpler form of the same table is used.
+
+What remains between this and the memory-bandwidth bound is in docs/benchmarks.md
+("Classification engine"): ~13 passes of numpy over each block, each a separate loop.
+
+The comparisons are the same float64 ``<=``/``>=`` as the single-household engine makes,
+so values exactly on a line, fractions, infinities and negative values all land where
+:func:`chungtay.core.classify.classify` puts them (``tests/test_engines_agree.py``).
 """
 from __future__ import annotations
 
+import math
+from bisect import bisect_left
+
 import numpy as np
 
-from .standards import CATEGORIES, Standard, StandardError
+from .standards import AREAS, CATEGORIES, Standard, StandardError
 
 UNSET = -1
+MARK = -2              # internal: "no income on this row" while a score A column waits
+BLOCK = 3 << 14        # 49,152 rows a block: its inputs and temporaries (~0.8 MB) stay in L2
+
+_U8 = np.uint8
+_plans: dict[int, tuple[Standard, dict]] = {}   # id(standard) -> (standard, {basis: plan})
 
 
-def deprivation_count(matrix: np.ndarray) -> np.ndarray:
-    """Row sums of a (n, d) 0/1 matrix, or of a list of 0/1 columns."""
-    if isinstance(matrix, (list, tuple)):
-        out = np.zeros(len(matrix[0]) if matrix else 0, dtype=np.int16)
-        for col in matrix:
-            out += col.astype(np.int16, copy=False)
-        return out
-    return matrix.sum(axis=1, dtype=np.int16)
+class _Plan:
+    """One rule list (income or score A) of one standard, compiled to look-up tables.
+
+    ``table`` is indexed by ``b + k1 * (urban + 2 * e)`` (``b`` = limits exceeded, ``e`` =
+    cut-offs met). The fast tables (``lut``/``lut_mark``, 256 bytes for ``bytes.translate``)
+    are indexed by ``bp + K * (urban + 2 * e + 2 * E1 * y)`` where ``y = [v <= largest
+    limit]`` and ``bp`` counts the other limits exceeded: a NaN value (every comparison
+    false) then has a key of its own, so no separate NaN test is needed."""
+
+    __slots__ = ("thresholds", "cutoffs", "k1", "table", "lut", "lut_mark", "lut_simple")
+
+    def __init__(self, thresholds, cutoffs, table_of):
+        self.thresholds, self.cutoffs = thresholds, cutoffs
+        K, e1 = len(thresholds), len(cutoffs) + 1
+        self.k1 = K + 1
+        self.table = np.array([table_of(u, b, e) for e in range(e1) for u in (0, 1) for b in range(K + 1)],
+                              dtype=np.int8)
+        self.lut_simple = _pad(self.table) if len(self.table) <= 256 else None
+        self.lut = self.lut_mark = None
+        if K >= 2 and 4 * K * e1 <= 256:
+            fast, mark = np.full(256, UNSET, np.int8), np.full(256, UNSET, np.int8)
+            for u in (0, 1):
+                for e in range(e1):
+                    q = u + 2 * e
+                    for bp in range(K):                                  # v <= largest limit: b = bp
+                        fast[bp + K * (q + 2 * e1)] = table_of(u, bp, e)
+                    fast[K - 1 + K * q] = table_of(u, K, e)              # v above every limit
+                    mark[K * q] = MARK                                   # NaN: nothing true
+            mark[fast != UNSET] = fast[fast != UNSET]
+            self.lut, self.lut_mark = _pad(fast), _pad(mark)
+
+
+def _pad(table: np.ndarray) -> bytes:
+    return table.view(_U8).tobytes() + bytes(256 - len(table))
+
+
+def _limit(standard: Standard, basis: str, line: str, area: str) -> float:
+    if basis == "income":
+        return float(standard.lines[line].value(area))
+    x = standard.score_threshold(line, area)
+    if x is None:
+        raise StandardError(f"standard {standard.code}: score rule refers to line {line!r} "
+                            "which has no score A threshold")
+    return float(x)
+
+
+def _compile(standard: Standard, basis: str) -> _Plan:
+    cached = _plans.get(id(standard))
+    if cached is not None and cached[0] is standard and basis in cached[1]:
+        return cached[1][basis]
+    rules = standard.rules if basis == "income" else standard.score_rules
+    limits = {}
+    for rule in rules:
+        if rule.income_at_most is not None:
+            for area in AREAS:
+                limits[rule.income_at_most, area] = _limit(standard, basis, rule.income_at_most, area)
+    thresholds = sorted({x for x in limits.values() if not math.isnan(x)})
+    cutoffs = sorted({r.deprivations_at_least for r in rules
+                      if r.deprivations_at_least is not None and r.deprivations_at_least == r.deprivations_at_least})
+
+    def table_of(u: int, b: int, e: int) -> int:
+        """First rule met by a row of area ``u`` exceeding ``b`` limits and meeting ``e`` cut-offs."""
+        area = AREAS[u]                           # urban False -> "rural", True -> "urban"
+        for rule in rules:
+            if rule.income_at_most is not None:
+                lim = limits[rule.income_at_most, area]
+                # v <= lim  <=>  b(v) <= #{t < lim}; a NaN limit is never met
+                if math.isnan(lim) or b > bisect_left(thresholds, lim):
+                    continue
+            c = rule.deprivations_at_least
+            if c is not None and (c != c or e <= cutoffs.index(c)):
+                continue
+            return CATEGORIES.index(rule.category)
+        return UNSET
+
+    plan = _Plan(thresholds, cutoffs, table_of)
+    if cached is None or cached[0] is not standard:
+        if len(_plans) >= 64:
+            _plans.clear()
+        cached = _plans[id(standard)] = (standard, {})
+    cached[1][basis] = plan
+    return plan
+
+
+class _Buffers:
+    def __init__(self, size: int):
+        self.key = np.empty(size, dtype=_U8)
+        self.tmp = np.empty(size, dtype=bool)
+
+
+def _block(plan: _Plan, value: np.ndarray, urban: np.ndarray, deprivations: np.ndarray,
+           out: np.ndarray, buf: _Buffers, missing: bool):
+    """Category codes of one block into ``out``; rows whose value is NaN get UNSET.
+    With ``missing`` the positions of those rows are returned (None if there are none)."""
+    m = len(value)
+    key, tmp = buf.key[:m], buf.tmp[:m]
+    t8 = tmp.view(_U8)
+    T = plan.thresholds
+    if plan.lut is not None:
+        # key = bp + K * (urban + 2 * e + 2 * E1 * y), uint8, < 256 by construction
+        np.less_equal(value, T[-1], tmp)                  # y (the first read of the values)
+        np.multiply(t8, 2 * (len(plan.cutoffs) + 1), key)
+        for c in plan.cutoffs:
+            np.greater_equal(deprivations, c, tmp)
+            np.add(key, t8, key)
+            np.add(key, t8, key)
+        np.add(key, urban, key)                           # bool -> 0/1 whatever its bytes
+        np.multiply(key, len(T), key)
+        for t in T[:-1]:
+            np.greater(value, t, tmp)
+            np.add(key, t8, key)
+        out[:] = np.frombuffer(key.tobytes().translate(plan.lut_mark if missing else plan.lut), dtype=np.int8)
+        if not missing or out.min() != MARK:
+            return None
+        miss = np.flatnonzero(out == MARK)
+        out[miss] = UNSET
+        return miss
+    # general form: key = b + k1 * (urban + 2 * e); NaN rows found by their own test
+    nan_here = math.isnan(value.max())
+    if plan.lut_simple is None:
+        k = urban.astype(np.int32)
+        for c in plan.cutoffs:
+            k += 2 * (deprivations >= c)
+        k *= plan.k1
+        for t in T:
+            k += value > t
+        np.take(plan.table, k, out=out)
+    else:
+        np.multiply(urban, plan.k1, key, dtype=_U8)
+        for c in plan.cutoffs:
+            np.greater_equal(deprivations, c, tmp)
+            np.multiply(t8, 2 * plan.k1, t8)
+            np.add(key, t8, key)
+        for t in T:
+            np.greater(value, t, tmp)
+            np.add(key, t8, key)
+        out[:] = np.frombuffer(key.tobytes().translate(plan.lut_simple), dtype=np.int8)
+    if not nan_here:
+        return None
+    miss = np.flatnonzero(np.isnan(value))
+    out[miss] = UNSET
+    return miss if missing else None
+
+
+def _as_rows(x, n: int) -> np.ndarray:
+    x = np.asarray(x)
+    return np.broadcast_to(x, (n,)) if x.ndim == 0 else x
+
+
+def _float64(x: np.ndarray) -> np.ndarray:
+    return x if x.dtype == np.float64 else np.asarray(x, dtype=np.float64)
 
 
 def classify_arrays(standard: Standard, urban: np.ndarray, income: np.ndarray | None,
@@ -29,39 +206,130 @@ def classify_arrays(standard: Standard, urban: np.ndarray, income: np.ndarray | 
     ``urban``: bool array; ``income``/``score_a``: float arrays with NaN where absent
     (exactly one of the two must be present per row — validate before calling);
     ``deprivations``: int array of deprivation counts (see :func:`deprivation_count`).
+    Rows with neither value get ``UNSET`` (-1).
     """
     n = len(urban)
-    out = np.full(n, UNSET, dtype=np.int8)
-    urban = np.asarray(urban, dtype=bool)
-    passes = []
+    out = np.empty(n, dtype=np.int8)
+    if n == 0:
+        return out
+    urban = _as_rows(np.asarray(urban, dtype=bool), n)
+    deprivations = _as_rows(deprivations, n)
     if income is not None:
-        income = np.asarray(income, dtype=np.float64)
-        passes.append(("income", ~np.isnan(income), income, standard.rules))
+        income = _as_rows(income, n)
     if score_a is not None:
-        score_a = np.asarray(score_a, dtype=np.float64)
-        has_score = ~np.isnan(score_a)
-        if income is not None:
-            has_score &= np.isnan(income)
-        if has_score.any():
-            if standard.score_rules is None:
-                raise StandardError(f"standard {standard.code} has no confirmed score A thresholds")
-            passes.append(("score_a", has_score, score_a, standard.score_rules))
-    for basis, rows, value, rules in passes:
-        todo = rows.copy()
-        for rule in rules:
-            m = todo.copy()
-            if rule.income_at_most is not None:
-                if basis == "income":
-                    ln = standard.lines[rule.income_at_most]
-                    limit = np.where(urban, ln.urban, ln.rural)
-                else:
-                    limit = np.where(urban, standard.score_threshold(rule.income_at_most, "urban"),
-                                     standard.score_threshold(rule.income_at_most, "rural"))
-                m &= value <= limit
-            if rule.deprivations_at_least is not None:
-                m &= deprivations >= rule.deprivations_at_least
-            out[m] = CATEGORIES.index(rule.category)
-            todo &= ~m
+        score_a = _as_rows(score_a, n)
+
+    def plan(basis: str) -> _Plan:
+        if basis == "score_a" and standard.score_rules is None:
+            raise StandardError(f"standard {standard.code} has no confirmed score A thresholds")
+        return _compile(standard, basis)
+
+    if income is None and score_a is None:
+        out.fill(UNSET)
+        return out
+    if income is None:
+        basis, primary, secondary = "score_a", score_a, None
+        if standard.score_rules is None:
+            if not np.isnan(_float64(score_a)).all():
+                plan("score_a")                   # raises
+            out.fill(UNSET)
+            return out
+    else:
+        basis, primary, secondary = "income", income, score_a
+    first = plan(basis)
+    buf = _Buffers(min(n, BLOCK))
+    for a in range(0, n, BLOCK):
+        b = min(n, a + BLOCK)
+        o = out[a:b]
+        miss = _block(first, _float64(primary[a:b]), urban[a:b], deprivations[a:b], o, buf, secondary is not None)
+        if miss is None:
+            continue
+        s = _float64(secondary[a:b][miss])
+        has = ~np.isnan(s)
+        if not has.any():
+            continue
+        rows = miss[has]
+        codes = np.empty(len(rows), dtype=np.int8)
+        _block(plan("score_a"), s[has], urban[a:b][rows], deprivations[a:b][rows], codes, _Buffers(len(rows)), False)
+        o[rows] = codes
+    return out
+
+
+def deprivation_count(matrix: np.ndarray) -> np.ndarray:
+    """Row sums of a (n, d) 0/1 matrix, or of a list of 0/1 columns (int16)."""
+    if isinstance(matrix, (list, tuple)):
+        return _count_columns(matrix)
+    if (isinstance(matrix, np.ndarray) and matrix.ndim == 2 and matrix.dtype.itemsize == 1
+            and matrix.dtype.kind in "biu" and matrix.flags.c_contiguous and matrix.shape[1] % 2 == 0
+            and matrix.shape[1] <= 254):
+        return _count_bytes(matrix)
+    return matrix.sum(axis=1, dtype=np.int16)
+
+
+def _or_all(raw: np.ndarray) -> int:
+    """OR of every byte of a contiguous uint8 array (folded to one byte)."""
+    whole = len(raw) // 8 * 8
+    seen = int(np.bitwise_or.reduce(raw[:whole].view(np.uint64))) if whole else 0
+    if whole < len(raw):
+        seen |= int(np.bitwise_or.reduce(raw[whole:]))
+    for s in (32, 16, 8):
+        seen |= seen >> s
+    return seen & 0xFF
+
+
+def _count_bytes(matrix: np.ndarray) -> np.ndarray:
+    """Row sums of a C-contiguous (n, d) matrix of one-byte values, d even, in blocks.
+
+    Where every byte of a block is 0 or 1 (one OR over the block tells), the d bytes of a
+    row are added as d/4 uint32 (or d/2 uint16) words, lane by lane with no carries, and
+    one multiplication adds the lanes; any other block is summed as before."""
+    n, d = matrix.shape
+    out = np.empty(n, dtype=np.int16)
+    wide = d % 4 == 0
+    word = np.uint32 if wide else np.uint16
+    spread = word(0x01010101 if wide else 0x0101)
+    shift = 24 if wide else 8
+    for a in range(0, n, BLOCK):
+        blk = matrix[a:a + BLOCK]
+        if _or_all(blk.reshape(-1).view(_U8)) > 1:
+            out[a:a + len(blk)] = blk.sum(axis=1, dtype=np.int16)
+            continue
+        w = blk.view(word)                        # (m, d/4) or (m, d/2)
+        x = w[:, 0] + w[:, 1] if w.shape[1] > 1 else w[:, 0].copy()
+        for j in range(2, w.shape[1]):
+            x += w[:, j]
+        x *= spread
+        x >>= shift
+        out[a:a + len(blk)] = x
+    return out
+
+
+def _count_columns(cols) -> np.ndarray:
+    """Sum of 0/1 columns, block by block: one-byte columns are added in uint8 and ORed
+    (to check that they are 0/1); anything else, or a block that fails the check, is
+    added as int16 copies of the columns, as before."""
+    n = len(cols[0]) if cols else 0
+    out = np.zeros(n, dtype=np.int16)
+    small = 0 < len(cols) <= 255 and all(isinstance(c, np.ndarray) and c.ndim == 1 and c.dtype.itemsize == 1
+                                         and c.dtype.kind in "biu" for c in cols)
+    if small:
+        raw = [c.view(_U8) for c in cols]
+        acc, seen = np.empty(min(n, BLOCK), _U8), np.empty(min(n, BLOCK), _U8)
+    for a in range(0, n, BLOCK):
+        b = min(n, a + BLOCK)
+        if small:
+            ac, sn = acc[:b - a], seen[:b - a]
+            np.copyto(ac, raw[0][a:b])
+            np.copyto(sn, raw[0][a:b])
+            for c in raw[1:]:
+                np.add(ac, c[a:b], ac)
+                np.bitwise_or(sn, c[a:b], sn)
+            if sn.max() <= 1:
+                out[a:b] = ac
+                continue
+        blk = out[a:b]
+        for c in cols:
+            blk += c[a:b].astype(np.int16, copy=False)
     return out
 
 
