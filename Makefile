@@ -19,12 +19,12 @@ demo: $(STAMP)
 
 ## Run the whole test suite (SQLite by default; set DATABASE_URL for PostgreSQL).
 test: $(STAMP)
-	@scripts/ensure-chromium
+	@scripts/ensure-test-tools
 	$(PY) -m pytest -n 2 --dist loadgroup
 
 ## Refresh the screenshots in docs/screenshots/ (the only command that writes them).
 screenshots: $(STAMP)
-	@scripts/ensure-chromium
+	@scripts/ensure-test-tools
 	CHUNGTAY_SCREENSHOTS=$(CURDIR)/docs/screenshots $(PY) -m pytest -m e2e -p no:xdist
 
 serve: $(STAMP)

@@ -3,19 +3,14 @@ from the bundled fonts (checked with pdftotext), the draft mark for a draft deci
 revocation mark for a revoked one; a title without a printed certificate answers 404; outsiders 404;
 and the demo's two decisions print."""
 import datetime as dt
-import shutil
 import subprocess
 
-import pytest
 from pypdf import PdfReader
 
 from chungtay.emulation import actions_awards as act
 from chungtay.emulation.demo import create_demo_movement
 from chungtay.emulation.models import AwardDecision, CouncilVote, Nomination, ScoreTotal
 from tests.emulation_award_helpers import TODAY, decided
-
-pytestmark = pytest.mark.skipif(shutil.which("pdftotext") is None, reason="pdftotext is not installed")
-
 
 def _text(content: bytes, tmp_path) -> str:
     f = tmp_path / "c.pdf"

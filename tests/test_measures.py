@@ -53,7 +53,7 @@ def test_af_accepts_tables_of_columns_and_nested_lists():
     # indicators pick and order the columns of a table
     r = af(cols, k=0.5, indicators=AF_CODES[::-1])
     assert list(r.weights) == AF_CODES[::-1]
-    pa = pytest.importorskip("pyarrow")
+    import pyarrow as pa
     assert af(pa.table(cols), k=0.5).M0 == pytest.approx(0.375)
 
 
