@@ -216,7 +216,7 @@ def test_files_are_deleted_after_the_retention_period(as_province_officer, provi
 def test_the_worker_housekeeping_runs_the_cleanup(db):
     from chungtay.jobs import housekeeping
     assert "chungtay.jobs.tasks.cleanup" in housekeeping.CLEANUPS
-    assert set(housekeeping.run()["chungtay.jobs.tasks.cleanup"]) == {"expired", "orphans", "rows"}
+    assert set(housekeeping.run()["chungtay.jobs.tasks.cleanup"]) == {"expired", "orphans", "rows", "idempotent_writes"}
 
 
 def test_the_pages_speak_english_when_switched(as_province_officer, province):

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import base64
 import hashlib
+import hmac
 import json
 import math
 import time
@@ -144,7 +145,11 @@ def etag(request, resp: HttpResponse) -> HttpResponse:
 # --- writes: scope and idempotency -----------------------------------------------------------
 
 def _request_hash(request) -> str:
-    h = hashlib.sha256(f"{request.method} {request.path}?{request.META.get('QUERY_STRING', '')}\n".encode())
+    """A keyed digest of the request (HMAC-SHA256 under a key derived from SECRET_KEY, which is not in
+    the database): a plain hash of a body holding a citizen ID could be reversed by trying every ID
+    (docs/security.md)."""
+    h = hmac.new(_idempotency_key(), digestmod=hashlib.sha256)
+    h.update(f"{request.method} {request.path}?{request.META.get('QUERY_STRING', '')}\n".encode())
     try:
         h.update(request.body)
     except Exception:      # noqa: BLE001 - a multipart body already parsed: hash its fields and files
@@ -159,7 +164,17 @@ def _request_hash(request) -> str:
     return h.hexdigest()
 
 
+def _idempotency_key() -> bytes:
+    return hashlib.sha256(b"chungtay.api.idempotency\0" + settings.SECRET_KEY.encode()).digest()
+
+
 KEEP_KEYS = timedelta(hours=24)
+
+
+def forget_old_writes(now=None) -> int:
+    """Drop every remembered idempotent write older than KEEP_KEYS (of every user): on each keyed
+    write and in the worker's housekeeping."""
+    return IdempotentWrite.objects.filter(created_at__lt=(now or timezone.now()) - KEEP_KEYS).delete()[0]
 
 
 def require_write(request) -> None:
@@ -186,8 +201,8 @@ def write(view):
                                                                               "1–100 characters")])
         rh = _request_hash(request)
         user = request.auth
-        # a key is remembered for a day (docs/api.md); older ones of this user are dropped here
-        IdempotentWrite.objects.filter(user=user, created_at__lt=timezone.now() - KEEP_KEYS).delete()
+        # a key is remembered for a day (docs/api.md); older ones (of every user) are dropped here
+        forget_old_writes()
         try:
             with transaction.atomic():
                 rec = IdempotentWrite.objects.create(user=user, key=key, request_hash=rh, method=request.method,
