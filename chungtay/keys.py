@@ -173,7 +173,7 @@ def write_key_file(path: Path, values: dict[str, str], force: bool = False) -> P
     """Write atomically with mode 0600. Without ``force`` an existing file is never replaced (also not
     by a concurrent writer: the file is linked into place, which fails if the name exists)."""
     path = Path(path)
-    path.parent.mkdir(parents=True, exist_ok=True)
+    path.parent.mkdir(mode=0o700, parents=True, exist_ok=True)   # a new folder for keys: owner only
     tmp = path.with_name(f".{path.name}.{os.getpid()}.{secrets.token_hex(4)}.tmp")
     fd = os.open(tmp, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
     try:

@@ -79,6 +79,8 @@ TEMPLATES = [{
 WSGI_APPLICATION = "chungtay.wsgi.application"
 
 DATA_DIR.mkdir(mode=0o700, parents=True, exist_ok=True)   # the database holds personal data: owner only
+if not PRODUCTION and DATA_DIR.stat().st_uid == os.getuid() and DATA_DIR.stat().st_mode & 0o077:
+    os.chmod(DATA_DIR, 0o700)     # development and demo: owner only (production: setup-debian.sh sets 0750)
 DATABASES = {"default": dj_database_url.config(
     default=f"sqlite:///{DATA_DIR / 'chungtay.sqlite3'}", conn_max_age=60)}
 if DATABASES["default"]["ENGINE"].endswith("sqlite3"):
