@@ -1268,7 +1268,9 @@ def write(pop: Population, out_dir, fmt: str = "parquet") -> list[Path]:
             pq.write_table(table, path, compression="zstd")
         else:
             import pyarrow.csv as pacsv
-            pacsv.write_csv(table, path)
+
+            from chungtay.core.tables import formula_safe
+            pacsv.write_csv(formula_safe(table), path)     # like every CSV the project writes (core.csvsafe)
         paths.append(path)
     return paths
 

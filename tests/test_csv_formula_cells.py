@@ -46,3 +46,22 @@ def test_the_classify_command_output_neutralises_text_cells(tmp_path):
                 tmp_path / "o.csv")
     rows = list(csv.reader(io.StringIO((tmp_path / "o.csv").read_text())))
     assert rows[1] == ["'=cmd|' /C calc'!A0", "-3.5"] and rows[2] == ["H-2", "2"]
+
+
+def test_the_generate_command_csv_neutralises_text_cells(tmp_path):
+    """`chungtay generate --format csv` writes through synth.write: a name a spreadsheet would run is
+    text there too (the Parquet file keeps the value as it is)."""
+    import pyarrow as pa
+    import pyarrow.parquet as pq
+
+    from chungtay import synth
+
+    class Pop:
+        def tables(self):
+            return {"members": pa.table({"full_name": ["=HYPERLINK(\"http://x\")", "Nguyễn Văn A"],
+                                         "income": [-3, 5]})}
+    path, = synth.write(Pop(), tmp_path / "csv", fmt="csv")
+    rows = list(csv.reader(path.open(encoding="utf-8")))
+    assert rows[1:] == [["'=HYPERLINK(\"http://x\")", "-3"], ["Nguyễn Văn A", "5"]]
+    path, = synth.write(Pop(), tmp_path / "pq", fmt="parquet")
+    assert pq.read_table(path).column("full_name").to_pylist()[0] == "=HYPERLINK(\"http://x\")"

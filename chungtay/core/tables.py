@@ -281,7 +281,7 @@ def write_table(table: pa.Table, path: str | Path | None) -> None:
     if path is None:
         from pyarrow import csv
         buf = pa.BufferOutputStream()
-        csv.write_csv(_formula_safe(table), buf)
+        csv.write_csv(formula_safe(table), buf)
         sys.stdout.buffer.write(buf.getvalue().to_pybytes())
         sys.stdout.flush()
         return
@@ -292,7 +292,7 @@ def write_table(table: pa.Table, path: str | Path | None) -> None:
     try:
         if ext == ".csv":
             from pyarrow import csv
-            csv.write_csv(_formula_safe(table), tmp)
+            csv.write_csv(formula_safe(table), tmp)
         elif ext == ".parquet":
             import pyarrow.parquet as pq
             pq.write_table(table, tmp)
@@ -304,7 +304,7 @@ def write_table(table: pa.Table, path: str | Path | None) -> None:
             os.unlink(tmp)
 
 
-def _formula_safe(table: pa.Table) -> pa.Table:
+def formula_safe(table: pa.Table) -> pa.Table:
     """Text cells a spreadsheet would run as formulas get a leading apostrophe (core.csvsafe)."""
     from .csvsafe import FORMULA_START, cell
     for j, field in enumerate(table.schema):
