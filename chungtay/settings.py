@@ -163,6 +163,9 @@ AUTHENTICATION_BACKENDS = ["axes.backends.AxesStandaloneBackend", "django.contri
 AXES_FAILURE_LIMIT = int(os.environ.get("CHUNGTAY_LOGIN_FAILURE_LIMIT", "5"))
 AXES_COOLOFF_TIME = timedelta(minutes=int(os.environ.get("CHUNGTAY_LOGIN_COOLOFF_MINUTES", "15")))
 AXES_LOCKOUT_PARAMETERS = [["username", "ip_address"]]
+# behind the documented nginx every request comes from 127.0.0.1: the client is the address nginx saw
+CHUNGTAY_BEHIND_PROXY = os.environ.get("CHUNGTAY_BEHIND_PROXY", "0").strip() not in ("0", "false", "no", "")
+AXES_CLIENT_IP_CALLABLE = "chungtay.web.security.client_ip"
 AXES_RESET_ON_SUCCESS = True
 AXES_LOCKOUT_CALLABLE = "chungtay.web.security.lockout_response"
 AXES_VERBOSE = False

@@ -8,6 +8,7 @@ See docs/security.md.
 """
 from __future__ import annotations
 
+from django.conf import settings
 from django.contrib.auth.signals import user_login_failed
 from django.dispatch import receiver
 from django.shortcuts import render
@@ -41,8 +42,28 @@ class SecurityHeadersMiddleware:
         return response
 
 
+TRUSTED_PROXIES = ("127.0.0.1", "::1")
+
+
+def client_ip(request) -> str:
+    """The client's address for the log-in throttle and its audit (AXES_CLIENT_IP_CALLABLE). Behind
+    the documented proxy (``CHUNGTAY_BEHIND_PROXY=1``) every request comes from nginx on this machine,
+    which sets ``X-Forwarded-For`` to the address it saw (deploy/nginx-chungtay.conf): the last entry
+    of that header is taken, and only from a trusted proxy, so a client cannot choose its own address
+    (a header sent by the client stays in front of nginx's). Otherwise ``REMOTE_ADDR``."""
+    import ipaddress
+    remote = request.META.get("REMOTE_ADDR", "") or ""
+    if getattr(settings, "CHUNGTAY_BEHIND_PROXY", False) and remote in TRUSTED_PROXIES:
+        forwarded = (request.META.get("HTTP_X_FORWARDED_FOR", "") or "").split(",")[-1].strip()
+        try:
+            return str(ipaddress.ip_address(forwarded))
+        except ValueError:
+            pass
+    return remote[:45]
+
+
 def _ip(request) -> str:
-    return (getattr(request, "axes_ip_address", None) or request.META.get("REMOTE_ADDR", "") or "")[:45]
+    return (getattr(request, "axes_ip_address", None) or client_ip(request) or "")[:45]
 
 
 def _audit(action: str, username: str, request, **changes) -> None:
