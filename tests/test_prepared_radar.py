@@ -27,7 +27,7 @@ def _same_radar(got, want):
     assert got.fell_back_by_year == want.fell_back_by_year
 
 
-def _row(kind, province, params="year=2025"):
+def _row(kind, province, params="latest=2025&year=2025"):      # the results year: the newest final one
     return PreparedAnalysis.objects.get(kind=kind, unit=province, params=params)
 
 
@@ -36,7 +36,7 @@ def test_the_first_read_stores_the_figures_and_the_next_reads_them(province_offi
     assert want.unsupported and want.persistent, "the demo province has households on the radar"
     _same_radar(radar_for(province_officer, province, 2025), want)
     row = _row("radar", province)
-    assert row.stamp == prepared.stamp(province) and row.params == "year=2025"
+    assert row.stamp == prepared.stamp(province) and row.params == "latest=2025&year=2025"
     # the next read answers from the row: what the row holds is what comes back
     row.payload["persistent"] = [column[:1] for column in row.payload["persistent"]]
     row.save(update_fields=["payload"])
@@ -106,7 +106,7 @@ def test_outcomes_with_the_comparison_come_back_whole(province_officer, commune_
     assert want.supported == len(mine) >= 5 and want.effect is not None
     first = outcomes_for(province_officer, province, latest - 1, latest)
     again = outcomes_for(province_officer, province, latest - 1, latest)          # from the row
-    _row("outcomes", province, f"first={latest - 1}&kind=&last={latest}&programme=")
+    _row("outcomes", province, f"first={latest - 1}&kind=&last={latest}&programme=&through={latest}")
     for got in (first, again):
         assert got == want
         assert got.escape_rate == want.escape_rate and got.effect.n_strata_matched == want.effect.n_strata_matched

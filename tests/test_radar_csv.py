@@ -20,7 +20,9 @@ def test_it_downloads_the_whole_list_of_the_commune(client, commune_officer, my_
     assert len(r.unsupported) > 10
     resp = client.get(f"/support/radar/?unit={my_commune.pk}&year=2025&format=csv&list=unsupported")
     rows = _rows(resp)
-    assert rows[0] == ["household_code", "head_name", "village", "details"]
+    assert rows[0] == ["household_code", "head_name", "village", "details", "results_year", "tam_tinh", "reviewed",
+                       "expected"]
+    assert {(row[4], row[5]) for row in rows[1:]} == {("2025", "0")}       # a final year
     assert "chungtay-radar-unsupported-" in resp["Content-Disposition"] and resp["Cache-Control"] == "no-store, private"
     codes = {row[0] for row in rows[1:]}
     want = set(Household.objects.filter(pk__in=[x[0] for x in r.unsupported]).values_list("code", flat=True))

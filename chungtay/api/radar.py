@@ -14,7 +14,7 @@ from ninja import Field, Query, Router, Schema
 from chungtay.accounts.access import scope_for
 from chungtay.support import radar as reads
 from chungtay.support.models import KIND_NAMES
-from chungtay.support.views_radar import LISTS, SHORT, TITLES, _indicator_names, _row
+from chungtay.support.views_radar import LISTS, SHORT, TITLES, _indicator_names, _row, counted_provisional
 
 from .base import _decode, _encode
 from .common import CURSOR, LIMIT, READ_ERRORS, UNIT, unit_in_area
@@ -73,7 +73,12 @@ class RadarRow(Schema):
 class RadarOut(Schema):
     unit_id: int
     year: int = Field(description="the reference year (supports and pledges up to it)")
-    latest_year: Optional[int] = Field(description="the newest year with periodic results in the unit")
+    latest_year: Optional[int] = Field(description="the results year the lists are made from: `results_year` when "
+                                       "asked, else the newest year whose figures are final (null: no result)")
+    newest_year: Optional[int] = Field(description="the newest year with periodic results in the unit, final or not")
+    provisional: bool = Field(description="the results year is not yet recognised (Số liệu tạm tính)")
+    reviewed: Optional[int] = Field(description="households with a result of the results year")
+    expected: Optional[int] = Field(description="households that exist in the unit that year")
     counts: dict[str, int] = Field(description="households per rule")
     rules: list[RuleOut]
     fell_back_by_year: list[YearCount] = Field(description="households that fell back, per year (from year − 1)")
@@ -81,6 +86,12 @@ class RadarOut(Schema):
     items: list[RadarRow]
     next_cursor: Optional[str] = None
     limit: int
+
+
+def _completeness(ry) -> dict:
+    st = ry.status
+    return {"newest_year": ry.newest, "provisional": ry.provisional, "reviewed": st.reviewed if st else None,
+            "expected": st.expected if st else None}
 
 
 def _key(name: str, row) -> int:
@@ -109,15 +120,21 @@ def _radar_row(name: str, row, info, names) -> dict:
 @router.get("/radar", response={200: RadarOut, 304: None, **READ_ERRORS}, url_name="radar")
 def get_radar(request, unit: Optional[int] = UNIT,
               year: Optional[int] = Query(None, ge=2000, le=2100, description="reference year (default: this year)"),
+              results_year: Optional[int] = Query(None, ge=2000, le=2100, description=(
+                  "the results year (default: the newest year whose figures are final; a year without "
+                  "results: the default)")),
               rule: Optional[Rule] = Query(None, description="list the households of this rule (paginated)"),
               cursor: Optional[str] = CURSOR, limit: int = LIMIT):
     """The radar of one unit: the count of households for each of the five rules and, with
     `rule`, that rule's households, ordered by household id (by pledge id for `pledges`) with
-    `cursor` / `next_cursor` as every list. The same figures as the page."""
+    `cursor` / `next_cursor` as every list. The same figures as the page: from the newest year
+    whose figures are final unless `results_year` asks for another; `provisional`, `reviewed` and
+    `expected` say how complete the results year is."""
     user = request.auth
     u = _unit(user, unit)
     year = year or dt.date.today().year
-    r = reads.radar_for(user, u, year)
+    ry = reads.results_year(user, u, results_year)
+    r = reads.radar_for(user, u, year, ry.year)
     items, nxt = [], None
     if rule is not None:
         rows = sorted(getattr(r, rule), key=lambda row: _key(rule, row))
@@ -132,7 +149,7 @@ def get_radar(request, unit: Optional[int] = UNIT,
         items = [_radar_row(rule, row, info, names) for row in rows]
     elif cursor:
         _decode(cursor, 1)              # a broken cursor is refused alike
-    return {"unit_id": u.pk, "year": year, "latest_year": r.latest_year, "counts": r.counts(),
+    return {"unit_id": u.pk, "year": year, "latest_year": r.latest_year, **_completeness(ry), "counts": r.counts(),
             "rules": [{"name": n, "title_vi": TITLES[n][0], "title_en": TITLES[n][1], "rule_vi": TITLES[n][2],
                        "rule_en": TITLES[n][3], "total": len(getattr(r, n))} for n in LISTS],
             "fell_back_by_year": [{"year": y, "count": c} for y, c in sorted(r.fell_back_by_year.items())],
@@ -164,7 +181,13 @@ class OutcomesOut(Schema):
     unit_id: int
     first: int = Field(description="the period's first support year")
     last: int
-    latest_year: Optional[int] = Field(description="the newest year with periodic results in the unit")
+    latest_year: Optional[int] = Field(description="the results year counted: results of later years are not "
+                                       "(`results_year` when asked, else the newest year whose figures are final)")
+    newest_year: Optional[int] = Field(description="the newest year with periodic results in the unit, final or not")
+    provisional: bool = Field(description="results of a year not yet recognised are counted (Số liệu tạm tính)")
+    reviewed: Optional[int] = Field(description="households with a result of the results year")
+    expected: Optional[int] = Field(description="households that exist in the unit that year")
+    provisional_years: list[int] = Field(description="the provisional years whose results are counted")
     programme: str
     kind: Optional[Kind]
     supported: int
@@ -208,23 +231,29 @@ def get_outcomes(request, unit: Optional[int] = UNIT,
                  last: Optional[int] = Query(None, ge=2000, le=2100, alias="to",
                                              description="last support year (default: the latest year with results)"),
                  programme: str = Query("", max_length=60, description="a catalogue code: it and the parts under it"),
-                 kind: Optional[Kind] = Query(None)):
+                 kind: Optional[Kind] = Query(None),
+                 results_year: Optional[int] = Query(None, ge=2000, le=2100, description=(
+                     "count the results up to this year (default: the newest year whose figures are final)"))):
     """The outcomes of the supports of one unit in a period (the page "Kết quả hỗ trợ"): escape,
     staying out, re-poverty, cost per escape and the matched comparison. As on the page, the
-    period is at most 16 years (`from` is moved up) and a reversed period is swapped."""
+    period is at most 16 years (`from` is moved up) and a reversed period is swapped. Results are
+    counted up to the newest year whose figures are final unless `results_year` asks for another."""
     user = request.auth
     u = _unit(user, unit)
-    latest = reads.latest_year(user, u)
+    ry = reads.results_year(user, u, results_year)
+    latest = ry.year
     last = last if last is not None else (latest or dt.date.today().year)
     first = first if first is not None else last - 2
     if first > last:
         first, last = last, first
     first = max(first, last - 15)
     programme = programme.strip()
-    o = reads.outcomes_for(user, u, first, last, programme, kind or "")
+    o = reads.outcomes_for(user, u, first, last, programme, kind or "", ry.year)
     info = reads.households(o.escaped_ids[:SHORT] + o.repoverty_ids[:SHORT])
     e = o.effect
-    return {"unit_id": u.pk, "first": first, "last": last, "latest_year": latest, "programme": programme,
+    counted = counted_provisional(ry, first)
+    return {"unit_id": u.pk, "first": first, "last": last, "latest_year": latest, **_completeness(ry),
+            "provisional": bool(counted), "provisional_years": [st.year for st in counted], "programme": programme,
             "kind": kind, "supported": o.supported, "eligible": o.eligible, "decided": o.decided, "pending": o.pending,
             "escaped": o.escaped, "escape_rate": _pct(o.escape_rate),
             "stayed_1": o.stayed_1, "stayed_1_n": o.stayed_1_n, "stayed_1_rate": _pct(o.stayed_1_rate),

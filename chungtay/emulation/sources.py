@@ -8,6 +8,15 @@ What a participant's records are:
   and fund of that unit;
 - a partner: the supports it provided and the donations of its donor records;
 - a household: its own results, pledge, supports and pass-on obligations.
+
+Figures from periodic results (poverty-rate fall and its plan share, escaped, escaped and stayed
+out, villages without poor households, pledge kept) say how complete the years they use are
+(``households.completeness``): when a year's review is not yet recognised for the participant's
+unit (a household: its commune), the value is still computed from the current results — a movement
+may be scored early, as a draft — and the figure's text, which the score keeps and shows beside
+the points, starts with "Số liệu tạm tính" and the coverage ("đã rà soát 1/6.150 hộ"), so that no
+score silently counts an unfinished review as final; computed again once the round is recognised,
+the mark is gone.
 """
 from __future__ import annotations
 
@@ -63,7 +72,57 @@ def plan_target(movement, unit: Unit | None):
     return None
 
 
+# source → the years of results it reads, for the scored year Y (and the baseline year B)
+RESULT_YEARS = {
+    "poverty_rate_fall": lambda y, b: (b, y), "poverty_plan_share": lambda y, b: (b, y),
+    "escaped": lambda y, b: (y - 1, y), "escaped_stayed": lambda y, b: (y - 2, y - 1, y),
+    "villages_without_poor": lambda y, b: (y,), "pledge_kept": lambda y, b: (y,),
+}
+
+
+def _status_unit(p: Participant) -> Unit | None:
+    if p.kind == Participant.HOUSEHOLD:
+        return Unit.objects.filter(pk=p.household.commune_id).first() if p.household_id else None
+    if p.kind == Participant.UNIT and p.unit.system == Unit.SYSTEM_2025 and p.unit.level in COLUMN:
+        return p.unit
+    return None
+
+
+def provisional_years(p: Participant, years) -> list:
+    """The statuses (``completeness.YearStatus``) of those of ``years`` whose review is not yet
+    recognised for the participant's unit (a household: its commune), oldest first. A few
+    aggregate queries for all the years at once."""
+    from chungtay.households.completeness import year_statuses
+    from chungtay.support.radar import _WholeUnit
+    unit = _status_unit(p)
+    if unit is None:
+        return []
+    statuses = year_statuses(_WholeUnit(), unit, [y for y in years if y >= 1990])
+    return [st for _, st in sorted(statuses.items()) if st.provisional]
+
+
+def _marked(fig: core.Figure, open_: list) -> core.Figure:
+    if not open_ or fig.value is None:
+        return fig
+    vi = "; ".join(f"kết quả rà soát năm {st.year} chưa được công nhận ({st.coverage_vi})" for st in open_)
+    en = "; ".join(f"the {st.year} review is not yet recognised ({st.coverage_en})" for st in open_)
+    return core.Figure(fig.value, f"Số liệu tạm tính – {vi}. {fig.vi}", f"Provisional – {en}. {fig.en}")
+
+
 def figure(source: str, p: Participant, year: int, movement) -> core.Figure:
+    """The figure of ``source`` for participant ``p`` in ``year``; from periodic results, marked
+    "Số liệu tạm tính" with the coverage when a year it uses is not yet recognised."""
+    fig = _figure(source, p, year, movement)
+    if source in RESULT_YEARS and fig.value is not None:
+        base = None
+        if source in ("poverty_rate_fall", "poverty_plan_share"):
+            t = plan_target(movement, p.unit)
+            base = t.baseline_year if t else movement.start_year - 1
+        return _marked(fig, provisional_years(p, RESULT_YEARS[source](year, base)))
+    return fig
+
+
+def _figure(source: str, p: Participant, year: int, movement) -> core.Figure:
     if source in ("poverty_rate_fall", "poverty_plan_share"):
         if p.kind != Participant.UNIT or _results(p, [year]) is None:
             return core.missing(*NO_DATA)

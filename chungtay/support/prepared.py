@@ -117,8 +117,9 @@ def _params(**kw) -> str:
 def _compute(kind: str, unit, params: dict):
     from . import radar as reads
     if kind == PreparedAnalysis.RADAR:
-        return reads.compute_radar(None, unit, params["year"])
-    return reads.compute_outcomes(None, unit, params["first"], params["last"], params["programme"], params["kind"])
+        return reads.compute_radar(None, unit, params["year"], params.get("latest", reads.DEFAULT))
+    return reads.compute_outcomes(None, unit, params["first"], params["last"], params["programme"], params["kind"],
+                                  params.get("through", reads.DEFAULT))
 
 
 def _store(kind: str, unit, key: str, st: str, value, seconds: float, read: bool) -> None:
@@ -151,12 +152,18 @@ def _get(kind: str, unit, params: dict):
     return value
 
 
-def radar(unit, year: int) -> rc.Radar:
-    return _get(PreparedAnalysis.RADAR, unit, {"year": year})
+def radar(unit, year: int, latest: int | None) -> rc.Radar:
+    """The radar for the reference ``year`` from the results of ``latest`` (the results year is part
+    of the row's parameters: recognising a round, which changes the default results year but not
+    the stamp, never serves the figures of the other year)."""
+    return _get(PreparedAnalysis.RADAR, unit, {"year": year, "latest": latest})
 
 
-def outcomes(unit, first: int, last: int, programme: str = "", kind: str = "") -> oc.Outcomes:
-    return _get(PreparedAnalysis.OUTCOMES, unit, {"first": first, "last": last, "programme": programme, "kind": kind})
+def outcomes(unit, first: int, last: int, programme: str = "", kind: str = "",
+             through: int | None = None) -> oc.Outcomes:
+    """The outcomes counting the results up to ``through`` (None: every year)."""
+    return _get(PreparedAnalysis.OUTCOMES, unit, {"first": first, "last": last, "programme": programme, "kind": kind,
+                                                  "through": through})
 
 
 # --------------------------------------------------------------------------- the worker
@@ -165,7 +172,7 @@ def _parse(key: str) -> dict:
     out = {}
     for part in key.split("&"):
         k, _, v = part.partition("=")
-        out[k] = int(v) if k in ("year", "first", "last") else v
+        out[k] = (None if v == "None" else int(v)) if k in ("year", "first", "last", "latest", "through") else v
     return out
 
 
@@ -193,22 +200,23 @@ def refresh_stale(limit: int = 50, budget: float = 10.0) -> int:
     return done
 
 
-def default_outcome_params(latest: int) -> dict:
-    """The outcomes page's parameters when opened from the menu (views_radar.outcomes)."""
-    return {"first": latest - 2, "last": latest, "programme": "", "kind": ""}
+def default_outcome_params(latest: int, through: int | None = None) -> dict:
+    """The outcomes page's parameters when opened from the menu (views_radar.outcomes): ``latest``
+    is the default results year, ``through`` the results year counted (the same, when known)."""
+    return {"first": latest - 2, "last": latest, "programme": "", "kind": "", "through": through}
 
 
 def prepare_defaults(units, today: dt.date | None = None) -> int:
     """Compute the radar and the outcomes of these provinces as their pages open by default (the
-    demo loader, after a bulk load); how many."""
+    demo loader, after a bulk load): from the newest final results year; how many."""
     from . import radar as reads
     year = (today or dt.date.today()).year
     n = 0
     for unit in units:
         if not prepared(unit):
             continue
-        radar(unit, year)
-        latest = reads.latest_year(None, unit) or year
-        outcomes(unit, **default_outcome_params(latest))
+        latest = reads.results_year(None, unit).year
+        radar(unit, year, latest)
+        outcomes(unit, **default_outcome_params(latest or year, latest))
         n += 2
     return n

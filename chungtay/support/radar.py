@@ -2,7 +2,14 @@
 the scoped querysets, only the needed columns (``values_list``), handed to the pure cores
 ``chungtay.core.radar`` and ``chungtay.core.outcomes``.
 
-What is read for the radar of unit U (latest result year L, reference year R):
+Which results year: the radar of unit U is built from the results of one year L, by default the
+newest year whose figures are **final** (its review rounds recognised or locked, or over:
+``households.completeness``), so that a round still open — one household surveyed of thousands —
+never becomes the radar without a word. A provisional year is used only when asked for
+(``results_year``) or when the unit has no final year yet; the pages then say "Số liệu tạm tính"
+with the coverage (:func:`results_year`). The outcomes count results up to the same year.
+
+What is read for the radar of unit U (results year L, reference year R):
   - the current periodic results of U of year L that are poor or near-poor, with the deprived
     indicators and income;
   - the results of L − 1 of the households poor or near-poor in L (fell back);
@@ -15,6 +22,7 @@ Households that moved away, merged or died out are left out of every list.
 from __future__ import annotations
 
 import datetime as dt
+from dataclasses import dataclass, field
 from functools import lru_cache
 
 from django.db import connection
@@ -48,9 +56,70 @@ def delivered(user, unit):
 
 
 def latest_year(user, unit) -> int | None:
-    """The newest year with a current periodic result in the unit (from the per-village counts,
-    kept with every result write: a few hundred rows instead of every result)."""
+    """The newest year with a current periodic result in the unit, final or not (from the
+    per-village counts, kept with every result write: a few hundred rows instead of every result).
+    The pages use :func:`results_year`, which prefers the newest *final* year."""
     return _scoped(YearSummary, user).filter(total__gt=0, **unit_filter(unit)).aggregate(y=Max("year"))["y"]
+
+
+class _WholeUnit:
+    """The reader of a unit's figures with no user (the prepared province figures, the worker, the
+    demo loader): every row. Its callers check the unit against the person who reads the figures;
+    inside a unit of their area every user's scoped rows are the unit's rows."""
+    pk = 0
+    is_authenticated = True
+    is_superuser = True
+
+    def __init__(self):
+        from chungtay.accounts.access import Scope
+        self._chungtay_scope = Scope(True, frozenset(), frozenset(), frozenset())
+
+
+@dataclass(frozen=True)
+class ResultsYear:
+    """The results year of a unit's radar or outcomes and how complete its figures are."""
+    year: int | None                       # L: the results year used (None: the unit has no result)
+    status: object | None                  # its households.completeness.YearStatus
+    newest: int | None                     # the newest year with any result (final or not)
+    final: int | None                      # the newest year whose figures are final
+    statuses: dict = field(default_factory=dict)   # year → YearStatus, every year with results
+    asked: int | None = None               # the year asked for (None: the default)
+
+    @property
+    def provisional(self) -> bool:
+        return bool(self.status is not None and self.status.provisional)
+
+    @property
+    def choices(self) -> list:
+        """The statuses of the years with results, newest first (the page's select)."""
+        return [self.statuses[y] for y in sorted(self.statuses, reverse=True)]
+
+    @property
+    def newer_provisional(self):
+        """The newest year's status when it is provisional and newer than the year used (the page
+        says that year is under review and not counted)."""
+        if self.newest is not None and self.year is not None and self.newest > self.year:
+            st = self.statuses.get(self.newest)
+            return st if st is not None and st.provisional else None
+        return None
+
+
+def results_year(user, unit, asked: int | None = None) -> ResultsYear:
+    """The results year of the radar and the outcomes of ``unit``: ``asked`` when the unit has
+    results that year, else the newest year whose figures are final, else (only provisional years)
+    the newest year. One query for the years, then ``completeness.year_statuses`` (a few aggregate
+    queries and one count per provisional year, cached)."""
+    from chungtay.households.completeness import year_statuses
+    from chungtay.units.models import Unit
+    years = sorted(set(_scoped(YearSummary, user).filter(total__gt=0, **unit_filter(unit))
+                       .values_list("year", flat=True).distinct().order_by()), reverse=True)
+    if not years or unit.system != Unit.SYSTEM_2025:
+        y = years[0] if years else None
+        return ResultsYear(y, None, y, y, {}, asked)
+    statuses = year_statuses(user if user is not None else _WholeUnit(), unit, years)
+    final = next((y for y in years if statuses[y].final), None)
+    year = asked if asked in statuses else (final if final is not None else years[0])
+    return ResultsYear(year, statuses[year], years[0], final, statuses, asked)
 
 
 def gone(unit) -> set[int]:
@@ -111,19 +180,28 @@ def _chunks(ids):
         yield ids[i:i + CHUNK]
 
 
-def radar_for(user, unit, year: int | None = None) -> rc.Radar:
-    """The radar of ``unit`` (inside the user's area: the callers check it): a province's from its
-    prepared figures (``support/prepared.py``), a commune's or a village's computed now."""
+DEFAULT = object()      # the results year not given: the default of results_year
+
+
+def radar_for(user, unit, year: int | None = None, latest: int | None | object = DEFAULT) -> rc.Radar:
+    """The radar of ``unit`` (inside the user's area: the callers check it) for the reference
+    ``year`` from the results of ``latest`` (default: :func:`results_year`, the newest
+    final year): a province's from its prepared figures (``support/prepared.py``), a commune's or
+    a village's computed now."""
     year = year or dt.date.today().year
+    if latest is DEFAULT:
+        latest = results_year(user, unit).year
     from . import prepared
     if prepared.prepared(unit):
-        return prepared.radar(unit, year)
-    return compute_radar(user, unit, year)
+        return prepared.radar(unit, year, latest)
+    return compute_radar(user, unit, year, latest)
 
 
-def compute_radar(user, unit, year: int) -> rc.Radar:
+def compute_radar(user, unit, year: int, latest: int | None | object = DEFAULT) -> rc.Radar:
+    """The radar of ``unit`` built from the results of ``latest`` (default: :func:`results_year`)."""
     res = results(user, unit)
-    latest = latest_year(user, unit)
+    if latest is DEFAULT:
+        latest = results_year(user, unit).year
     away = gone(unit)
     history: dict[int, dict[int, str]] = {}
     last: dict[int, rc.Latest] = {}
@@ -175,17 +253,28 @@ def households(ids) -> dict[int, tuple]:
     return out
 
 
-def outcomes_for(user, unit, first: int, last: int, programme: str = "", kind: str = "") -> oc.Outcomes:
+def outcomes_for(user, unit, first: int, last: int, programme: str = "", kind: str = "",
+                 through: int | None | object = DEFAULT) -> oc.Outcomes:
     """The outcome figures of the supports matching ``programme`` (a catalogue code prefix) and
-    ``kind`` in ``first … last``, with the matched comparison (module docstring of core.outcomes):
-    a province's from its prepared figures, a commune's or a village's computed now."""
+    ``kind`` in ``first … last``, with the matched comparison (module docstring of core.outcomes),
+    counting the results of the years up to ``through`` (default: :func:`results_year`, the newest
+    final year; None: every year): a province's from its prepared figures, a commune's or a
+    village's computed now."""
+    if through is DEFAULT:
+        through = results_year(user, unit).year
     from . import prepared
     if prepared.prepared(unit):
-        return prepared.outcomes(unit, first, last, programme, kind)
-    return compute_outcomes(user, unit, first, last, programme, kind)
+        return prepared.outcomes(unit, first, last, programme, kind, through)
+    return compute_outcomes(user, unit, first, last, programme, kind, through)
 
 
-def compute_outcomes(user, unit, first: int, last: int, programme: str = "", kind: str = "") -> oc.Outcomes:
+def compute_outcomes(user, unit, first: int, last: int, programme: str = "", kind: str = "",
+                     through: int | None | object = DEFAULT) -> oc.Outcomes:
+    """Results after ``through`` are not counted: a household whose outcome depends on them is
+    pending (default: :func:`results_year`; None: every year)."""
+    if through is DEFAULT:
+        through = results_year(user, unit).year
+    upto = through if through is not None else 9999
     sup = delivered(user, unit).filter(year__gte=first, year__lte=last)
     if programme:
         parts = ProgrammePart.objects.filter(code__startswith=programme).values_list("id", flat=True)
@@ -196,7 +285,8 @@ def compute_outcomes(user, unit, first: int, last: int, programme: str = "", kin
     history: dict[int, dict[int, str]] = {}
     baseline: dict[tuple[int, int], oc.Base] = {}
     res = results(user, unit)
-    for h, y, c, d, area, commune in res.filter(year__gte=first - 1, year__lte=last - 1, category__in=oc.POORISH).values_list(
+    for h, y, c, d, area, commune in res.filter(year__gte=first - 1, year__lte=min(last - 1, upto),
+                                                 category__in=oc.POORISH).values_list(
             "household_id", "year", "category", "deprivation_count", "area", "commune_id"):
         history.setdefault(h, {})[y] = c
         baseline[(h, y)] = oc.Base(d, area, commune)
@@ -204,7 +294,7 @@ def compute_outcomes(user, unit, first: int, last: int, programme: str = "", kin
     col, own = _unit_column(unit)
     for ids in _chunks(history):
         for h, y, c, u in _by_id(col, ids, first - 1, since=True):
-            if u == own:
+            if u == own and y <= upto:
                 history[h][y] = c
     any_support: dict[int, set[int]] = {}
     for h, y in delivered(user, unit).filter(year__gte=first - 1, year__lte=last + 1).values_list(

@@ -48,9 +48,10 @@ def radar(request):
     unit = _unit(request)
     today = dt.date.today().year
     year = _year(request, "year", today)
-    r = reads.radar_for(request.user, unit, year)
+    ry = reads.results_year(request.user, unit, _year(request, "results_year", None))
+    r = reads.radar_for(request.user, unit, year, ry.year)
     if request.GET.get("format") == "csv":
-        return _radar_csv(request, unit, year, r)
+        return _radar_csv(request, unit, year, r, ry)
     full = request.GET.get("full") if request.GET.get("full") in LISTS else ""
     cut = {name: getattr(r, name)[:FULL if name == full else SHORT] for name in LISTS}
     info = reads.households({row[1] if name == "pledges" else row[0] for name in LISTS for row in cut[name]})
@@ -61,14 +62,16 @@ def radar(request):
         lists.append({"name": name, "title": TITLES[name], "rows": rows, "total": len(getattr(r, name)),
                       "more": len(getattr(r, name)) > len(rows)})
     return render(request, "support/radar.html", {
-        "unit": unit, "year": year, "r": r, "lists": lists, "full": full,
+        "unit": unit, "year": year, "r": r, "lists": lists, "full": full, "ry": ry, "status": ry.status,
         "addresses": [(names.get(c, (c, c)), [KIND_NAMES[k] for k in ks]) for c, ks in ADDRESSES.items()],
         "units": _filter_units(request.user)})
 
 
-def _radar_csv(request, unit, year, r) -> HttpResponse:
+def _radar_csv(request, unit, year, r, ry) -> HttpResponse:
     """One list of the radar, whole (up to CSV_MAX rows), for the officer to act on: household code,
-    head, village and why listed — no ID numbers, income or health details."""
+    head, village and why listed — no ID numbers, income or health details. Every row also says
+    which results year the list comes from and whether its figures are provisional (``tam_tinh``
+    1, with ``reviewed`` of ``expected`` households), like the other CSV downloads."""
     name = request.GET.get("list")
     if name not in LISTS:
         return HttpResponse("Danh sách không hợp lệ: chọn một trong " + ", ".join(LISTS) + ".",
@@ -78,37 +81,41 @@ def _radar_csv(request, unit, year, r) -> HttpResponse:
     names = _indicator_names()
     en = getattr(request, "lang", "vi") == "en"
     resp = HttpResponse(content_type="text/csv; charset=utf-8")
-    resp["Content-Disposition"] = f'attachment; filename="chungtay-radar-{name}-{unit.code}-{year}.csv"'
+    st = ry.status
+    mark = "-tam-tinh" if ry.provisional else ""
+    resp["Content-Disposition"] = f'attachment; filename="chungtay-radar-{name}-{unit.code}-{year}{mark}.csv"'
     resp["Cache-Control"] = "no-store, private"
     resp.write("\ufeff")
     w = csvsafe.writer(resp)
-    w.writerow(["household_code", "head_name", "village", "details"])
+    w.writerow(["household_code", "head_name", "village", "details", "results_year", "tam_tinh", "reviewed", "expected"])
+    tail = [r.latest_year if r.latest_year is not None else "", int(ry.provisional),
+            st.reviewed if st is not None else "", st.expected if st is not None else ""]
     for row in rows:
         x = _row(name, row, info, names)
-        w.writerow([x["code"], x["head"], x["village"], x["en"] if en else x["vi"]])
+        w.writerow([x["code"], x["head"], x["village"], x["en"] if en else x["vi"], *tail])
     return resp
 
 
 TITLES = {
     "persistent": ("Hộ nghèo từ 3 năm liên tiếp trở lên", "Poor for three or more consecutive years",
-                   "Nghèo ở năm có kết quả mới nhất và ở mỗi năm trước đó, không gián đoạn, ít nhất 3 năm.",
-                   "Poor in the latest year with results and in every year before it, without a gap, at least 3 years."),
+                   "Nghèo ở năm kết quả đang xem và ở mỗi năm trước đó, không gián đoạn, ít nhất 3 năm.",
+                   "Poor in the results year shown and in every year before it, without a gap, at least 3 years."),
     "unsupported": ("Hộ nghèo, cận nghèo chưa nhận hỗ trợ trong 2 năm gần đây", "Poor or near-poor with no support in the last two years",
-                    "Nghèo hoặc cận nghèo ở năm mới nhất; không có hỗ trợ đã trao (phiên bản hiện hành) trong năm đang xem và năm trước đó.",
-                    "Poor or near-poor in the latest year; no delivered support (current version) in the year shown or the year before."),
+                    "Nghèo hoặc cận nghèo ở năm kết quả đang xem; không có hỗ trợ đã trao (phiên bản hiện hành) trong năm đang xem và năm trước đó.",
+                    "Poor or near-poor in the results year shown; no delivered support (current version) in the year shown or the year before."),
     "fell_back": ("Hộ tái nghèo, rơi xuống cận nghèo", "Households that fell back",
-                  "So với năm trước: từ không nghèo, không cận nghèo thành nghèo hoặc cận nghèo; hoặc từ cận nghèo thành nghèo.",
-                  "Against the year before: from neither to poor or near-poor, or from near-poor to poor."),
+                  "Năm kết quả đang xem so với năm trước đó: từ không nghèo, không cận nghèo thành nghèo hoặc cận nghèo; hoặc từ cận nghèo thành nghèo.",
+                  "The results year shown against the year before: from neither to poor or near-poor, or from near-poor to poor."),
     "pledges": ("Đăng ký thoát nghèo chưa có hỗ trợ (tính theo lượt đăng ký)", "Pledges with no support behind them (counted per pledge)",
                 "Đăng ký cho năm Y (không muộn hơn năm đang xem), không có hỗ trợ đã trao cho hộ trong năm Y hoặc Y − 1.",
                 "A pledge for year Y (not after the year shown) and no delivered support to the household in Y or Y − 1."),
     "near_escape": ("Hộ sắp thoát nghèo nhưng thiếu hụt cản trở chưa được hỗ trợ", "Near escape, blocking deprivation not addressed",
                     "Hộ nghèo thiếu hụt đúng bằng ngưỡng (3 chỉ số): bớt một thiếu hụt là ra khỏi hộ nghèo; hoặc hộ cận nghèo (đo bằng thu nhập) "
-                    "có thu nhập bình quân thấp hơn chuẩn không quá 10%. Không có hỗ trợ đã trao nào (từ năm trước năm mới nhất) thuộc loại giải quyết "
+                    "có thu nhập bình quân thấp hơn chuẩn không quá 10%. Không có hỗ trợ đã trao nào (từ năm trước năm kết quả đang xem) thuộc loại giải quyết "
                     "được chỉ số cản trở (bảng bên dưới).",
                     "A poor household deprived in exactly the cutoff (3 indicators): one deprivation fewer and it is not poor; or a near-poor "
                     "household measured by income whose income per person is at most 10% below the line. No delivered support (since the year "
-                    "before the latest) is of a kind that addresses a blocking indicator (table below)."),
+                    "before the results year) is of a kind that addresses a blocking indicator (table below)."),
 }
 
 
@@ -143,10 +150,19 @@ def _pct(x):
     return None if x is None else 100 * x
 
 
+def counted_provisional(ry, first: int) -> list:
+    """The statuses of the provisional years whose results the outcomes of ``first …`` count
+    (from the baseline year first − 1 up to the results year), oldest first."""
+    if ry.year is None:
+        return []
+    return [st for y, st in sorted(ry.statuses.items()) if first - 1 <= y <= ry.year and st.provisional]
+
+
 @login_required
 def outcomes(request):
     unit = _unit(request)
-    latest = reads.latest_year(request.user, unit) or dt.date.today().year
+    ry = reads.results_year(request.user, unit, _year(request, "results_year", None))
+    latest = ry.year or dt.date.today().year
     last = _year(request, "to", latest)
     first = _year(request, "from", last - 2)
     if first > last:
@@ -154,10 +170,11 @@ def outcomes(request):
     first = max(first, last - 15)
     programme = (request.GET.get("programme") or "")[:60].strip()
     kind = request.GET.get("kind") if request.GET.get("kind") in {k for k, *_ in KINDS} else ""
-    o = reads.outcomes_for(request.user, unit, first, last, programme, kind)
+    o = reads.outcomes_for(request.user, unit, first, last, programme, kind, ry.year)
     info = reads.households(o.escaped_ids[:SHORT] + o.repoverty_ids[:SHORT])
     return render(request, "support/outcomes.html", {
-        "unit": unit, "first": first, "last": last, "programme": programme, "kind": kind, "o": o,
+        "unit": unit, "first": first, "last": last, "programme": programme, "kind": kind, "o": o, "ry": ry,
+        "counted_provisional": counted_provisional(ry, first),
         "rates": {"escape": _pct(o.escape_rate), "stayed_1": _pct(o.stayed_1_rate), "stayed_2": _pct(o.stayed_2_rate),
                   "repoverty": _pct(o.repoverty_rate)},
         "effect": None if o.effect is None else {

@@ -18,7 +18,7 @@ from chungtay.accounts.access import scope_for, unit_for_user
 from chungtay.reports.data import slug
 from chungtay.units.models import Unit
 
-from .radar import latest_year
+from .radar import results_year
 from .report import MAX_YEARS, notes_vi, programme_results
 from .views import _filter_units
 
@@ -83,8 +83,10 @@ def period(get, default: int, today: int | None = None) -> tuple[int, int]:
 
 
 def _default_year(user, unit) -> int:
+    """The newest year whose figures are final (a round still open is not the default report: it
+    would be a DỰ THẢO of a few households); asked for, such a year is reported marked DỰ THẢO."""
     today = dt.date.today().year
-    return min(latest_year(user, unit) or today, today)
+    return min(results_year(user, unit).year or today, today)
 
 
 def _no_store(resp):

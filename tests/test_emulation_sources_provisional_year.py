@@ -1,0 +1,50 @@
+"""Emulation criteria computed from periodic results say when a year they use is not yet
+recognised: the value is computed (a movement may be scored early, as a draft) and its figures
+start with "Số liệu tạm tính" — see emulation/sources.py — with the coverage; a final year
+carries no mark, and recognition removes it."""
+import pytest
+
+from chungtay.emulation import actions
+from chungtay.emulation.sources import figure
+from chungtay.households.models import Household
+from chungtay.reviews import actions as r_actions
+from chungtay.reviews.models import ReviewRound
+from tests.emulation_helpers import movement
+
+NEW = 2026
+
+
+@pytest.fixture
+def one_surveyed(commune_officer, my_commune):
+    rnd = r_actions.open_round(commune_officer, my_commune, NEW)
+    r_actions.start_survey(commune_officer, rnd)
+    hh = Household.objects.get(pk=rnd.members.order_by("id").first().household_id)
+    r_actions.record_survey(commune_officer, rnd, hh, income=9_000_000)
+    return hh
+
+
+@pytest.mark.parametrize("source", ["escaped", "escaped_stayed", "villages_without_poor", "poverty_rate_fall"])
+def test_a_units_figure_of_an_open_year_is_marked(one_surveyed, commune_officer, my_commune, source):
+    m = movement(commune_officer, my_commune, end_year=NEW)
+    p = actions.add_participant(commune_officer, m, unit=my_commune)
+    f = figure(source, p, NEW, m)
+    assert f.value is not None
+    assert f.vi.startswith("Số liệu tạm tính") and "đã rà soát 1/" in f.vi
+    assert f.en.startswith("Provisional") and "1 of " in f.en
+    final = figure(source, p, 2025, m)
+    assert "tạm tính" not in final.vi and "Provisional" not in final.en
+
+
+def test_a_households_figure_follows_its_communes_round(one_surveyed, commune_officer, my_commune):
+    m = movement(commune_officer, my_commune, end_year=NEW)
+    p = actions.add_participant(commune_officer, m, household=one_surveyed)
+    assert figure("pledge_kept", p, NEW, m).vi.startswith("Số liệu tạm tính")
+    ReviewRound.objects.filter(commune=my_commune, year=NEW).update(state="recognised")
+    f = figure("pledge_kept", p, NEW, m)
+    assert f.value is not None and "tạm tính" not in f.vi
+
+
+def test_other_sources_carry_no_mark(one_surveyed, commune_officer, my_commune):
+    m = movement(commune_officer, my_commune, end_year=NEW)
+    p = actions.add_participant(commune_officer, m, unit=my_commune)
+    assert "tạm tính" not in figure("supports_delivered", p, NEW, m).vi
