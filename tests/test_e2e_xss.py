@@ -8,18 +8,26 @@ chart tooltip and every map popup is opened in headless Chromium, as the roles t
 Front committee for the fund's forms, anonymous for the public pages), and the import forms are sent
 files whose bad cells come back in the error table: nothing runs (window.__xss stays undefined, no
 dialog opens) and the Content-Security-Policy is never violated (no securitypolicyviolation event:
-neither our own code nor an injected attribute needed inline script)."""
+neither our own code nor an injected attribute needed inline script).
+
+The pages are listed in tests/xss_pages.py, by the user who opens them; tests/test_xss_pages_complete.py
+holds that list against every URL pattern of the project (each is opened here or waived with its reason).
+One browser context per user serves the whole module (a log-in each); a page waits for the network to
+settle only when a request of its scripts is still running once it has loaded."""
 import json
 from pathlib import Path
 from urllib.parse import quote
 
 import pytest
 
+import tests.test_e2e_pages as e2e_pages
 from tests.installations import installation, served
-from tests.test_e2e_pages import PASSWORD, Server, browser  # noqa: F401 - the browser fixture
+from tests.test_e2e_pages import PASSWORD, Server
+from tests.xss_pages import PAGES, SENT, entries
 from tests.xss_payloads import P, S, T
 
 pytestmark = [pytest.mark.e2e, pytest.mark.xdist_group("e2e")]
+browser = e2e_pages.browser             # the module's headless Chromium (a fixture)
 ROOT = Path(__file__).resolve().parent.parent
 WATCH = """
 window.__csp = [];
@@ -66,13 +74,17 @@ def server(tmp_path_factory):
 
 
 class Visit:
-    def __init__(self, browser, server, username):   # noqa: F811 - the fixture's value
+    def __init__(self, browser, server, username):
         self.ctx = browser.new_context(viewport={"width": 1366, "height": 900}, locale="vi-VN")
         self.ctx.add_init_script(WATCH)
         self.dialogs = []
         self.page = self.ctx.new_page()
         self.page.on("dialog", lambda d: (self.dialogs.append(d.message), d.dismiss()))
-        self.server = server
+        self.running = set()                        # requests not finished yet (the page's scripts' fetches)
+        self.page.on("request", lambda r: self.running.add(r))
+        self.page.on("requestfinished", lambda r: self.running.discard(r))
+        self.page.on("requestfailed", lambda r: self.running.discard(r))
+        self.server, self.username = server, username
         if username is None:                        # anonymous: the public pages
             return
         self.page.goto(server + "/login/")
@@ -81,10 +93,12 @@ class Visit:
         self.page.click("button.primary")
         self.page.wait_for_load_state()
 
-    def open(self, path, tooltips=False):
-        resp = self.page.goto(self.server + path)
-        assert resp.status == 200, (path, resp.status)
-        self.page.wait_for_load_state("networkidle")
+    def open(self, path, tooltips=False, status=200):
+        self.running.clear()
+        resp = self.page.goto(self.server + path)   # returns once the page has loaded (images included)
+        assert resp.status == status, (path, resp.status)
+        if self.running:                            # a script's fetch (map, radar, job progress, API docs)
+            self.page.wait_for_load_state("networkidle")
         shown = None
         if tooltips:
             shown = self.page.evaluate(SHOW_ALL_TOOLTIPS)
@@ -102,7 +116,6 @@ class Visit:
             form.locator("button.primary").click()
         status = nav.value.status if nav.value else None
         assert status in (200, 400), (path, status)
-        self.page.wait_for_load_state("networkidle")
         self.ran_nothing(path + " (sent " + name + ")")
 
     def ran_nothing(self, path):
@@ -115,17 +128,32 @@ class Visit:
     def close(self):
         self.ctx.close()
 
+    def open_group(self, group: str) -> dict:
+        """Open every page of ``group`` (tests/xss_pages.py) in turn; what each tooltip pass found."""
+        assert PAGES[group][0] == self.username, (group, self.username)
+        shown = {}
+        for path, status, tooltips in entries(group):
+            shown[path] = self.open(path.format(**self.server.ids, q=Q), tooltips=tooltips, status=status)
+        return shown
 
-@pytest.fixture
-def visit(browser, server):   # noqa: F811 - pytest injects the imported fixture
-    opened = []
+    def send_group(self, group: str, *files) -> None:
+        """Send each import form of ``group`` its file, in the order of ``SENT[group]``."""
+        assert len(files) == len(SENT[group])
+        for path, (name, content) in zip(SENT[group], files):
+            self.send(path.format(**self.server.ids), name, content)
 
-    def make(username):
-        v = Visit(browser, server, username)
-        opened.append(v)
-        return v
-    yield make
-    for v in opened:
+
+@pytest.fixture(scope="module")
+def visit(browser, server):
+    """``visit(username)``: the user's browser context, logged in once and kept for the module."""
+    opened: dict = {}
+
+    def get(username):
+        if username not in opened:
+            opened[username] = Visit(browser, server, username)
+        return opened[username]
+    yield get
+    for v in opened.values():
         v.close()
 
 
@@ -136,43 +164,36 @@ def test_payloads_were_written(server):
     for table, column in [("support_partner", "name"), ("support_pledge", "plan"), ("revolving_revolvingmodel", "name"),
                           ("revolving_event", "witness"), ("groups_group", "name"), ("groups_meeting", "minutes"),
                           ("fund_donor", "name"), ("fund_allocation", "title"), ("fund_disbursement", "description"),
-                          ("emulation_movement", "name"), ("emulation_pact", "clauses"), ("emulation_activity", "story")]:
-        assert server.sql(f"SELECT count(*) FROM {table} WHERE {column} = ?", P)[0][0] >= 1, table
+                          ("emulation_movement", "name"), ("emulation_pact", "clauses"), ("emulation_activity", "story"),
+                          ("emulation_nomination", "achievements"), ("emulation_nomination", "returned_reason"),
+                          ("emulation_nominationitem", "note"), ("emulation_councilvote", "council"),
+                          ("emulation_councilmember", "name"), ("emulation_awarddecision", "citation"),
+                          ("emulation_awarddecision", "issuer"), ("emulation_awardrevocation", "reason"),
+                          ("emulation_restriction", "note"), ("api_apitoken", "name")]:
+        assert server.sql(f"SELECT count(*) FROM {table} WHERE {column} = ?", P)[0][0] >= 1, (table, column)
 
 
 def test_nothing_runs_on_the_commune_officers_pages(visit, server):
     ids, v = server.ids, visit("xa")
-    hh, rnd = ids["household"], ids["round"]
-    for path in ["/", f"/units/{ids['commune']}/", f"/units/{ids['village']}/",
-                 f"/households/?unit={ids['commune']}&q=XSS", f"/households/?unit={ids['commune']}&village={ids['village']}",
-                 f"/households/{hh}/", f"/households/{hh}/assess/", f"/households/{hh}/members/new/",
-                 "/reviews/", f"/reviews/{rnd}/",
-                 f"/reviews/movements/{ids['commune']}/", "/import/", f"/import/jobs/{ids['import_ok']}/",
-                 f"/import/jobs/{ids['import_bad']}/", f"/reports/units/{ids['commune']}/", "/standards/"]:
-        v.open(path)
-    v.open(f"/households/{hh}/")
+    v.open_group("commune")
+    v.open(f"/households/{ids['household']}/")
     assert v.page.get_by_text(P).count() >= 2                # the names are shown, as text
     v.open(f"/import/jobs/{ids['import_bad']}/")
     assert "onerror=" in v.page.inner_text("body")           # the bad values come back, as text
+    v.open("/api/v1/keys/")
+    assert v.page.get_by_text(P).count() >= 1                # the key's name, as text
 
 
 def test_nothing_runs_in_the_dashboards_tooltips_and_map_popups(visit, server):
-    ids, v = server.ids, visit("tinh")
-    shown = v.open(f"/dashboard/{ids['province']}/", tooltips=True)
-    assert shown["charts"] >= 4 and shown["tips"] > 20
-    assert shown["payloadShown"] > 0                          # the commune's name was in a tooltip, as text
-    shown = v.open(f"/dashboard/{ids['commune']}/", tooltips=True)   # its villages: one is named with a payload
-    assert shown["payloadShown"] > 0
-    v.open(f"/analysis/{ids['province']}/")
-    v.open("/plans/")
-    v.open(f"/plans/{ids['plan']}/")
-    v.open(f"/plans/targets/{ids['target']}/", tooltips=True)
-    v.open(f"/units/{ids['province']}/")
+    shown = visit("tinh").open_group("dashboards")
+    province = shown["/dashboard/{province}/"]
+    assert province["charts"] >= 4 and province["tips"] > 20
+    assert province["payloadShown"] > 0                       # the commune's name was in a tooltip, as text
+    assert shown["/dashboard/{commune}/"]["payloadShown"] > 0   # its villages: one is named with a payload
 
 
 def test_nothing_runs_on_the_national_map(visit, server):
-    v = visit("admin")
-    shown = v.open("/national/", tooltips=True)
+    shown = visit("admin").open_group("national")["/national/"]
     assert shown["charts"] == 1 and shown["tips"] > 30
 
 
@@ -191,90 +212,63 @@ def _csv(*rows) -> bytes:
 
 def test_nothing_runs_on_the_support_pages(visit, server):
     ids, v = server.ids, visit("xa")
-    c, hh, entry = ids["commune"], ids["household"], ids["support"]
-    for path in [f"/support/?unit={c}&year=2025", f"/support/?programme={Q}&kind=livestock",
-                 f"/support/households/{hh}/new/", f"/support/{entry}/correct/", "/support/distributions/",
-                 "/support/distributions/new/", f"/support/distributions/{ids['distribution']}/",
-                 f"/support/evidence/{ids['evidence']}/", "/support/partners/", f"/support/pairings/?household={hh}",
-                 f"/support/pledges/?household={hh}", f"/support/radar/?unit={c}&year=2025&full=pledges",
-                 f"/support/outcomes/?unit={c}", f"/support/report/?unit={c}&from={Q}", f"/support/{entry}/"]:
-        v.open(path)
+    v.open_group("support")                                   # ends on the support's own page
     assert v.page.get_by_text(P).count() >= 2                 # description, partner, reason: as text
+    v.open(f"/support/partners/{ids['partner']}/")
+    assert v.page.get_by_text(P).count() >= 2                 # the partner's name and its donor's
     # an import whose bad cells hold payloads: the error table shows them back, as text
-    v.send("/support/import/", S + ".csv", _csv(
+    v.send_group("support", (S + ".csv", _csv(
         ["ma_ho", "thanh_vien", "chuong_trinh", "loai", "mo_ta", "so_luong", "don_vi_tinh", "gia_tri", "nguon_von",
          "ngay", "trang_thai", "don_vi_ho_tro", "so_van_ban"],
         [P, S, S, P, P, P, T, S, P, P, S, P, S],
-        [ids["household_code"], "", S, "livestock", P, "1", T, "1", "NSTW 100%", "01/08/2025", "", S, S]))
+        [ids["household_code"], "", S, "livestock", P, "1", T, "1", "NSTW 100%", "01/08/2025", "", S, S])))
     assert "onerror=" in v.page.inner_text("#errors")
-    v = visit("tinh")
-    for path in [f"/support/radar/?unit={ids['province']}&year=2025&full=pledges", "/support/outcomes/",
-                 f"/support/report/?unit={ids['province']}&from=2025&to=2025"]:
-        v.open(path)
+    visit("tinh").open_group("support_province")
 
 
 def test_nothing_runs_on_the_revolving_and_group_pages(visit, server):
-    ids, v = server.ids, visit("xa")
-    m, g = ids["revolving"], ids["group"]
-    for path in ["/support/revolving/", "/support/revolving/new/", f"/support/revolving/{m}/",
-                 f"/support/groups/?q={Q}", f"/support/groups/{g}/"]:
-        v.open(path)
+    v = visit("xa")
+    v.open_group("revolving")                                 # ends on the group's page
     assert v.page.get_by_text(P).count() >= 2                 # the group's name, purpose, meeting, notes
-    v = visit("thon")                                         # the village head: the event forms
-    for path in ["/support/groups/", "/support/pledges/?year=2026", f"/support/revolving/{m}/"]:
-        v.open(path)
+    v = visit("thon")                                         # the village head: the survey and event forms
+    v.open_group("village_head")                              # ends on the model's page
     assert v.page.get_by_text(P).count() >= 2                 # the model's name, the witness, the notes
 
 
 def test_nothing_runs_on_the_fund_pages(visit, server):
-    ids, v = server.ids, visit("mttq")                        # the Front committee: every form of the fund
-    f = ids["fund"]
-    for path in ["/fund/", f"/fund/{f}/", f"/fund/{f}/campaigns/", f"/fund/{f}/pledges/", f"/fund/{f}/donations/",
-                 f"/fund/{f}/donations/new/", f"/fund/{f}/allocate/", f"/fund/{f}/disburse/",
-                 f"/fund/{f}/disbursements/", f"/fund/{f}/transfer/", f"/fund/{f}/bank/?statement={ids['statement']}",
-                 f"/fund/entries/{ids['reversible']}/reverse/", f"/fund/{f}/donors/"]:
-        v.open(path)
+    v = visit("mttq")                                         # the Front committee: every form of the fund
+    v.open_group("fund")
     assert v.page.get_by_text(P).count() >= 1
-    v.send(f"/fund/{f}/donations/import/", S + ".csv", _csv(
+    v.send_group("fund", (S + ".csv", _csv(
         ["nha_tai_tro", "loai", "giau_ten", "ngay", "so_tien", "hinh_thuc", "kenh", "hien_vat", "dot", "ma_giao_dich"],
-        [P, S, P, P, S, P, S, P, P, S]))
-    assert "onerror=" in v.page.inner_text("#errors")
-    v.send(f"/fund/{f}/bank/", S + ".csv",
-           _csv(["date", "amount", "reference", "description"], ["2025-10-20", P, S, P]))
-    assert "onerror=" in v.page.inner_text("body")           # the bad cell, named in the message
-    v = visit("tinh")                                         # a reader of the fund
-    for path in ["/fund/", f"/fund/{f}/"]:
-        v.open(path)
+        [P, S, P, P, S, P, S, P, P, S])),
+        (S + ".csv", _csv(["date", "amount", "reference", "description"], ["2025-10-20", P, S, P])))
+    assert "onerror=" in v.page.inner_text("body")           # the bank file's bad cell, named in the message
+    visit("tinh").open_group("fund_reader")                   # a reader of the fund
     v = visit(None)
-    for path in ["/fund/public/", f"/fund/public/{ids['period']}/"]:
-        v.open(path)
+    v.open_group("fund_public")
     assert v.page.get_by_text(P).count() >= 1                 # a donor named with a payload, as text
 
 
 def test_nothing_runs_on_the_emulation_pages(visit, server):
     ids, v = server.ids, visit("xa")
-    mv, run = ids["movement"], ids["run"]
-    for path in ["/emulation/", f"/emulation/{mv}/", f"/emulation/{mv}/participants/",
-                 f"/emulation/{mv}/registrations/",
-                 f"/emulation/{mv}/pacts/", f"/emulation/{mv}/activities/", f"/emulation/{mv}/criteria/",
-                 f"/emulation/evidence/{ids['emulation_evidence']}/", f"/emulation/runs/{run}/"]:
-        v.open(path)
+    v.open_group("emulation")                                 # ends on the scoring's page
     assert v.page.get_by_text(P).count() >= 2                 # participants, cluster, criteria, bands
-    visit("chutich").open(f"/emulation/runs/{run}/")          # the chairman: the publishing form
+    v.open(f"/emulation/nominations/{ids['nomination']}/")
+    assert v.page.get_by_text(P).count() >= 3                 # achievements, council, members, notes
+    v.open(f"/emulation/{ids['movement']}/decisions/")
+    assert v.page.get_by_text(P).count() >= 1                 # issuers, citations, the revocation's reason
+    visit("chutich").open_group("emulation_chairman")         # the publishing, decision and issuing forms
 
 
 def test_nothing_runs_on_the_tablet_survey_the_prepared_files_and_the_open_data(visit, server):
-    ids, v = server.ids, visit("xa")
-    rnd = ids["field_round"]
-    v.send(f"/field/rounds/{rnd}/", S + ".csv", _csv(
+    v = visit("xa")
+    v.send_group("tablet", (S + ".csv", _csv(
         ["meta/instanceID", "ma_ho", "can_cu", "thu_nhap", "thieu_hut", "dang_ky_thoat_ngheo", "ghi_chu"],
-        [S, P, P, S, P, T, P]))
+        [S, P, P, S, P, T, P])))
     assert "onerror=" in v.page.inner_text("#field-errors")
-    v.open(f"/reviews/{rnd}/")
-    v = visit("tinh")
-    v.open("/jobs/files/")
-    v.open(f"/jobs/files/{ids['prepared']}/")
+    v.open_group("tablet")
+    visit("tinh").open_group("prepared")
     v = visit(None)
-    for path in [f"/open/?year=2025&unit={ids['province_code']}", f"/open/?year=2025&unit={ids['commune_code']}"]:
-        v.open(path)
+    v.open_group("public")                                    # ends on the commune's open data
     assert v.page.get_by_text(P).count() >= 1                 # the commune's name, as text

@@ -10,7 +10,10 @@ savings notes, leaving and reversal reasons), the Fund for the Poor (bank accoun
 donors, pledges, donations in kind, allocations, disbursements, reversals, transfers, bank
 statements, the donation import, a published period), the emulation movement (names, issuers,
 goals, contents, clusters, registrations, pacts, activities and their files, criteria sets,
-scores), the tablet survey's import (file name, notes) and a prepared file.
+scores) and its awards (:func:`emulation_awards`: restrictions, nominations and their checklist
+notes and files, council votes and members, returns, decisions with their issuers, signers and
+citations, revocations, bonus recoveries, a published review report), the tablet survey's import
+(file name, notes), a prepared file and an API key's name.
 
 Unit names are reference data with no action that renames them: they are updated through the ORM."""
 from __future__ import annotations
@@ -219,7 +222,7 @@ def movement_apps(xa, tinh, commune, province, village, h, tmp: Path) -> dict:
     day = date(2025, 10, 20)
     campaign = fund.create_campaign(mttq, f, kind="other", name=P, start=day, end=date(2025, 11, 18),
                                     target_vnd=100_000_000)
-    donor = fund.create_donor(mttq, f, kind="enterprise", name=P, contact=P)
+    donor = fund.create_donor(mttq, f, kind="enterprise", name=P, contact=P, partner=partner)   # on the partner's page
     pledge = fund.record_pledge(mttq, f, donor=donor, amount_vnd=40_000_000, due_date=date(2025, 12, 1), made_on=day,
                                 campaign=campaign, note=P)
     gift = fund.record_donation(mttq, f, donor=donor, date=day, value_vnd=40_000_000, campaign=campaign, pledge=pledge,
@@ -276,24 +279,92 @@ def movement_apps(xa, tinh, commune, province, village, h, tmp: Path) -> dict:
         emu.enter_value(xa, run, part, T, 1, upload=png() if part is p_village else None)
     emu.enter_value(xa, run, p_partner, "A1", 2)          # no figure of the platform for a partner
     emu.compute_run(xa, run)
-    out.update(movement=mv.pk, run=run.pk, emulation_evidence=pact.scan_id)
+    out.update(movement=mv.pk, run=run.pk, emulation_evidence=pact.scan_id, partner=partner.pk)
+    out.update(emulation_awards(xa, users.get(username="chutich"), mv, run, p_commune, p_village, p_house, p_partner))
 
     # --- the tablet survey of a regular round: an import (file named with a payload, a note)
     rnd = rv.open_round(xa, commune, 2026, kind="regular", month=6)
     rv.add_household(xa, rnd, h, "requested")
+    rv.add_household(xa, rnd, other, "requested")          # the village head's survey form
     rv.start_survey(xa, rnd)
     sheet = _csv(tmp / "odk.csv", [["meta/instanceID", "ma_ho", "can_cu", "thu_nhap", "thieu_hut",
                                      "dang_ky_thoat_ngheo", "ghi_chu"],
                                     ["uuid:xss-1", h.code, "income", "900000", "khong", "0", P]])
     survey = import_file(xa, rnd, sheet, S + ".csv")
     assert survey.ok, [(p.column, p.value, p.reason) for p in survey.problems]
-    out["field_round"] = rnd.pk
+    out.update(field_round=rnd.pk, other=other.pk)
 
     # --- a prepared file of the province (its progress names the communes, one of them a payload)
     pf = jobs.request_file(tinh, "reports.summaries_xlsx", province, {"year": 2025})
     jobs.run_file(pf.pk)
     out["prepared"] = pf.pk
+
+    # --- an API key of the commune officer, named with a payload (its page lists the names)
+    from chungtay.api import tokens
+    tokens.create_token(xa, name=P, days=30)
     return out
+
+
+def emulation_awards(xa, chutich, mv, run, p_commune, p_village, p_house, p_partner) -> dict:
+    """The awards of the payload movement: restrictions (one open, one ended), dossiers whose
+    achievements, checklist notes and files, council, members, return reason, decision (issuer,
+    signer, number, citation), revocation and recovery hold payloads, and the review report
+    published by the chairman."""
+    from django.core.files.uploadedfile import SimpleUploadedFile
+
+    from chungtay.emulation import actions_awards as awards
+    from chungtay.emulation import commendation as rules
+    from chungtay.emulation import report_actions
+
+    today = date.today()
+    kinds = list(rules.RESTRICTION_NAMES)
+    awards.record_restriction(xa, p_partner, kind=kinds[0], started_on=date(2025, 1, 1), reference=S, person_name=P,
+                              note=P)
+    ended = awards.record_restriction(xa, p_house, kind=kinds[-1], started_on=date(2025, 1, 1), reference=P,
+                                      person_name=S, note=P)
+    awards.end_restriction(xa, ended, ended_on=date(2025, 6, 1), reference=P)
+    members = [{"name": P, "position": P, "affiliation": T, "present": True, "ballot": "approve"},
+               {"name": S, "position": S, "affiliation": "", "present": True, "ballot": "approve"},
+               {"name": T, "position": P, "affiliation": S, "present": True, "ballot": "approve"},
+               {"name": S + " 2", "position": P, "affiliation": P[:40], "present": False, "ballot": ""}]
+
+    def dossier(participant, form_code, to=rules.DRAFT, **kw):
+        n = awards.create_nomination(xa, participant, year=2025, form_code=form_code, achievements=P, run=run, **kw)
+        if to == rules.DRAFT:
+            item = n.items.order_by("id").first()
+            awards.attach_item(xa, item, upload=SimpleUploadedFile(S + ".png", PNG, content_type="image/png"), note=P)
+            return n
+        for item in n.items.all():
+            awards.attach_item(xa, item, upload=SimpleUploadedFile(S + ".png", PNG, content_type="image/png"),
+                               checked=True, note=P)
+        for step in (rules.SUBMITTED, rules.RECEIVED, rules.APPRAISED)[:(1 if to == rules.SUBMITTED else 3)]:
+            n = awards.advance_nomination(xa, n, to=step)
+        if to in (rules.SUBMITTED, rules.APPRAISED):
+            return n
+        awards.record_vote(xa, n, council=P, held_on=today, members=members,
+                           upload=SimpleUploadedFile(S + ".png", PNG, content_type="image/png"))
+        n.refresh_from_db()
+        return awards.advance_nomination(xa, n, to=rules.UPWARD)
+
+    # a decided award, revoked, its bonus partly paid back; another decided and kept; a draft decision
+    n1 = dossier(p_village, "giay_khen_xa", to=rules.UPWARD, subject_kind=rules.COLLECTIVE)
+    d1 = awards.record_decision(chutich, n1, decided_on=today, issuer=P, number=S, signer=P, citation=P)
+    awards.revoke_decision(chutich, d1, number=S, decided_on=today, issuer=P, reason=P)
+    awards.record_recovery(chutich, d1, amount_vnd=10_000, recovered_on=today, reference=S)
+    n2 = dossier(p_village, "tap_the_lao_dong_tien_tien", to=rules.UPWARD, subject_kind=rules.COLLECTIVE)
+    awards.record_decision(chutich, n2, decided_on=today, issuer=P, number=T, signer=S, citation=P)
+    n3 = dossier(p_commune, "giay_khen_xa", to=rules.UPWARD, subject_kind=rules.COLLECTIVE)
+    awards.record_decision(chutich, n3, decided_on=today, issuer=P, signer=P, citation=P, final=False)
+    # an individual's dossier returned with a reason; one waiting for the council; a household's draft
+    n4 = dossier(p_partner, "lao_dong_tien_tien", to=rules.SUBMITTED, subject_kind=rules.INDIVIDUAL,
+                 person_name=T, person_position=P)
+    awards.return_nomination(xa, n4, reason=P)
+    n5 = dossier(p_partner, "giay_khen_xa", to=rules.APPRAISED, subject_kind=rules.COLLECTIVE)
+    n6 = dossier(p_house, "gia_dinh_tieu_bieu", subject_kind=rules.HOUSEHOLD)
+    n7 = dossier(p_commune, "tap_the_lao_dong_tien_tien", to=rules.UPWARD, subject_kind=rules.COLLECTIVE)
+    report_actions.publish_report(chutich, mv, mv.unit, mv.start_year, min(mv.end_year, today.year))
+    return {"nomination": n1.pk, "nomination_draft_decision": n3.pk, "nomination_returned": n4.pk,
+            "nomination_vote": n5.pk, "nomination_draft": n6.pk, "nomination_upward": n7.pk, "awarded": p_village.pk}
 
 
 if __name__ == "__main__":
