@@ -730,7 +730,7 @@ def list_scores(request, run_id: int, cursor: Optional[str] = CURSOR, limit: int
         raise Http404
     run = get_object_or_404(ScoreRun.objects.filter(movement__in=Movement.objects.for_user(user))
                             .select_related("movement__unit", "criteria_set"), pk=run_id)
-    if run.state != PUBLISHED and not board(user, run.movement):
+    if not awards.may_see_scores(user, run):
         raise ApiError(403, "scores_not_published", *NOT_PUBLISHED)
     qs = ScoreTotal.objects.filter(run=run)
     if participant is not None:

@@ -542,4 +542,12 @@ def may(actor, action: str, movement) -> bool:
     return True
 
 
+def may_see_scores(actor, run) -> bool:
+    """A scoring's scores before publication belong to who scores or publishes it (the emulation
+    board and council); everyone of the area sees them once published (pages and API alike)."""
+    from .models import PUBLISHED
+    m = run.movement
+    return run.state == PUBLISHED or may(actor, "scoring_run", m) or may(actor, "scoring_publish", m)
+
+
 __all__ = ["ValidationError"]

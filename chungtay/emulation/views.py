@@ -23,6 +23,7 @@ from chungtay.units.models import Unit
 from chungtay.web.forms import form_errors
 
 from . import actions
+from . import actions_awards as awards
 from . import evidence as files
 from .forms import (ActivityForm, ClusterForm, CriteriaForm, LaunchForm, MemberForm, PactForm, ParticipantForm,
                     PublishForm, RegistrationForm, RunForm, ValueForm)
@@ -318,13 +319,15 @@ def _run_page(request, run: ScoreRun, vform=None, status=200):
     may = _may(request.user, "scoring_run", m)
     if vform is None and may and run.state != PUBLISHED and entered:
         vform = ValueForm(participants=parts, criteria=entered)
-    scores = {}
-    for s in Score.objects.filter(run=run):
-        scores[(s.participant_id, s.criterion)] = s
-    totals = list(ScoreTotal.objects.filter(run=run).select_related("participant"))
-    rows = [(t, [(c, scores.get((t.participant_id, c.code))) for c in table.criteria]) for t in totals]
+    scores, rows = {}, []
+    visible = awards.may_see_scores(request.user, run)     # before publication: who scores or publishes
+    if visible:
+        for s in Score.objects.filter(run=run):
+            scores[(s.participant_id, s.criterion)] = s
+        totals = list(ScoreTotal.objects.filter(run=run).select_related("participant"))
+        rows = [(t, [(c, scores.get((t.participant_id, c.code))) for c in table.criteria]) for t in totals]
     return render(request, "emulation/run.html", _ctx(
-        request, m, run=run, table=table, raw=raw, rows=rows, vform=vform, may_run=may,
+        request, m, run=run, table=table, raw=raw, rows=rows, vform=vform, may_run=may, scores_hidden=not visible,
         may_publish=(_may(request.user, "scoring_publish", m)) and run.state == COUNCIL,
         publish_form=PublishForm(), run_state=RUN_STATE_NAMES[run.state],
         next_run=RUN_STATE_NAMES.get({"self_assessment": "cluster_recheck", "cluster_recheck": "council"}.get(run.state)),
