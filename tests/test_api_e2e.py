@@ -17,7 +17,7 @@ pytestmark = [pytest.mark.e2e, pytest.mark.xdist_group("e2e")]
 
 @pytest.fixture(scope="module")
 def inst(tmp_path_factory):
-    with installation(tmp_path_factory.mktemp("api-e2e"), "apie2e", 600) as i:
+    with installation(tmp_path_factory.mktemp("api-e2e"), "apie2e", 4000) as i:  # the size of test_e2e_pages: one demo per process
         yield i
 
 
