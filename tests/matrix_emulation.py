@@ -5,13 +5,14 @@ village head's village, a household of it), a cluster, a registration, a pact wi
 activity with evidence, a criteria set and a computed scoring. Everyone whose area holds the
 commune reads it (xa2: 404); the writes belong to the roles of docs/roles.md: movement_launch,
 emulation_manage, emulation_register, activity_report and scoring_run to the province and commune
-officers, scoring_publish to the chairman (and the province); the national level writes only
-national movements (403 here)."""
+officers, scoring_publish to the chairman (and the province); the commune's Front committee reports
+the activities of its own commune's movement (the province's committee does not: 403); the national
+level writes only national movements (403 here)."""
 import atexit
 import datetime as dt
 import uuid
 
-from tests.test_role_url_matrix import CHUTICH, TINH, XA, XA2, Case, codes, only
+from tests.test_role_url_matrix import CHUTICH, MTTQ, TINH, XA, XA2, Case, codes, only
 
 PNG = b"\x89PNG\r\n\x1a\n" + b"\x00" * 16
 TABLE = {"code": "XA-TD", "name": "Thi đua xã", "bands": [{"min": 0, "label": "Hoàn thành"}],
@@ -82,6 +83,8 @@ RUN = lambda w: [w.run.pk]                  # noqa: E731
 NOM = lambda w: [w.nomination.pk]           # noqa: E731
 DEC = lambda w: [w.decision.pk]             # noqa: E731
 DECIDE = only(200, (TINH, CHUTICH))         # award_decide: the chairman signs, the province too
+REPORT = only(200, (TINH, XA, MTTQ))        # activity_report: also the commune's Front committee (own unit's movement;
+                                            # the province's committee is refused in a commune's movement)
 
 CASES = {
     "emulation:list": [Case("GET", expect=codes(200)),
@@ -92,7 +95,7 @@ CASES = {
     "emulation:participants": [Case("GET", MOV, READ), Case("POST", MOV, MANAGE, data=lambda w: {})],
     "emulation:registrations": [Case("GET", MOV, READ), Case("POST", MOV, MANAGE, data=lambda w: {})],
     "emulation:pacts": [Case("GET", MOV, READ), Case("POST", MOV, MANAGE, data=lambda w: {})],
-    "emulation:activities": [Case("GET", MOV, READ), Case("POST", MOV, MANAGE, data=lambda w: {})],
+    "emulation:activities": [Case("GET", MOV, READ), Case("POST", MOV, REPORT, data=lambda w: {})],
     "emulation:criteria": [Case("GET", MOV, READ), Case("POST", MOV, MANAGE, data=lambda w: {})],
     "emulation:criteria_json": [Case("GET", lambda w: [w.criteria_set.pk], READ)],
     "emulation:run_new": [Case("POST", MOV, only(302, (TINH, XA)), data=lambda w: {})],

@@ -1,8 +1,10 @@
 """Role × URL rows of the jobs app (prepared files, the demo load's status page): merged into
-tests/test_role_url_matrix.py. A prepared file is its requester's alone (everyone else: 404)."""
+tests/test_role_url_matrix.py. A prepared file is its requester's alone (everyone else: 404). The
+province's summary tables are prepared for whoever reads the province (the province officer and
+the province's Front committee); the others are outside (404)."""
 from __future__ import annotations
 
-from tests.test_role_url_matrix import ADMIN, TINH, Case, DATA_YEAR, codes
+from tests.test_role_url_matrix import ADMIN, MTTQTINH, TINH, Case, DATA_YEAR, codes
 
 SUMMARIES = "reports.summaries_xlsx"
 
@@ -30,7 +32,7 @@ def _new(w) -> dict:
 CASES = {
     "jobs:files": [Case("GET", expect=codes(200))],
     "jobs:file_new": [Case("GET", expect=codes(405)),
-                      Case("POST", expect=codes(404, **{ADMIN: 302, TINH: 302}), data=_new)],
+                      Case("POST", expect=codes(404, **{ADMIN: 302, TINH: 302, MTTQTINH: 302}), data=_new)],
     "jobs:file": [Case("GET", lambda w: [w.prepared.pk], codes(404, **{TINH: 200}))],
     "jobs:file_json": [Case("GET", lambda w: [w.prepared.pk], codes(404, **{TINH: 200}))],
     "jobs:file_download": [Case("GET", lambda w: [w.prepared.pk], codes(404, **{TINH: 200}))],

@@ -16,6 +16,7 @@ from chungtay.emulation import actions
 from chungtay.emulation.models import (Activity, Cluster, ClusterMember, Movement, Nomination, Pact, Participant,
                                        Registration, Score, ScoreTotal)
 from chungtay.households.models import Household
+from chungtay.units.labels import unit_label
 from chungtay.units.models import Unit
 from tests.emulation_award_helpers import decided
 from tests.fund_helpers import commune_front
@@ -286,7 +287,7 @@ def test_writes_go_through_the_actions_and_leave_their_audit(w, commune_officer,
         assert AuditEvent.objects.filter(action=action, object_id=str(obj_id), actor=commune_officer).exists(), action
 
     p = ok(xa.post(f"/emulation-movements/{m}/participants", {"unit_id": w.third.pk, "joined_on": "2025-01-02"}), 201)
-    assert (p["kind"], p["unit_id"], p["name"]) == ("unit", w.third.pk, w.third.full_name)
+    assert (p["kind"], p["unit_id"], p["name"]) == ("unit", w.third.pk, unit_label(w.third))   # twin villages told apart
     audited("emulation.participant", p["id"])
     c = ok(xa.post(f"/emulation-movements/{m}/clusters", {"name": "Khối đoàn thể", "kind": "block"}), 201)
     assert (c["kind_vi"], c["members"]) == ("Khối thi đua", [])

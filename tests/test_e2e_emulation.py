@@ -202,6 +202,8 @@ def test_movement_from_launch_to_the_printed_certificate(browser, server):
         expect(page.locator(".messages")).to_contain_text("Đã lưu")
     parts = dict(server.sql("SELECT unit_id, id FROM emulation_participant WHERE movement_id = ?", movement))
     pa, pb = parts[va[0]], parts[vb[0]]
+    # a participant is named as its village is labelled: "Thôn 1 (xã … cũ)" beside its namesakes
+    stored = dict(server.sql("SELECT unit_id, name FROM emulation_participant WHERE movement_id = ?", movement))
     cluster = f"Cụm thi đua các thôn, làng {commune_in_text}"
     page.click("summary:has-text('Thêm cụm, khối thi đua')")
     form = page.locator("form:has(input[name=what][value=cluster])")
@@ -289,8 +291,8 @@ def test_movement_from_launch_to_the_printed_certificate(browser, server):
     # the entered criterion has no value yet: the computation says whose are missing
     _go(page, "button:has-text('Tính điểm')")
     expect(page.locator(".messages")).to_contain_text("Thiếu giá trị, cần nhập kèm minh chứng")
-    expect(page.locator(".messages")).to_contain_text(f"{name_a}: B1")
-    expect(page.locator(".messages")).to_contain_text(f"{name_b}: B1")
+    expect(page.locator(".messages")).to_contain_text(f"{stored[va[0]]}: B1")
+    expect(page.locator(".messages")).to_contain_text(f"{stored[vb[0]]}: B1")
     communication = {pa: 1, pb: 0}       # the first village reported its communication, the second did not
     for p, value in communication.items():
         page.click("summary:has-text('Nhập giá trị tiêu chí')")
@@ -359,7 +361,7 @@ def test_movement_from_launch_to_the_printed_certificate(browser, server):
     page.goto(base + "/nominations/")
     leaders = page.locator("table.data").first.locator("tbody tr")
     expect(leaders).to_have_count(1)                                   # rank 1 of the one cluster
-    expect(leaders.locator("td").nth(2)).to_have_text(best)
+    expect(leaders.locator("td").nth(2)).to_have_text(stored[best_v[0]])
     expect(leaders.locator("td").nth(3)).to_have_text(_num(expected[best]["total"]))
     page.click("summary:has-text('Lập hồ sơ đề nghị khen thưởng')")
     form = page.locator("form:has(input[name=what][value=nomination])")

@@ -7,9 +7,17 @@ The URL patterns are read from the resolver, so a new URL without a row in ``CAS
 (adds the app's objects to the world as attributes) and ``OWN_TESTS`` (URL namespaces proved by
 the app's own every-endpoint test, e.g. the API's token scope test). Users: anonymous, ``admin`` (national),
 ``tinh`` (province officer), ``xa`` (commune poverty officer), ``chutich`` (commune
-chairman, same commune), ``thon`` (village head of a village of that commune) and ``xa2``
-(the officer of another commune, against xa's objects). A refused answer is 403 (role) or
-404 (outside the area); no answer is ever a 500.
+chairman, same commune), ``thon`` (village head of a village of that commune), ``xa2``
+(the officer of another commune, against xa's objects), ``mttq`` (the Fatherland Front committee
+of xa's commune) and ``mttqtinh`` (the Front committee of the province). A refused answer is 403
+(role) or 404 (outside the area); no answer is ever a 500.
+
+The Front committees read like the officers of their area (they supervise the programme: the
+review, the registry, the plans, the supports) and write only what the law gives them: the books
+of their own unit's Fund for the Poor (tests/matrix_fund.py) and the activities of their own unit's
+emulation movements; no data entry of the review or the registry, no import, no plan, no support
+(docs/roles.md). The helpers below give them the officers' reads (``area``, ``codes``) and the
+refusal of every write (``only``) unless a row names them.
 
 An "allowed" write may still answer with a validation message (the round's state, an empty
 form): that proves the role check let the user through; the action tests
@@ -36,7 +44,8 @@ from chungtay.reviews import actions as round_actions
 from chungtay.reviews.models import Complaint
 
 ANON, ADMIN, TINH, XA, CHUTICH, THON, XA2 = "anon", "admin", "tinh", "xa", "chutich", "thon", "xa2"
-USERS = (ANON, ADMIN, TINH, XA, CHUTICH, THON, XA2)
+MTTQ, MTTQTINH = "mttq", "mttqtinh"     # the Fatherland Front committees of xa's commune and of its province
+USERS = (ANON, ADMIN, TINH, XA, CHUTICH, THON, XA2, MTTQ, MTTQTINH)
 ROUND_YEAR = 2026
 DATA_YEAR = 2025
 
@@ -139,7 +148,7 @@ CASES: dict[str, list[Case]] = {
     "dashboard": [Case("GET", lambda w: [w.commune.pk], area(), f"?year={DATA_YEAR}")],
     "analysis": [Case("GET", lambda w: [w.commune.pk], area(), f"?year={DATA_YEAR}")],
     "dashboard_csv": [Case("GET", lambda w: [w.commune.pk], area(), f"?year={DATA_YEAR}&part=trend")],
-    "dashboard_geo": [Case("GET", lambda w: [w.province.pk], codes(404, **{ADMIN: 200, TINH: 200}))],
+    "dashboard_geo": [Case("GET", lambda w: [w.province.pk], codes(404, **{ADMIN: 200, TINH: 200, MTTQTINH: 200}))],
     # --- reports ---
     "reports:unit": [Case("GET", lambda w: [w.commune.pk], area(), f"?year={DATA_YEAR}")],
     "reports:posting_list_pdf": [Case("GET", lambda w: [w.village.pk], area(**{THON: 200}), f"?year={DATA_YEAR}")],
@@ -200,6 +209,8 @@ def world(commune_officer, my_commune, village_head):
 def build_world(commune_officer, my_commune, village_head) -> World:
     """The objects of every app that the rows name (also the real ids of
     tests/test_no_server_errors.py): the core ones here, each app's through its ``extend``."""
+    from chungtay.fund.demo import create_demo_front_user
+    create_demo_front_user()                # the personas mttq and mttqtinh (the demo's Front committees)
     village = village_head.assignments.get().unit
     hh = Household.objects.filter(village=village, status="active").order_by("id").first()
     cert = (Assessment.objects.filter(commune=my_commune, year=DATA_YEAR, kind=Assessment.PERIODIC, is_current=True,

@@ -63,7 +63,8 @@ MATRIX: dict[str, tuple[frozenset[str], str, str]] = {
     "certificate_print": (frozenset({COMMUNE, CHAIRMAN}), "in giấy chứng nhận hộ nghèo, hộ cận nghèo",
         "print a poor / near-poor household certificate"),
     # Plans and targets: the unit that issues the plan
-    "plan_view": (frozenset({NATIONAL, PROVINCE, COMMUNE, CHAIRMAN}), "xem kế hoạch giảm nghèo",
+    # the Fatherland Front committee supervises the programme (Decision 90/2022/QĐ-TTg), so it reads the plans
+    "plan_view": (frozenset({NATIONAL, PROVINCE, COMMUNE, CHAIRMAN, FRONT}), "xem kế hoạch giảm nghèo",
         "see poverty-reduction plans"),
     "plan_create": (frozenset({PROVINCE, COMMUNE}), "lập kế hoạch giảm nghèo", "create a poverty-reduction plan"),
     "target_add": (frozenset({PROVINCE, COMMUNE}), "thêm chỉ tiêu", "add a target"),

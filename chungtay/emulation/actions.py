@@ -49,6 +49,22 @@ def check(actor, action: str, movement: Movement | None = None, unit: Unit | Non
         raise PermissionDenied(tr("Phong trào cấp Trung ương là dữ liệu có sẵn của hệ thống, không ghi ở đây",
                                   "A national movement is reference data of the platform, not written here"))
     require(actor, action, unit)
+    if action == "activity_report":
+        _front_own_unit(actor, unit)
+
+
+def _front_own_unit(actor, unit: Unit) -> None:
+    """A Fatherland Front committee reports the activities of its own unit's movements only (as it keeps
+    only its own unit's fund): the province committee does not report in a commune's movement."""
+    from chungtay.accounts.roles import FRONT, MATRIX, _chain_ids, _grants
+    officers = MATRIX["activity_report"][0] - {FRONT}
+    chain = _chain_ids(actor, unit)
+    for role, unit_id in _grants(actor):
+        if (role in officers and unit_id in chain) or (role == FRONT and unit_id == unit.pk):
+            return
+    raise PermissionDenied(tr(
+        f"Hoạt động của phong trào {unit.full_name} do Ủy ban MTTQ Việt Nam {unit.full_name} báo cáo",
+        f"The activities of a movement of {unit.full_name} are reported by its own Fatherland Front committee"))
 
 
 def _year(y, field="year") -> int:
@@ -169,7 +185,8 @@ def add_participant(actor, movement: Movement, *, unit: Unit | None = None, part
     if unit is not None:
         if unit.system != Unit.SYSTEM_2025 or not _inside(movement, unit):
             raise _err("unit", "Đơn vị không thuộc địa bàn của phong trào", "The unit is outside the movement's area")
-        kind, name = Participant.UNIT, unit.full_name
+        from chungtay.units.labels import unit_label
+        kind, name = Participant.UNIT, unit_label(unit)    # "Thôn 1 (xã … cũ)" beside its namesakes
     elif partner is not None:
         from chungtay.support.models import Partner
         if not Partner.objects.for_user(actor).filter(pk=partner.pk).exists() or not _inside(

@@ -70,8 +70,11 @@ class ParticipantForm(forms.Form):
 
     def __init__(self, *args, units=(), partners=(), **kwargs):
         super().__init__(*args, **kwargs)
+        from chungtay.units.labels import labels_for
         self.fields["kind"].choices = _choices(Participant.KINDS)
-        self.fields["unit"].choices = [("", "—")] + [(u.id, u.full_name) for u in units]
+        units = list(units)
+        names = labels_for(units)            # villages of the same name told apart by their old commune
+        self.fields["unit"].choices = [("", "—")] + [(u.id, names[u.id]) for u in units]
         self.fields["partner"].choices = [("", "—")] + [(p.id, p.name) for p in partners]
 
     def clean(self):

@@ -10,6 +10,7 @@ from fpdf.enums import XPos, YPos
 
 from chungtay.reports.data import DRAFT, date_line
 from chungtay.reports.pdf import FONT, FONT_DIR, FONT_FILES, MOTTO, NATION, _add_font
+from chungtay.units.labels import unit_label
 
 from . import commendation as rules
 from .models import AwardDecision, AwardRevocation
@@ -111,7 +112,7 @@ def certificate_pdf(d: AwardDecision) -> bytes:
     label = {rules.COLLECTIVE: "", rules.INDIVIDUAL: "Ông/Bà ", rules.HOUSEHOLD: "Gia đình "}[d.subject_kind]
     name = d.person_name if d.person_name else d.subject_name
     if d.subject_kind == rules.HOUSEHOLD and d.household_id:
-        name = f"{d.household.head_name} ({d.household.village.full_name})"
+        name = f"{d.household.head_name} ({unit_label(d.household.village)})"   # twin villages told apart
     pdf.line_c(f"{label}{name}", "B", 20, 11, (20, 40, 120))
     if d.person_name:
         pos = d.nomination.person_position

@@ -38,7 +38,10 @@ def statement(period: PublishedPeriod, limit: int = 1000) -> Statement:
     lines = (AllocationLine.objects.filter(allocation__fund=fund, allocation__decision_date__range=(a, b),
                                            allocation__txn__reversal__isnull=True)
              .select_related("allocation", "unit").order_by("allocation__decision_date", "id"))
-    s.allocations = [(x.allocation.decision_no, x.allocation.decision_date, x.purpose, x.unit.full_name, x.amount_vnd)
+    lines = list(lines)
+    from chungtay.units.labels import labels_for
+    names = labels_for([x.unit for x in lines])     # a village line told apart from its namesakes, one look-up
+    s.allocations = [(x.allocation.decision_no, x.allocation.decision_date, x.purpose, names[x.unit_id], x.amount_vnd)
                      for x in lines]
     s.allocated = sum(x[4] for x in s.allocations)
     purposes, units = defaultdict(lambda: [set(), 0]), defaultdict(lambda: [set(), 0])

@@ -17,7 +17,7 @@ import io
 from dataclasses import dataclass, field
 
 from chungtay.core import fmt
-from chungtay.reports.data import DRAFT, date_line, inline_name, slug
+from chungtay.reports.data import DRAFT, date_line, slug
 
 from .models import Disbursement, Fund, PublishedPeriod
 from .statements import purpose_vi, vnd
@@ -48,7 +48,7 @@ def build(user, fund: Fund, village, start: dt.date, end: dt.date) -> RecipientL
           .filter(household__in=Household.objects.for_user(user))
           .values_list("household__head_name", "purpose", "amount_vnd", "date", "paid_from", "id"))
     rows = sorted(qs, key=lambda r: (fmt.sort_key(r[0] or ""), r[3], r[5]))
-    vname = village.name
+    vname = village_label(village)
     for i, (name, purpose, amount, d, paid_from, _) in enumerate(rows, start=1):
         what = purpose_vi(purpose) + (" (hiện vật)" if paid_from == "goods" else "")
         rl.rows.append((i, name or "—", vname, what, amount, d))
@@ -56,16 +56,26 @@ def build(user, fund: Fund, village, start: dt.date, end: dt.date) -> RecipientL
     return rl
 
 
+def village_label(village) -> str:
+    """The village as the list names it: told apart from its namesakes by its old commune (units/labels.py)."""
+    from chungtay.units.labels import unit_label
+    return unit_label(village)
+
+
+def _inline(label: str) -> str:
+    return label[:1].lower() + label[1:]
+
+
 def title(rl: RecipientList) -> str:
     return "DANH SÁCH HỘ NHẬN HỖ TRỢ TỪ QUỸ \"VÌ NGƯỜI NGHÈO\""
 
 
 def subtitle(rl: RecipientList) -> str:
-    return f"{rl.village.full_name or rl.village.name} – từ {rl.start:%d/%m/%Y} đến {rl.end:%d/%m/%Y}"
+    return f"{village_label(rl.village)} – từ {rl.start:%d/%m/%Y} đến {rl.end:%d/%m/%Y}"
 
 
 def filename(rl: RecipientList, ext: str) -> str:
-    return f"danh-sach-ho-nhan-ho-tro-quy-{slug(rl.village.full_name or rl.village.name)}-{rl.start:%Y%m%d}-{rl.end:%Y%m%d}.{ext}"
+    return f"danh-sach-ho-nhan-ho-tro-quy-{slug(village_label(rl.village))}-{rl.start:%Y%m%d}-{rl.end:%Y%m%d}.{ext}"
 
 
 def pdf(rl: RecipientList) -> bytes:
@@ -89,8 +99,8 @@ def pdf(rl: RecipientList) -> bytes:
              ("STT", "Họ và tên chủ hộ", "Thôn", "Nội dung hỗ trợ", "Số tiền (đồng)", "Ngày"), rows, size=9,
              line_h=5.2)
     doc.ln(4)
-    doc.paragraph(f"Danh sách được niêm yết công khai tại nhà văn hóa {inline_name(rl.village)}. Mọi ý kiến xin gửi về "
-                  f"{fund.committee}.", "I", 9.5, 5)
+    doc.paragraph(f"Danh sách được niêm yết công khai tại nhà văn hóa {_inline(village_label(rl.village))}. "
+                  f"Mọi ý kiến xin gửi về {fund.committee}.", "I", 9.5, 5)
     doc.ln(6)
     w = 80.0
     doc.signatures([(doc.l_margin, 70.0, [("NGƯỜI LẬP DANH SÁCH", "B"), ("(Ký, ghi rõ họ tên)", "I")], ""),

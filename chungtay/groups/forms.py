@@ -11,6 +11,16 @@ from .models import ENTRY_KINDS, KINDS, ROLES
 DATE = forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")
 
 
+def village_choices(villages) -> list[tuple[int, str]]:
+    """(id, label) of villages: namesakes told apart by their old commune (units/labels.py, one look-up for
+    all communes); with villages of several communes, each also names its commune."""
+    from chungtay.units.labels import labels_for
+    villages = list(villages)
+    names = labels_for(villages)
+    several = len({v.parent_id for v in villages}) > 1
+    return [(v.pk, f"{names[v.pk]} – {v.parent.full_name}" if several else names[v.pk]) for v in villages]
+
+
 def _choices(rows):
     return [(k, tr(vi, en)) for k, vi, en in rows]
 
@@ -30,7 +40,7 @@ class GroupForm(forms.Form):
         super().__init__(*args, **kwargs)
         self.fields["kind"].choices = _choices(KINDS)
         self.fields["commune"].choices = [(c.pk, c.full_name) for c in communes]
-        self.fields["village"].choices = [("", "—")] + [(v.pk, f"{v.full_name}") for v in villages]
+        self.fields["village"].choices = [("", "—")] + village_choices(villages)
         self.fields["runner"].choices = [("", "—")] + list(runners)
 
 

@@ -53,7 +53,10 @@ class TargetForm(forms.Form):
 
     def __init__(self, *args, units=(), **kwargs):
         super().__init__(*args, **kwargs)
-        self.fields["unit"].choices = [(u.id, u.full_name) for u in units]
+        from chungtay.units.labels import labels_for
+        units = list(units)
+        names = labels_for(units)            # a commune plan's villages: namesakes told apart
+        self.fields["unit"].choices = [(u.id, names[u.id]) for u in units]
 
     def clean(self):
         d = super().clean()

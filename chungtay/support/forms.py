@@ -156,7 +156,10 @@ class PairingForm(forms.Form):
     def __init__(self, *args, helpers=(), villages=(), **kwargs):
         super().__init__(*args, **kwargs)
         self.fields["helper"].choices = list(helpers)
-        self.fields["village"].choices = [("", "—")] + [(v.id, f"{v.full_name} ({v.parent.full_name})") for v in villages]
+        from chungtay.units.labels import labels_for
+        villages = list(villages)
+        names = labels_for(villages)         # namesakes told apart by their old commune, one look-up
+        self.fields["village"].choices = [("", "—")] + [(v.id, f"{names[v.id]} – {v.parent.full_name}") for v in villages]
 
 
 class EndPairingForm(forms.Form):

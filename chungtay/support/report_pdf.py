@@ -6,6 +6,7 @@ from __future__ import annotations
 from fpdf.enums import XPos, YPos
 
 from chungtay.reports.data import DRAFT, date_line
+from chungtay.units.labels import unit_label
 from chungtay.reports.pdf import FONT, LEFT, OfficialPDF
 
 from .report import FORM, FORM_LINE, TITLE, Report, Row, money_vi, notes_vi, outputs_vi
@@ -61,7 +62,7 @@ def _section(pdf: OfficialPDF, text: str) -> None:
 
 
 def programme_results_pdf(r: Report) -> bytes:
-    where = r.unit.full_name or r.unit.name
+    where = unit_label(r.unit)          # a village told apart from its namesakes (units/labels.py)
     pdf = OfficialPDF(f"{DRAFT + ' – ' if r.draft else ''}Kết quả hỗ trợ theo chương trình, dự án {r.period_vi} – {where}",
                       r.issuer.committee, draft=r.draft)
     pdf.national_heading(r.issuer, date_line(r.issuer.place), number=FORM)
@@ -73,6 +74,9 @@ def programme_results_pdf(r: Report) -> bytes:
     else:
         _section(pdf, "I. KẾT QUẢ THEO CHƯƠNG TRÌNH, DỰ ÁN, TIỂU DỰ ÁN")
         pdf.grid(RESULT_COLUMNS, RESULT_HEADS, result_rows(r), size=8, line_h=4.2, pad_x=1.0)
+        if r.escape_note_vi:            # a provisional year after the period, not counted (report.py)
+            pdf.ln(1)
+            pdf.paragraph(r.escape_note_vi, "I", 8.5, 4.4)
         pdf.ln(4)
         _section(pdf, "II. HỖ TRỢ THEO LOẠI VÀ KẾT QUẢ ĐẦU RA")
         pdf.grid(KIND_COLUMNS, KIND_HEADS, kind_rows(r), size=8.5, line_h=4.6)

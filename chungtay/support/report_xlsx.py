@@ -7,6 +7,7 @@ from __future__ import annotations
 import io
 
 from chungtay.reports.data import DRAFT, date_line
+from chungtay.units.labels import unit_label
 from chungtay.reports.xlsx import Styles, _draft, _heading, _signatures, _workbook
 
 from .report import FORM, FORM_LINE, TITLE, Report, Row, notes_vi, outputs_vi
@@ -46,7 +47,7 @@ def programme_results_xlsx(r: Report) -> bytes:
     row = _heading(ws, st, r.issuer, (0, 1), (3, LAST), date_line(r.issuer.place))
     ws.merge_range(row - 2, 0, row - 2, 1, FORM, st.italic_center)
     row = _draft(ws, st, r, row, LAST)
-    where = r.unit.full_name or r.unit.name
+    where = unit_label(r.unit)          # a village told apart from its namesakes (units/labels.py)
     ws.merge_range(row, 0, row, LAST, TITLE, st.title)
     ws.set_row(row, 22)
     ws.merge_range(row + 1, 0, row + 1, LAST, f"{where} – kỳ báo cáo {r.period_vi}", st.subtitle)
@@ -75,6 +76,10 @@ def programme_results_xlsx(r: Report) -> bytes:
             for c, v in enumerate((x.households, x.poor, x.near_poor, x.supports, x.value_vnd, x.escaped_poor,
                                    x.escaped_near, x.pending), 2):
                 ws.write_number(row, c, v, int_fmt(x))
+            row += 1
+        if r.escape_note_vi:            # a provisional year after the period, not counted (report.py)
+            ws.merge_range(row, 0, row, LAST, r.escape_note_vi, st.italic)
+            ws.set_row(row, 15 * (1 + len(r.escape_note_vi) // 150))
             row += 1
         row += 1
         ws.merge_range(row, 0, row, LAST, "II. HỖ TRỢ THEO LOẠI VÀ KẾT QUẢ ĐẦU RA", st.section)

@@ -122,6 +122,14 @@ def status_name(context, code):
     return names[1 if _lang(context) == "en" else 0] if names else code
 
 
+@register.simple_tag
+def unit_labels(units) -> dict:
+    """``{% unit_labels villages as names %}`` then ``{{ names|get:v.pk }}``: the labels of a whole list
+    in one look-up (every commune at once), for selects and tables of many villages."""
+    from chungtay.units.labels import labels_for
+    return labels_for(list(units))
+
+
 @register.filter
 def unit_label(unit) -> str:
     """A unit's name on screen; a village told apart from its namesakes by its old commune
