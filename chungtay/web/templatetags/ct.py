@@ -19,7 +19,10 @@ def _lang(context):
 
 @register.simple_tag(takes_context=True)
 def num(context, value, decimals=0):
-    return fmt.number(value, decimals, _lang(context)) if value is not None else "–"
+    # a missing figure (None, or "" for a lookup on a missing object such as tp.actual.value) is "–"
+    if value is None or isinstance(value, str) or isinstance(value, bool):
+        return "–"
+    return fmt.number(value, decimals, _lang(context))
 
 
 @register.simple_tag(takes_context=True)
