@@ -158,3 +158,12 @@ def test_the_published_allocations_tell_twin_villages_apart(my_commune, twins):
                               lines=[("house", a, 5_000_000), ("house", b, 5_000_000)])
     period = actions.publish_period(front, fund, start=dt.date(2025, 10, 1), end=dt.date(2025, 11, 30))
     assert [u for no, _, _, u, _ in statement(period).allocations if no == "8/QĐ-MTTQ"] == want
+
+
+@pytest.mark.parametrize("path", ["/support/radar/", "/support/outcomes/"])
+def test_the_radar_and_outcomes_unit_selects_tell_twin_villages_apart(client, commune_officer, twins, path):
+    _, want = twins
+    client.force_login(commune_officer)
+    r = client.get(path)
+    assert r.status_code == 200
+    _has_both(r.content.decode(), want)
