@@ -5,8 +5,9 @@ The world gets the fund of xa's commune, opened by its Fatherland Front committe
 head's village. Every persona of the matrix reads the fund of its area (xa2, of another commune,
 gets 404); only the commune's committee ``mttq`` writes in it. The other roles are refused (403),
 and so is the province's committee ``mttqtinh``: it reads its communes' funds, but each level
-keeps its own books (docs/roles.md). Either committee may open the fund of its own unit from the
-list page. The published period's public page answers everyone, anonymous included."""
+keeps its own books (docs/roles.md). The world also has a Great Unity house, started, of a household
+of the village head's village: read like the fund, written (start, stage, contribution) by ``mttq``
+alone. Either committee may open the fund of its own unit from the list page. The published period's public page answers everyone, anonymous included."""
 import datetime as dt
 
 from tests.test_role_url_matrix import (ADMIN, ANON, CHUTICH, MTTQ, MTTQTINH, THON, TINH, XA, XA2, Case, codes,
@@ -30,6 +31,12 @@ def extend(w):
     w.partner = Partner.objects.create(name="Công ty Minh Phát", kind="enterprise", unit=w.commune,
                                        province=w.commune.parent, commune=w.commune)
     w.period = actions.publish_period(front, w.fund, start=dt.date(2025, 10, 1), end=dt.date(2025, 11, 30))
+    # a Great Unity house of another household of the village head's village (w.hh keeps none: the
+    # no-500 test starts one for it), started
+    from chungtay.households.models import Household
+    other = Household.objects.filter(village=w.village, status="active").exclude(pk=w.hh.pk).order_by("id").first()
+    w.house = actions.create_house(front, w.fund, household=other, fund_vnd=45_000_000, state_vnd=20_000_000)
+    w.house = actions.advance_house(front, w.house, stage="started", date=dt.date(2025, 11, 5))
 
 
 READ = codes(200, **{XA2: 404})             # the fund of xa's commune
@@ -39,6 +46,10 @@ BOOKS = only(200, (MTTQ,), outside=(XA2,))  # a write: the commune's committee; 
 
 def _fund(w):
     return [w.fund.pk]
+
+
+def _house(w):
+    return [w.house.pk]
 
 
 CASES = {
@@ -68,6 +79,18 @@ CASES = {
     "fund:statement": [Case("GET", lambda w: [w.fund.pk, w.period.pk, "xlsx"], READ)],
     "fund:recipients": [Case("GET", _fund, READ)],
     "support:partner": [Case("GET", lambda w: [w.partner.pk], READ)],
+    "fund:houses": [Case("GET", _fund, READ)],
+    "fund:house_new": [Case("GET", _fund, BOOKS), Case("POST", _fund, BOOKS, data=lambda w: {}),
+                       Case("POST", _fund, only(302, (MTTQ,), outside=(XA2,)),
+                            data=lambda w: {"household": w.hh.code, "state_vnd": "1.200.000"})],
+    "fund:house": [Case("GET", _house, READ)],      # its household is in the village head's village
+    "fund:house_advance": [Case("GET", _house, BOOKS), Case("POST", _house, BOOKS, data=lambda w: {}),
+                           Case("POST", _house, only(302, (MTTQ,), outside=(XA2,)),
+                                data=lambda w: {"stage": "frame", "date": "2025-11-20", "note": "Xong móng"})],
+    "fund:house_contribution": [Case("GET", _house, BOOKS), Case("POST", _house, BOOKS, data=lambda w: {}),
+                                Case("POST", _house, only(302, (MTTQ,), outside=(XA2,)),
+                                     data=lambda w: {"source": "community", "kind": "add", "amount_vnd": "2.000.000",
+                                                     "date": "2025-11-21", "note": "Đoàn Thanh niên"})],
     "fund:reverse": [Case("GET", lambda w: [w.disbursement.txn_id], BOOKS),
                      Case("POST", lambda w: [w.disbursement.txn_id], BOOKS, data=lambda w: {})],
 }
