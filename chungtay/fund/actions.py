@@ -436,9 +436,33 @@ def publish_period(actor, fund: Fund, *, start: dt.date, end: dt.date) -> Publis
     return p
 
 
+HOUSE_SOURCES = [("fund", "Quỹ Vì người nghèo", "Fund for the Poor"), ("state", "Ngân sách nhà nước", "State budget"),
+                 ("community", "Cộng đồng, nhà hảo tâm", "Community, benefactors"),
+                 ("household", "Hộ gia đình tự góp", "The household itself")]
+HOUSE_SOURCE_NAMES = {k: (vi, en) for k, vi, en in HOUSE_SOURCES}
+
+
+def house_disbursement_problem(fund: Fund, household: Household, disbursement: Disbursement | None) -> str | None:
+    """Why this payment cannot be the fund's payment for this household's house (None: it can)."""
+    if disbursement is None:
+        return None
+    if disbursement.fund_id != fund.pk or disbursement.household_id != household.pk or disbursement.purpose != "house":
+        return tr("Khoản chi phải là khoản chi nhà Đại đoàn kết của quỹ này cho chính hộ này",
+                  "The payment must be this fund's house payment to this very household")
+    if LedgerTransaction.objects.filter(reverses_id=disbursement.txn_id).exists():
+        return tr("Khoản chi này đã bị đảo bút toán", "This payment has been reversed")
+    if HouseProject.objects.filter(disbursement=disbursement).exists():
+        return tr("Khoản chi này đã gắn với một nhà khác", "This payment is already linked to a house")
+    return None
+
+
 @transaction.atomic
 def create_house(actor, fund: Fund, *, household: Household, fund_vnd: int = 0, state_vnd: int = 0, community_vnd: int = 0,
                  household_vnd: int = 0, disbursement: Disbursement | None = None) -> HouseProject:
+    """A Great Unity house of a household of the fund's area, at the stage "planned", with the
+    contributions known at the start (each source whole VND, not negative). A household has one
+    house being built at a time; the fund's payment, when given, is a house payment of this fund to
+    this household, not reversed and not linked to another house."""
     require_fund(actor, "fund_manage", fund)
     inside = household.commune_id == fund.unit_id if fund.level == Fund.COMMUNE else household.province_id == fund.unit_id
     if not inside:
@@ -446,25 +470,90 @@ def create_house(actor, fund: Fund, *, household: Household, fund_vnd: int = 0, 
     for v in (fund_vnd, state_vnd, community_vnd, household_vnd):
         if not isinstance(v, int) or isinstance(v, bool) or not 0 <= v <= MAX_VALUE:
             raise ValidationError(tr("Các khoản đóng góp là số đồng nguyên không âm", "Contributions are whole VND, not negative"))
+    if (problem := house_disbursement_problem(fund, household, disbursement)) is not None:
+        raise ValidationError({"disbursement": problem})
+    _lock(fund)
+    open_ = HouseProject.objects.filter(household=household).exclude(stage="handed_over").first()
+    if open_ is not None:
+        raise ValidationError({"household": tr(
+            f"Hộ {household.code} đang có nhà Đại đoàn kết chưa bàn giao ({open_.get_stage_display().lower()})",
+            f"Household {household.code} already has a house not yet handed over")})
     h = HouseProject.objects.create(fund=fund, household=household, fund_vnd=fund_vnd, state_vnd=state_vnd,
                                     community_vnd=community_vnd, household_vnd=household_vnd, disbursement=disbursement,
                                     created_by=_by(actor))
-    audit(actor, "fund.house", h, household.village, household=household.code, total_vnd=h.total_vnd)
+    audit(actor, "fund.house", h, household.village, household=household.code, total_vnd=h.total_vnd,
+          fund_vnd=fund_vnd, state_vnd=state_vnd, community_vnd=community_vnd, household_vnd=household_vnd,
+          disbursement=disbursement.pk if disbursement else None)
     return h
 
 
-@transaction.atomic
-def advance_house(actor, house: HouseProject, *, stage: str, date: dt.date) -> HouseProject:
-    """The next stage(s) of building, start → handover; never backwards."""
-    require_fund(actor, "fund_manage", house.fund)
+def house_stage_problem(house: HouseProject, stage: str, date) -> tuple[str, str] | None:
+    """(field, why) ``house`` cannot reach ``stage`` on ``date`` (None: it can): a later stage, on a
+    date from 2000, not after today and not before the date of a stage already reached."""
     order = HouseProject.STAGE_ORDER
     if stage not in order or order.index(stage) <= order.index(house.stage):
-        raise ValidationError(tr("Giai đoạn phải sau giai đoạn hiện tại", "The stage must come after the current one"))
-    _date(date)
-    house = HouseProject.objects.select_for_update().get(pk=house.pk)
+        return "stage", tr("Giai đoạn phải sau giai đoạn hiện tại", "The stage must come after the current one")
+    if not isinstance(date, dt.date) or date < FIRST_DATE or date > dt.date.today():
+        return "date", tr("Ngày không hợp lệ (từ năm 2000, không sau hôm nay)", "Invalid date (from 2000, not after today)")
+    reached = [d for d in (house.stage_dates or {}).values() if isinstance(d, str)]
+    if reached and date.isoformat() < max(reached):
+        last = dt.date.fromisoformat(max(reached))
+        return "date", tr(f"Ngày không được trước ngày của giai đoạn đã qua ({last:%d/%m/%Y})",
+                  f"The date cannot precede a stage already reached ({last:%d/%m/%Y})")
+    return None
+
+
+@transaction.atomic
+def advance_house(actor, house: HouseProject, *, stage: str, date: dt.date, note: str = "") -> HouseProject:
+    """The next stage(s) of building, start → handover; never backwards, never dated before a stage
+    already reached. The audit keeps who moved it, when, from which stage, and the note."""
+    require_fund(actor, "fund_manage", house.fund)
+    house = HouseProject.objects.select_for_update().select_related("household__village").get(pk=house.pk)
+    if (problem := house_stage_problem(house, stage, date)) is not None:
+        raise ValidationError({problem[0]: problem[1]})
+    before = house.stage
     dates = dict(house.stage_dates)
     dates[stage] = date.isoformat()
     HouseProject.objects.filter(pk=house.pk).update(stage=stage, stage_dates=dates)
     house.refresh_from_db()
-    audit(actor, "fund.house_stage", house, house.household.village, stage=stage, date=date.isoformat())
+    audit(actor, "fund.house_stage", house, house.household.village, stage=stage, date=date.isoformat(),
+          **{"from": before}, note=(note or "").strip()[:300])
+    return house
+
+
+@transaction.atomic
+def add_house_contribution(actor, house: HouseProject, *, source: str, amount_vnd: int, date: dt.date, note: str = "",
+                           correction: bool = False) -> HouseProject:
+    """A contribution of the state, the community or the household received after the start: the
+    source's total grows by the amount, and the audit keeps the entry (amount, date, note, who).
+    Append-only: a wrong entry is not edited, a **correction** (``correction=True``, a reason
+    required) lowers the total, never below 0. The fund's own share is its house payment (the books)."""
+    require_fund(actor, "fund_manage", house.fund)
+    errors: dict[str, str] = {}
+    if source not in HOUSE_SOURCE_NAMES or source == "fund":
+        errors["source"] = tr("Nguồn: ngân sách nhà nước, cộng đồng hoặc hộ gia đình (khoản của Quỹ là khoản chi nhà "
+                              "trong sổ Quỹ)", "Source: state, community or household (the fund's share is its house "
+                              "payment in the books)")
+    if not isinstance(amount_vnd, int) or isinstance(amount_vnd, bool) or not 0 < amount_vnd <= MAX_VALUE:
+        errors["amount_vnd"] = tr("Số tiền phải là số đồng nguyên dương", "The amount must be positive whole VND")
+    if not isinstance(date, dt.date) or date < FIRST_DATE or date > dt.date.today():
+        errors["date"] = tr("Ngày không hợp lệ (từ năm 2000, không sau hôm nay)", "Invalid date (from 2000, not after today)")
+    if correction and not (note or "").strip():
+        errors["note"] = tr("Điều chỉnh giảm phải ghi lý do", "A correction needs its reason")
+    if errors:
+        raise ValidationError(errors)
+    house = HouseProject.objects.select_for_update().select_related("household__village").get(pk=house.pk)
+    field = f"{source}_vnd"
+    delta = -amount_vnd if correction else amount_vnd
+    total = getattr(house, field) + delta
+    if total < 0:
+        raise ValidationError({"amount_vnd": tr(
+            f"Điều chỉnh giảm quá số đã ghi của nguồn này ({getattr(house, field):,} đồng)".replace(",", "."),
+            f"The correction exceeds what this source has recorded ({getattr(house, field):,} VND)")})
+    if total > MAX_VALUE:
+        raise ValidationError({"amount_vnd": tr("Số tiền quá lớn", "The amount is too large")})
+    HouseProject.objects.filter(pk=house.pk).update(**{field: total})
+    house.refresh_from_db()
+    audit(actor, "fund.house_contribution", house, house.household.village, source=source, amount_vnd=delta,
+          date=date.isoformat(), note=(note or "").strip()[:300], total_vnd=house.total_vnd)
     return house

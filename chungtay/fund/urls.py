@@ -1,6 +1,6 @@
 from django.urls import path
 
-from . import views, views_statements
+from . import views, views_houses, views_statements
 
 app_name = "fund"
 urlpatterns = [
@@ -25,4 +25,9 @@ urlpatterns = [
     path("public/<int:pk>/sao-ke.<str:ext>", views_statements.public_statement, name="public_statement"),
     path("<int:pk>/statements/<int:period>.<str:ext>", views_statements.statement, name="statement"),
     path("<int:pk>/recipients/", views_statements.recipient_list, name="recipients"),
+    path("<int:pk>/houses/", views_houses.houses, name="houses"),
+    path("<int:pk>/houses/new/", views_houses.house_new, name="house_new"),
+    path("houses/<int:pk>/", views_houses.house, name="house"),
+    path("houses/<int:pk>/stage/", views_houses.house_advance, name="house_advance"),
+    path("houses/<int:pk>/contribution/", views_houses.house_contribution, name="house_contribution"),
 ]
