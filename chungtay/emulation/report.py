@@ -12,7 +12,9 @@ I. **Results against the plan.** The unit's poverty rate each year from the base
    scoring computes), and each goal of the movement (a target of ``chungtay.plans``) with the
    progress page's figures and formulas (``plans.progress.target_progress``) and its check of a
    published figure: where a published figure does not follow from its inputs the report says so
-   (the seeds' 3.56 points a year).
+   (the seeds' 3.56 points a year). A year whose periodic review is not yet recognised for the unit
+   (``households.completeness``) is marked in its row — "(tạm tính)" — with its coverage under the
+   table ("đã rà soát 1/6.150 hộ"), as the fall and the escaped figures are (``sources.figure``).
 II. **Activities**, counted from the movement's ``Activity`` records by kind (communication,
    training, models replicated, support mobilised, exemplary people), with quantities summed by
    unit of measure and training attendance (reached of invited).
@@ -33,7 +35,7 @@ from __future__ import annotations
 import hashlib
 import json
 from collections import defaultdict
-from dataclasses import asdict, dataclass, field
+from dataclasses import asdict, dataclass
 from decimal import Decimal
 
 from django.apps import apps
@@ -104,6 +106,7 @@ class YearRow:
     rate: float | None
     escaped: int | None          # poor in year − 1 and not poor in year (None for the baseline)
     escaped_vi: str = ""
+    provisional_vi: str = ""     # the year's review not yet recognised: "đã rà soát 1/6.150 hộ" (else empty)
 
 
 @dataclass
@@ -318,12 +321,24 @@ def _rates(unit: Unit, years: list[int]) -> dict[int, tuple[int, int]]:
     return {r["year"]: (r["poor"], r["total"]) for r in rows}
 
 
+def _provisional(unit: Unit, years: list[int]) -> dict:
+    """year → YearStatus of those of ``years`` (with results) whose review is not yet recognised for
+    the unit (``households.completeness``, the rule of the whole app; the unit's every household, as
+    the rates count them): a few aggregate queries for all the years, one cached count each."""
+    if not years or unit.system != Unit.SYSTEM_2025 or unit.level not in COLUMN:
+        return {}
+    from chungtay.households.completeness import year_statuses
+    from chungtay.support.radar import _WholeUnit
+    return {y: st for y, st in year_statuses(_WholeUnit(), unit, years).items() if st.provisional}
+
+
 def _results(user, m: Movement, unit: Unit, first: int, last: int) -> Results:
     as_unit = Participant(movement=m, kind=Participant.UNIT, unit=unit, name=unit.name)
     target = sources.plan_target(m, unit)
     base_year = target.baseline_year if target else m.start_year - 1
     years = list(range(base_year, last + 1))
     counts = _rates(unit, years)
+    provisional = _provisional(unit, [y for y in years if counts.get(y, (0, 0))[1]])
     rows = []
     for y in years:
         poor, total = counts.get(y, (0, 0))
@@ -332,7 +347,9 @@ def _results(user, m: Movement, unit: Unit, first: int, last: int) -> Results:
         if y > base_year and y >= first and total:
             f = sources.figure("escaped", as_unit, y, m)
             esc, esc_vi = (int(f.value) if f.value is not None else None), f.vi
-        rows.append(YearRow(y, total, poor, 100.0 * poor / total if total else None, esc, esc_vi))
+        st = provisional.get(y)
+        rows.append(YearRow(y, total, poor, 100.0 * poor / total if total else None, esc, esc_vi,
+                            st.coverage_vi if st is not None else ""))
     lines = []
     fall = sources.figure("poverty_rate_fall", as_unit, last, m)
     src = "Kết quả rà soát định kỳ (bản hiện hành) của các hộ trên địa bàn"
@@ -350,10 +367,15 @@ def _results(user, m: Movement, unit: Unit, first: int, last: int) -> Results:
     escaped = [r.escaped for r in rows if r.escaped is not None]
     if escaped:
         span = [r.year for r in rows if r.escaped is not None]
+        open_ = [r for r in rows if r.escaped is not None and r.provisional_vi]
+        mark_vi = "".join(f"Số liệu tạm tính – kết quả rà soát năm {r.year} chưa được công nhận ({r.provisional_vi}). "
+                          for r in open_)
+        mark_en = "".join(f"Provisional – the {r.year} review is not yet recognised ({provisional[r.year].coverage_en}). "
+                          for r in open_)
         lines.append(Line(f"Tổng số hộ thoát nghèo ({span[0]}–{span[-1]})", "Households escaped in total",
                           sum(escaped), n_vi(sum(escaped)), src,
-                          " + ".join(str(x) for x in escaped) + f" = {sum(escaped)} hộ",
-                          " + ".join(str(x) for x in escaped) + f" = {sum(escaped)} households"))
+                          mark_vi + " + ".join(str(x) for x in escaped) + f" = {sum(escaped)} hộ",
+                          mark_en + " + ".join(str(x) for x in escaped) + f" = {sum(escaped)} households"))
     note = "" if target else (
         "Không có chỉ tiêu giảm tỷ lệ hộ nghèo (điểm %/năm) của kế hoạch cho địa bàn này hoặc đơn vị cấp trên của nó "
         f"trong số các mục tiêu của phong trào: năm gốc là năm trước khi phong trào bắt đầu ({base_year}).")
@@ -631,6 +653,9 @@ def fingerprint(r: Report) -> str:
     d = asdict(r)
     d.pop("published", None)
     d.pop("fingerprint", None)
+    for y in d["results"]["years"]:         # a final year's row as before the mark existed: the
+        if not y.get("provisional_vi"):     # fingerprints of reports already published stay valid
+            y.pop("provisional_vi", None)
     return hashlib.sha256(json.dumps(d, sort_keys=True, ensure_ascii=False, default=str).encode()).hexdigest()
 
 

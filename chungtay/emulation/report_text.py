@@ -52,10 +52,16 @@ def blocks(r: Report) -> list[Block]:
     else:
         out.append(_t(("Năm", "Số hộ", "Hộ nghèo", "Tỷ lệ hộ nghèo (%)", "Hộ thoát nghèo trong năm"),
                       (14, 22, 22, 28, 34), ("C", "C", "C", "C", "C"),
-                      [(str(y.year) + (" (gốc)" if y.year == res.base_year else ""), n_vi(y.households), n_vi(y.poor),
+                      [(str(y.year) + (" (gốc)" if y.year == res.base_year else "")
+                        + (" (tạm tính)" if y.provisional_vi else ""), n_vi(y.households), n_vi(y.poor),
                         n_vi(y.rate, 2), "–" if y.escaped is None else n_vi(y.escaped)) for y in res.years]))
         out.append(Block("note", "Nguồn: kết quả rà soát định kỳ (bản hiện hành) của các hộ trên địa bàn. Tỷ lệ = hộ "
                                  "nghèo ÷ số hộ × 100. Hộ thoát nghèo năm Y: hộ nghèo năm Y − 1 không còn nghèo năm Y."))
+        for y in res.years:
+            if y.provisional_vi:
+                out.append(Block("alert", f"Số liệu tạm tính năm {y.year} – {y.provisional_vi}: kết quả rà soát năm "
+                                          f"{y.year} chưa được Chủ tịch Ủy ban nhân dân công nhận, số hộ, hộ nghèo, tỷ "
+                                          "lệ hộ nghèo và hộ thoát nghèo của năm này còn thay đổi."))
         rows = [(ln.label_vi, ln.value_vi, ln.formula_vi) for ln in res.lines]
         out.append(_t(("Chỉ tiêu", "Kết quả", "Cách tính"), (50, 26, 74), ("L", "C", "L"), rows))
     if res.note_vi:

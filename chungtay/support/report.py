@@ -14,7 +14,11 @@ has supports in the period, in catalogue order, with:
 - **escaped**: supported households that escaped at the next review, by the definition of
   :mod:`chungtay.core.outcomes` (poor in Y − 1 and not poor in Y or Y + 1; near-poor in Y − 1 and
   average or above in Y or Y + 1; Y = the household's first support year in the row), split by
-  the starting level, with the undecided (``pending``) beside them.
+  the starting level, with the undecided (``pending``) beside them. A result of the year **after**
+  the period (``last + 1``, the Y + 1 of a support of the last year) counts only when that year is
+  final for the unit: a closed report never counts a provisional result, and its households stay
+  "not yet decided" until the round is recognised (``Report.not_counted``, said in a note). Results
+  of the period's own years count as they are: a provisional one makes the report a DỰ THẢO.
 
 Counted: **delivered** supports, **current versions only** (a correction counts once, as
 corrected); cancelled supports and planned ones are left out (the planned are counted in a
@@ -111,6 +115,7 @@ class Report:
     rows: list[Row]
     total: Row
     statuses: dict                       # year → YearStatus
+    not_counted: object | None = None    # YearStatus of last + 1 when provisional and left out of "escaped"
     planned: int = 0                     # planned (not yet delivered) supports, not counted
     planned_vnd: int = 0
     kinds_used: list[tuple[str, str, str]] = field(default_factory=list)     # (code, vi, en)
@@ -130,6 +135,25 @@ class Report:
             return None
         lines = [self.statuses[y].draft_vi for y in self.open_years]
         return DraftReason("Kỳ báo cáo chưa khóa sổ: " + "; ".join(lines))
+
+    @property
+    def escape_note_vi(self) -> str:
+        """Why the "escaped" columns leave out the year after the period (empty: nothing left out)."""
+        st = self.not_counted
+        if st is None:
+            return ""
+        return (f"Cột hộ thoát nghèo, thoát cận nghèo chưa tính kết quả rà soát năm {st.year}: kết quả năm này chưa "
+                f"được Chủ tịch Ủy ban nhân dân công nhận (số liệu tạm tính – {st.coverage_vi}). Hộ chỉ còn chờ kết "
+                f"quả năm {st.year} được ghi ở cột \"Chưa đủ kết quả\" cho đến khi kết quả năm đó được công nhận.")
+
+    @property
+    def escape_note_en(self) -> str:
+        st = self.not_counted
+        if st is None:
+            return ""
+        return (f"The escaped columns do not count the {st.year} review: it is not yet recognised by the chairman "
+                f"(provisional – {st.coverage_en}). Households waiting only for a {st.year} result are "
+                f"\"not yet decided\" until it is recognised.")
 
     @property
     def period_vi(self) -> str:
@@ -262,6 +286,20 @@ def programme_results(user, unit: Unit, first: int, last: int) -> Report:
     for s in rows_raw:
         own[s[2]].add(s, funding.get(s[0], []))
     history = _history(unit, {s[1] for s in rows_raw}, first)
+    # The statuses of the period's years, and of the year after it when a supported household has a
+    # result of it (the escape of a support of the last year may be decided by it): one batch.
+    after = last + 1
+    wanted = range(first, after + 1) if any(after in ys for ys in history.values()) else range(first, after)
+    statuses = year_statuses(user, unit, wanted)
+    not_counted = statuses.pop(after, None)
+    if not_counted is not None and not_counted.final:
+        not_counted = None
+    if not_counted is not None:
+        # a year after the period whose review is not yet recognised is not counted: a report never
+        # counts a provisional result beyond its own (draft-marked) years; the households whose
+        # escape depends on it stay "not yet decided" until the round is recognised
+        for ys in history.values():
+            ys.pop(after, None)
 
     children: dict[int | None, list[ProgrammePart]] = defaultdict(list)
     for p in parts.values():
@@ -314,9 +352,8 @@ def programme_results(user, unit: Unit, first: int, last: int) -> Report:
             total.merge(sub)
     total_row = _figures(Row("total", "total", 0, "", "Tổng cộng", "Total", leaf=False), total, history, first, last,
                          sources, kinds_used)
-    statuses = year_statuses(user, unit, range(first, last + 1))
     return Report(unit=unit, first=first, last=last, issuer=issuer_for(unit), rows=out, total=total_row,
-                  statuses=statuses, planned=len(planned), planned_vnd=sum(planned),
+                  statuses=statuses, not_counted=not_counted, planned=len(planned), planned_vnd=sum(planned),
                   kinds_used=[(k, vi, en) for k, vi, en in KINDS if k in kinds_used],
                   sources_used=[(c, *sources[c]) for c in sources if total.sources.get(c)]
                   + [(c, c, c) for c in sorted(total.sources) if c not in sources])
@@ -362,10 +399,13 @@ def notes_vi(r: Report) -> list[str]:
         f"Hộ nghèo, hộ cận nghèo đầu kỳ: theo kết quả rà soát định kỳ năm {r.first - 1} của hộ trên địa bàn.",
         "Hộ thoát nghèo, thoát cận nghèo: hộ nghèo năm trước năm được hỗ trợ lần đầu trong kỳ (năm Y) không còn nghèo ở "
         "kết quả rà soát năm Y hoặc Y + 1; hộ cận nghèo năm Y − 1 đạt mức sống trung bình trở lên ở năm Y hoặc Y + 1. "
-        "\"Chưa đủ kết quả\": chưa thoát và chưa có kết quả rà soát năm Y + 1.",
+        "\"Chưa đủ kết quả\": chưa thoát và chưa có kết quả rà soát năm Y + 1 (kết quả của năm sau kỳ báo cáo chỉ "
+        "được tính khi kết quả năm đó đã được Chủ tịch Ủy ban nhân dân công nhận).",
         "Nguồn vốn: số tiền theo từng nguồn của từng hỗ trợ (số nguyên đồng, cộng đúng bằng giá trị hỗ trợ). Số lượng "
         "kết quả đầu ra cộng theo loại hỗ trợ và đơn vị tính đã ghi.",
         "Dự thảo: báo cáo của một kỳ là dự thảo cho đến khi kết quả rà soát của mọi năm trong kỳ được Chủ tịch Ủy ban nhân "
         "dân công nhận (khóa sổ) trên địa bàn báo cáo.",
     ]
+    if r.escape_note_vi:
+        out.insert(5, r.escape_note_vi)
     return out
