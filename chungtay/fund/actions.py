@@ -22,7 +22,7 @@ from chungtay.households.models import Household
 from chungtay.i18n import tr
 from chungtay.units.models import Unit
 
-from . import queries
+from . import ledger, queries
 from .models import (ACCOUNTS, PURPOSE_NAMES, Allocation, AllocationLine, BankAccount, BankStatement, Campaign,
                      Disbursement, Donation, Donor, Fund, FundPledge, HouseProject, LedgerLine, LedgerTransaction,
                      PublishedPeriod, ReceiptCounter, Transfer)
@@ -85,7 +85,7 @@ def _post(actor, fund: Fund, kind: str, date: dt.date, lines: list[tuple[Fund, s
         raise ValidationError(tr(e.vi, e.en)) from None
     t = LedgerTransaction.objects.create(fund=fund, kind=kind, date=date, memo=memo[:300], reference=reference[:100],
                                          reverses=reverses, created_by=_by(actor))
-    LedgerLine.objects.bulk_create([LedgerLine(txn=t, fund=f, account=a, amount=amt) for f, a, amt in lines])
+    ledger.post(t, lines)          # the lines, and in the same transaction the prepared balances
     return t
 
 

@@ -11,7 +11,11 @@ pledges, donations with receipts, allocations, disbursements, transfers, houses,
 - ``Donation``, ``Allocation``, ``Disbursement``, ``Transfer``: what a transaction records, each
   immutable as well. A donation's receipt number is unique per fund and year and comes from
   ``ReceiptCounter`` (locked while a donation is written), so the numbers never skip or repeat.
-- A fund's balance is the sum of its lines: :func:`chungtay.fund.queries.balances`.
+- A fund's balance is the sum of its lines (:func:`chungtay.fund.queries.line_sums`). The pages read
+  it prepared: ``FundBalance``, kept by ``chungtay.fund.ledger.post`` in the same database
+  transaction as the lines (:func:`chungtay.fund.queries.balances`); ``queries.check_balances``
+  compares the two. ``FundCrossEntry`` indexes the transactions recorded by another fund with a line
+  in this one (a transfer in and its reversal), so a fund's entries are read by index.
 """
 from __future__ import annotations
 
@@ -209,6 +213,7 @@ class LedgerTransaction(Immutable):
 
     class Meta:
         ordering = ["-date", "-id"]
+        indexes = [models.Index(fields=["fund", "date", "id"], name="fund_ledgertxn_recent")]
 
 
 class LedgerLine(Immutable):
@@ -221,6 +226,33 @@ class LedgerLine(Immutable):
         ordering = ["id"]
         indexes = [models.Index(fields=["fund", "account"])]
         constraints = [models.CheckConstraint(condition=~Q(amount=0), name="ledger_line_not_zero")]
+
+
+class FundBalance(models.Model):
+    """A prepared balance: the sum of the fund's lines on one account (+ debit, − credit), changed
+    only by ``ledger.post`` in the database transaction that writes the lines, under the fund's lock.
+    Not a record of the books (those are the lines): ``queries.check_balances`` recomputes it."""
+    fund = models.ForeignKey(Fund, on_delete=models.PROTECT, related_name="+")
+    account = models.CharField(max_length=40)
+    amount = models.BigIntegerField(default=0)
+
+    class Meta:
+        ordering = ["fund_id", "account"]
+        constraints = [models.UniqueConstraint(fields=["fund", "account"], name="fund_balance_once")]
+
+
+class FundCrossEntry(Immutable):
+    """A transaction recorded by another fund that has a line in this fund (a transfer in, the
+    reversal of a transfer), written with the transaction: the fund's entries are its own
+    transactions plus these, both read by index (``queries.recent_transactions``)."""
+    fund = models.ForeignKey(Fund, on_delete=models.PROTECT, related_name="+")
+    txn = models.ForeignKey(LedgerTransaction, on_delete=models.PROTECT, related_name="+")
+    date = models.DateField()                       # the transaction's date, for the order
+
+    class Meta:
+        ordering = ["-date", "-txn_id"]
+        constraints = [models.UniqueConstraint(fields=["fund", "txn"], name="fund_cross_entry_once")]
+        indexes = [models.Index(fields=["fund", "date", "txn"], name="fund_cross_recent")]
 
 
 class ReceiptCounter(models.Model):

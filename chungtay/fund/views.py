@@ -95,7 +95,7 @@ def fund_list(request):
 @login_required
 def fund_detail(request, pk):
     fund = _fund(request, pk)
-    txns = list(queries.transactions_of(fund).prefetch_related("lines__fund")[:30])
+    txns = queries.recent_transactions(fund, 30)
     return render(request, "fund/detail.html", {
         "fund": fund, "s": queries.summary(fund), "txns": txns,
         "campaigns": fund.campaigns.all()[:10], "banks": fund.bank_accounts.all(),
@@ -190,13 +190,25 @@ def pledges(request, pk):
 
 # ------------------------------------------------------------------ donations
 
+def _receipt_key(raw) -> tuple[int, int] | None:
+    """``2025-1234`` (a page link's keyset cursor) → (2025, 1234); anything else → None."""
+    year, _, no = (raw or "").partition("-")
+    if year.isascii() and no.isascii() and year.isdigit() and no.isdigit() and len(year) == 4 and len(no) <= 9:
+        return int(year), int(no)
+    return None
+
+
 @login_required
 def donations(request, pk):
     fund = _fund(request, pk)
-    qs = (Donation.objects.filter(fund=fund).select_related("donor", "campaign", "txn__reversal")
-          .order_by("-receipt_year", "-receipt_no"))
-    page = Paginator(qs, 50).get_page(request.GET.get("page"))
+    rows = queries.DonationPages(fund, after=_receipt_key(request.GET.get("after")),
+                                 before=_receipt_key(request.GET.get("before")))
+    page = Paginator(rows, 50).get_page(request.GET.get("page"))
+    items = list(page.object_list)
+    key = "{0.receipt_year}-{0.receipt_no}".format
     return render(request, "fund/donations.html", {"fund": fund, "page": page,
+                                                   "after": key(items[-1]) if items else "",
+                                                   "before": key(items[0]) if items else "",
                                                    "may_record": _may(request.user, "donation_record", fund)})
 
 
