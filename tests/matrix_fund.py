@@ -82,7 +82,8 @@ CASES = {
     "fund:houses": [Case("GET", _fund, READ)],
     "fund:house_new": [Case("GET", _fund, BOOKS), Case("POST", _fund, BOOKS, data=lambda w: {}),
                        Case("POST", _fund, only(302, (MTTQ,), outside=(XA2,)),
-                            data=lambda w: {"household": w.hh.code, "state_vnd": "1.200.000"})],
+                            data=lambda w: {"household": w.hh.code, "fund_vnd": "45.000.000",
+                                            "state_vnd": "1.200.000"})],
     "fund:house": [Case("GET", _house, READ)],      # its household is in the village head's village
     "fund:house_advance": [Case("GET", _house, BOOKS), Case("POST", _house, BOOKS, data=lambda w: {}),
                            Case("POST", _house, only(302, (MTTQ,), outside=(XA2,)),

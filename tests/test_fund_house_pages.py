@@ -70,6 +70,7 @@ def test_start_advance_to_handover_and_record_contributions(client, front, fund,
     # stages, in order, never dated before a stage already reached
     r = client.post(f"/fund/houses/{h.pk}/stage/", {"stage": "started", "date": "2025-11-05", "note": "Lễ khởi công"})
     assert r.status_code == 302
+    assert "đã chuyển sang giai đoạn: Khởi công" in client.get(f"/fund/houses/{h.pk}/").content.decode()
     r = client.post(f"/fund/houses/{h.pk}/stage/", {"stage": "frame", "date": "2025-11-01"})
     assert r.status_code == 200 and "không được trước ngày của giai đoạn đã qua (05/11/2025)" in r.content.decode()
     r = client.post(f"/fund/houses/{h.pk}/stage/", {"stage": "planned", "date": "2025-11-20"})
@@ -126,6 +127,8 @@ def test_bad_input_gives_vietnamese_messages(client, front, fund, hh, paid, othe
     assert r.status_code == 200 and "Nhập số đồng nguyên, ví dụ 1.200.000" in r.content.decode()
     r = _start(client, fund, hh, community_vnd="-3.000.000")
     assert r.status_code == 200 and "Nhập số đồng nguyên" in r.content.decode()
+    r = _start(client, fund, hh)                            # no payment chosen, no amount of the fund
+    assert r.status_code == 200 and "Nhà do Quỹ hỗ trợ: ghi số tiền Quỹ hỗ trợ" in r.content.decode()
     r = client.post(url, {"household": "KHONG-CO"})
     assert r.status_code == 200 and "Mã hộ KHONG-CO: không có trong" in r.content.decode()
     outside = Household.objects.filter(commune=other_commune, status="active").first()
@@ -137,7 +140,7 @@ def test_bad_input_gives_vietnamese_messages(client, front, fund, hh, paid, othe
     r = client.post(url, {"household": hh.code, "disbursement": "99999999"})
     assert r.status_code == 200 and "error" in r.content.decode()
     assert _start(client, fund, hh, paid).status_code == 302
-    r = _start(client, fund, hh)
+    r = _start(client, fund, hh, fund_vnd="30.000.000")
     assert r.status_code == 200 and f"Hộ {hh.code} đang có nhà Đại đoàn kết chưa bàn giao (dự kiến)" in r.content.decode()
     form = client.get(url).content.decode()
     assert f'value="{paid.pk}"' not in form                 # a linked payment is no longer offered
@@ -174,7 +177,9 @@ def test_who_sees_and_who_writes(client, front, fund, hh, paid, my_commune, othe
 
 def test_actions_refuse_what_the_pages_refuse(front, fund, hh, paid, commune_officer):
     from django.core.exceptions import PermissionDenied, ValidationError
-    h = actions.create_house(front, fund, household=hh, state_vnd=1)
+    with pytest.raises(ValidationError, match="ghi số tiền Quỹ hỗ trợ"):     # a house the fund supports
+        actions.create_house(front, fund, household=hh, state_vnd=1)
+    h = actions.create_house(front, fund, household=hh, fund_vnd=1, state_vnd=1)
     with pytest.raises(PermissionDenied):
         actions.advance_house(commune_officer, h, stage="started", date=dt.date(2025, 11, 5))
     with pytest.raises(PermissionDenied):

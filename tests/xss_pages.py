@@ -46,8 +46,10 @@ PAGES: dict[str, tuple[str | None, list]] = {
         "/fund/", "/fund/{fund}/", "/fund/{fund}/campaigns/", "/fund/{fund}/pledges/", "/fund/{fund}/donations/",
         "/fund/{fund}/donations/new/", "/fund/{fund}/allocate/", "/fund/{fund}/disburse/",
         "/fund/{fund}/disbursements/", "/fund/{fund}/transfer/", "/fund/{fund}/bank/?statement={statement}",
-        "/fund/{fund}/recipients/", "/fund/entries/{reversible}/reverse/", "/fund/{fund}/donors/"]),
-    "fund_reader": ("tinh", ["/fund/", "/fund/{fund}/"]),
+        "/fund/{fund}/recipients/", "/fund/entries/{reversible}/reverse/", "/fund/{fund}/donors/",
+        "/fund/{fund}/houses/", "/fund/{fund}/houses/new/", "/fund/houses/{house}/", "/fund/houses/{house}/stage/",
+        "/fund/houses/{house}/contribution/"]),
+    "fund_reader": ("tinh", ["/fund/", "/fund/{fund}/", "/fund/houses/{house}/"]),
     "fund_public": (None, ["/fund/public/", "/fund/public/{period}/"]),
     "emulation": ("xa", [
         "/emulation/", "/emulation/{movement}/", "/emulation/{movement}/participants/",

@@ -7,8 +7,8 @@ into the texts of the apps added later: support (partners, pairings, pledges, su
 corrections, distributions, evidence file names, the support import), revolving models (names,
 rules, asset descriptions, witnesses, notes, void reasons), groups (names, purposes, meetings,
 savings notes, leaving and reversal reasons), the Fund for the Poor (bank accounts, campaigns,
-donors, pledges, donations in kind, allocations, disbursements, reversals, transfers, bank
-statements, the donation import, a published period), the emulation movement (names, issuers,
+donors, pledges, donations in kind, allocations, disbursements, reversals, a Great Unity house's
+stage and contribution notes, transfers, bank statements, the donation import, a published period), the emulation movement (names, issuers,
 goals, contents, clusters, registrations, pacts, activities and their files, criteria sets,
 scores) and its awards (:func:`emulation_awards`: restrictions, nominations and their checklist
 notes and files, council votes and members, returns, decisions with their issuers, signers and
@@ -236,7 +236,11 @@ def movement_apps(xa, tinh, commune, province, village, h, tmp: Path) -> dict:
     undone = fund.record_disbursement(mttq, f, household=h, purpose="house", amount_vnd=1_000_000,
                                       date=date(2025, 11, 2), description=P, allocation=a)
     fund.reverse(mttq, undone.txn, date=date(2025, 11, 3), reason=P)
-    fund.create_house(mttq, f, household=h, fund_vnd=5_000_000, state_vnd=40_000_000, disbursement=paid)
+    house = fund.create_house(mttq, f, household=h, fund_vnd=5_000_000, state_vnd=40_000_000, disbursement=paid)
+    fund.advance_house(mttq, house, stage="started", date=date(2025, 11, 5), note=P)      # the house's free texts
+    fund.add_house_contribution(mttq, house, source="community", amount_vnd=3_000_000, date=date(2025, 11, 6), note=P)
+    fund.add_house_contribution(mttq, house, source="state", amount_vnd=1_000_000, date=date(2025, 11, 7), note=S,
+                                correction=True)
     fund.record_transfer(mttq, f, Fund.objects.get(unit=province), amount_vnd=1_000_000, date=date(2025, 11, 4),
                          reference=S)
     statement = "date,amount,reference,description\n2025-10-20,40000000,%s,%s\n2025-10-21,7000,%s,%s\n" % (
@@ -248,7 +252,7 @@ def movement_apps(xa, tinh, commune, province, village, h, tmp: Path) -> dict:
     result = fund_importer.check_and_import(mttq, f, donations, S + ".csv")
     assert not result.problems, result.problems
     period = fund.publish_period(mttq, f, start=date(2025, 10, 2), end=date(2025, 11, 30))
-    out.update(fund=f.pk, donation=gift.pk, reversible=paid.txn_id, statement=st.pk, period=period.pk)
+    out.update(fund=f.pk, donation=gift.pk, reversible=paid.txn_id, statement=st.pk, period=period.pk, house=house.pk)
 
     # --- emulation: a movement of xa's commune and everything written in it
     mv = emu.launch_movement(xa, level="commune", name=P, decision_no=S, decision_date=date(2021, 3, 1), issuer=P,

@@ -460,7 +460,8 @@ def house_disbursement_problem(fund: Fund, household: Household, disbursement: D
 def create_house(actor, fund: Fund, *, household: Household, fund_vnd: int = 0, state_vnd: int = 0, community_vnd: int = 0,
                  household_vnd: int = 0, disbursement: Disbursement | None = None) -> HouseProject:
     """A Great Unity house of a household of the fund's area, at the stage "planned", with the
-    contributions known at the start (each source whole VND, not negative). A household has one
+    contributions known at the start (each source whole VND, not negative; the fund's above 0: a
+    house the fund supports). A household has one
     house being built at a time; the fund's payment, when given, is a house payment of this fund to
     this household, not reversed and not linked to another house."""
     require_fund(actor, "fund_manage", fund)
@@ -472,6 +473,9 @@ def create_house(actor, fund: Fund, *, household: Household, fund_vnd: int = 0, 
             raise ValidationError(tr("Các khoản đóng góp là số đồng nguyên không âm", "Contributions are whole VND, not negative"))
     if (problem := house_disbursement_problem(fund, household, disbursement)) is not None:
         raise ValidationError({"disbursement": problem})
+    if fund_vnd <= 0:
+        raise ValidationError({"fund_vnd": tr("Nhà do Quỹ hỗ trợ: ghi số tiền Quỹ hỗ trợ hoặc chọn khoản chi nhà của Quỹ",
+                                              "A house the fund supports: give the fund's amount or choose its house payment")})
     _lock(fund)
     open_ = HouseProject.objects.filter(household=household).exclude(stage="handed_over").first()
     if open_ is not None:

@@ -162,8 +162,9 @@ def house_advance(request, pk):
         except ValidationError as e:
             _errors(form, e)
         else:
-            messages.success(request, tr(f"Nhà của hộ {h.household.code}: {h.get_stage_display().lower()}",
-                                         f"House of household {h.household.code}: stage recorded"))
+            vi, en = next((vi, en) for k, vi, en in HouseProject.STAGES if k == h.stage)
+            messages.success(request, tr(f"Nhà hộ {h.household.code} đã chuyển sang giai đoạn: {vi}",
+                                         f"House of household {h.household.code} moved to: {en}"))
             return redirect("fund:house", pk=h.pk)
     return render(request, "fund/house_form.html", {
         "fund": h.fund, "house": h, "form": form, "stage_names": STAGE_NAMES, "done": h.stage == HouseProject.STAGE_ORDER[-1],
