@@ -73,3 +73,10 @@ def as_commune_officer(client, commune_officer):
 def as_province_officer(client, province_officer):
     client.force_login(province_officer)
     return client
+
+
+@pytest.fixture
+def one_surveyed(commune_officer, my_commune):
+    """A provisional year: the commune's 2026 round open and one household surveyed (tests/provisional_helpers)."""
+    from tests.provisional_helpers import survey_one
+    return survey_one(commune_officer, my_commune)

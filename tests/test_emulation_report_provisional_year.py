@@ -5,31 +5,17 @@ in the .docx and in the PDF; the final 2025 row carries no mark, and recognition
 import io
 import subprocess
 
-import pytest
 from django.urls import reverse
 
-from chungtay.core.standards import standard_for_year
 from chungtay.emulation.report import review_report
 from chungtay.emulation.report_docx import review_report_docx
 from chungtay.emulation.report_pdf import review_report_pdf
 from chungtay.emulation.report_text import blocks
 from chungtay.households.completeness import exists_in
 from chungtay.households.models import Household
-from chungtay.reviews import actions as r_actions
 from chungtay.reviews.models import ReviewRound
 from tests.emulation_helpers import movement
-
-NEW = 2026
-
-
-@pytest.fixture
-def one_surveyed(commune_officer, my_commune):
-    rnd = r_actions.open_round(commune_officer, my_commune, NEW)
-    r_actions.start_survey(commune_officer, rnd)
-    hh = Household.objects.get(pk=rnd.members.order_by("id").first().household_id)
-    r_actions.record_survey(commune_officer, rnd, hh, income=300_000,
-                            deprived=list(standard_for_year(NEW).indicator_codes[:3]))
-    return hh
+from tests.provisional_helpers import NEW
 
 
 def _coverage(commune) -> str:

@@ -6,21 +6,14 @@ import pytest
 
 from chungtay.emulation import actions
 from chungtay.emulation.sources import figure
-from chungtay.households.models import Household
-from chungtay.reviews import actions as r_actions
 from chungtay.reviews.models import ReviewRound
 from tests.emulation_helpers import movement
-
-NEW = 2026
+from tests.provisional_helpers import NEW, survey_one
 
 
 @pytest.fixture
 def one_surveyed(commune_officer, my_commune):
-    rnd = r_actions.open_round(commune_officer, my_commune, NEW)
-    r_actions.start_survey(commune_officer, rnd)
-    hh = Household.objects.get(pk=rnd.members.order_by("id").first().household_id)
-    r_actions.record_survey(commune_officer, rnd, hh, income=9_000_000)
-    return hh
+    return survey_one(commune_officer, my_commune, income=9_000_000)      # not poor any more
 
 
 @pytest.mark.parametrize("source", ["escaped", "escaped_stayed", "villages_without_poor", "poverty_rate_fall"])

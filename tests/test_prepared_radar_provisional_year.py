@@ -2,27 +2,12 @@
 2026 round is open; the results year is part of the prepared row's parameters, so the provisional
 radar (asked for) and the final one are two rows, and recognising the round never serves the
 figures of the other year. The province page of the provisional year carries the badge."""
-import pytest
 
-from chungtay.core.standards import standard_for_year
-from chungtay.households.models import Household
-from chungtay.reviews import actions as r_actions
 from chungtay.reviews.models import ReviewRound
 from chungtay.support import prepared
 from chungtay.support.models import PreparedAnalysis
 from chungtay.support import radar as reads
-
-NEW = 2026
-
-
-@pytest.fixture
-def one_surveyed(commune_officer, my_commune):
-    rnd = r_actions.open_round(commune_officer, my_commune, NEW)
-    r_actions.start_survey(commune_officer, rnd)
-    hh = Household.objects.get(pk=rnd.members.order_by("id").first().household_id)
-    r_actions.record_survey(commune_officer, rnd, hh, income=300_000,
-                            deprived=list(standard_for_year(NEW).indicator_codes[:3]))
-    return hh
+from tests.provisional_helpers import NEW
 
 
 def test_the_province_radar_uses_its_final_year(one_surveyed, province_officer, my_commune):

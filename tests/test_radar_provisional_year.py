@@ -8,25 +8,11 @@ import io
 
 import pytest
 
-from chungtay.core.standards import standard_for_year
 from chungtay.households.completeness import exists_in
 from chungtay.households.models import Household
-from chungtay.reviews import actions as r_actions
 from chungtay.reviews.models import ReviewRound
 from chungtay.support import radar as reads
-
-NEW = 2026
-
-
-@pytest.fixture
-def one_surveyed(commune_officer, my_commune):
-    """The 2026 round of the commune opened and one household surveyed: poor, no support."""
-    rnd = r_actions.open_round(commune_officer, my_commune, NEW)
-    r_actions.start_survey(commune_officer, rnd)
-    hh = Household.objects.get(pk=rnd.members.order_by("id").first().household_id)
-    r_actions.record_survey(commune_officer, rnd, hh, income=300_000,
-                            deprived=list(standard_for_year(NEW).indicator_codes[:3]))
-    return hh
+from tests.provisional_helpers import NEW
 
 
 def _expected(commune):

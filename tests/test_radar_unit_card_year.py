@@ -9,15 +9,12 @@ import re
 import subprocess
 from pathlib import Path
 
-import pytest
 
-from chungtay.core.standards import standard_for_year
 from chungtay.households.completeness import exists_in
 from chungtay.households.models import Household
-from chungtay.reviews import actions as r_actions
 from chungtay.reviews.models import ReviewRound
+from tests.provisional_helpers import NEW
 
-NEW = 2026
 JS = Path(__file__).resolve().parent.parent / "chungtay/support/static/support/radar-panel.js"
 
 # A stand-in for the few DOM calls the script makes; prints what the card shows.
@@ -52,23 +49,12 @@ setTimeout(() => {
 """
 
 
-
 def run_card(tmp_path, data: dict, lang: str = "vi") -> dict:
     harness = tmp_path / "harness.js"
     harness.write_text(HARNESS)
     out = subprocess.run(["node", str(harness), str(JS)], input=json.dumps([data, lang]), capture_output=True,
                          text=True, timeout=30, check=True)
     return json.loads(out.stdout)
-
-
-@pytest.fixture
-def one_surveyed(commune_officer, my_commune):
-    rnd = r_actions.open_round(commune_officer, my_commune, NEW)
-    r_actions.start_survey(commune_officer, rnd)
-    hh = Household.objects.get(pk=rnd.members.order_by("id").first().household_id)
-    r_actions.record_survey(commune_officer, rnd, hh, income=300_000,
-                            deprived=list(standard_for_year(NEW).indicator_codes[:3]))
-    return hh
 
 
 def _src(client, unit):

@@ -1,24 +1,9 @@
 """The programme results report (Biểu 02) opens on the newest year whose figures are final: after
 one household is surveyed in the open 2026 round, the default report is 2025 without the DỰ THẢO
 mark; 2026, asked for, is a draft with the coverage."""
-import pytest
 from django.urls import reverse
 
-from chungtay.core.standards import standard_for_year
-from chungtay.households.models import Household
-from chungtay.reviews import actions as r_actions
-
-NEW = 2026
-
-
-@pytest.fixture
-def one_surveyed(commune_officer, my_commune):
-    rnd = r_actions.open_round(commune_officer, my_commune, NEW)
-    r_actions.start_survey(commune_officer, rnd)
-    hh = Household.objects.get(pk=rnd.members.order_by("id").first().household_id)
-    r_actions.record_survey(commune_officer, rnd, hh, income=300_000,
-                            deprived=list(standard_for_year(NEW).indicator_codes[:3]))
-    return hh
+from tests.provisional_helpers import NEW
 
 
 def test_the_default_report_is_the_final_year(one_surveyed, as_commune_officer, my_commune):
