@@ -1,7 +1,7 @@
 """The Fund for the Poor at 100,000 donations (issue 11 §6): the fund's pages and the statements.
 
     python benchmarks/bench_fund.py [--data-dir /tmp/chungtay-bench-fund] [--donations 100000] [--runs 5]
-    python benchmarks/bench_fund.py --database-url postgres://postgres:postgres@127.0.0.1:5432/ct_bench_fund
+    python benchmarks/bench_fund.py --database-url postgres://postgres:postgres@127.0.0.1:5432/ct_bench_fund [--vacuum-analyze]
 
 Data: a small demo province (``setup_demo(households=3000, movement=False)``) in its own data folder
 (and database), then, in the commune fund of ``xa``, ``--donations`` donations of 2025 from 2,000
@@ -13,7 +13,8 @@ one by one it would take ~10 minutes; the prepared balances are then computed fr
 (``ledger.rebuild``, which is what ``ledger.post`` keeps one posting at a time). Loaded once and
 reused (a data folder from before migration 0002 gets its prepared figures from the migration); the
 books are **checked** after the load (each fund's lines sum to 0, prepared balances = sums of lines in
-every fund, receipts 1..n, donation lines = donations).
+every fund, receipts 1..n, donation lines = donations, the public statement's received and held-at-end
+figures as read by index (migration 0003) = their sums over every row).
 
 Timed (through Django's test client, best of ``--runs``, wall and CPU of this process; CPU is the
 steadier figure on a shared machine): the fund page, the donations list page 1, a late page asked
@@ -133,7 +134,7 @@ def load(n: int, log=print):
     return front, fund, period
 
 
-def check(fund, n):
+def check(fund, n, period):
     """The books after the load: exact, or the benchmark stops."""
     from django.db.models import Count, Sum
 
@@ -153,7 +154,23 @@ def check(fund, n):
     assert agg["c"] >= n and agg["lo"] == agg["c"] * (agg["c"] + 1) // 2, "receipts are not 1..n"
     don_lines = lines.filter(txn__kind="donation", account__in=["cash", "bank", "goods"]).aggregate(t=Sum("amount"))["t"]
     assert don_lines == Donation.objects.filter(fund=fund).aggregate(t=Sum("value_vnd"))["t"]
+    from chungtay.fund import public
+    assert public.figures(period) == public.figures_by_definition(period), "public statement figures differ"
     return {"donations": agg["c"], "received_vnd": agg["t"], "held_vnd": queries.summary(fund)["held"]}
+
+
+def vacuum_analyze():
+    from django.db import connection
+    if connection.vendor != "postgresql":
+        return
+    from chungtay.fund import models
+    tables = [m._meta.db_table for m in (models.Donation, models.Donor, models.LedgerLine, models.LedgerTransaction,
+                                         models.FundBalance, models.FundCrossEntry)]
+    t = time.perf_counter()
+    with connection.cursor() as c:
+        for table in tables:
+            c.execute(f'VACUUM (ANALYZE) "{table}"')
+    print(f"VACUUM ANALYZE {', '.join(tables)}: {time.perf_counter() - t:.1f} s", file=sys.stderr)
 
 
 def time_pages(front, fund, period, runs):
@@ -211,12 +228,18 @@ def main():
     ap.add_argument("--donations", type=int, default=100_000)
     ap.add_argument("--runs", type=int, default=5)
     ap.add_argument("--no-files", action="store_true")
+    ap.add_argument("--vacuum-analyze", action="store_true",
+                    help="PostgreSQL: VACUUM ANALYZE the fund's tables before timing (what autovacuum does on a "
+                         "server where it is on; the bench server runs with autovacuum off, so without this the "
+                         "planner has no statistics for the bulk-loaded rows)")
     _common.add_common_args(ap)
     args = ap.parse_args()
     setup(args)
     front, fund, period = load(args.donations, log=lambda m: print(m, file=sys.stderr))
-    books = check(fund, args.donations)
+    books = check(fund, args.donations, period)
     print(f"books checked: {books}", file=sys.stderr)
+    if args.vacuum_analyze:
+        vacuum_analyze()
     if args.wait_quiet:
         _common.wait_quiet(args.wait_quiet)
     contention = _common.Contention()

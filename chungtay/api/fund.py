@@ -29,7 +29,7 @@ from chungtay.accounts.roles import can
 from chungtay.core import ledger as core
 from chungtay.fund import actions
 from chungtay.fund.models import (ACCOUNTS, PURPOSE_NAMES, PURPOSES, Allocation, Campaign, Disbursement, Donation,
-                                  Donor, Fund, FundPledge, HouseProject, LedgerLine, LedgerTransaction,
+                                  Donor, Fund, FundBalance, FundPledge, HouseProject, LedgerLine, LedgerTransaction,
                                   PublishedPeriod)
 from chungtay.households.models import Household
 from chungtay.units.models import Unit
@@ -333,8 +333,10 @@ def _summary(fid: int, sums: dict) -> dict:
 
 
 def _sums(fund_ids) -> dict:
-    return {(r["fund_id"], r["account"]): r["s"] for r in LedgerLine.objects.filter(fund_id__in=list(fund_ids))
-            .values("fund_id", "account").annotate(s=Sum("amount")).order_by()}
+    """(fund id, account) → balance, read from the prepared balances (``queries.balances``: kept by
+    ``ledger.post`` equal to the sums of the lines), not summed over the lines."""
+    return {(fid, a): v for fid, a, v in FundBalance.objects.filter(fund_id__in=list(fund_ids))
+            .values_list("fund_id", "account", "amount")}
 
 
 def _fund_out(f: Fund, sums: dict) -> dict:
