@@ -88,8 +88,13 @@ def test_demo_report_figures_files_and_publication(db, province_officer, commune
 
     # II. activities: the seeds' figures, summed from the Activity records
     groups = {g.kind: g for g in r.activities}
-    assert groups["communication"].count == Activity.objects.filter(movement=m, kind="communication").count() == 3
-    assert set(groups["communication"].totals_vi) == {"10 cụm pano", "350 tờ áp phích", "810 cuốn sổ tay"}
+    # (the province's own three, and the 12 broadcasts of xa's commune movement derived from it)
+    cm = Movement.objects.get(pk=out["commune_movement"])
+    assert groups["communication"].count == Activity.objects.filter(movement__in=[m, cm], kind="communication").count() == 4
+    assert set(groups["communication"].totals_vi) == {"10 cụm pano", "350 tờ áp phích", "810 cuốn sổ tay",
+                                                      "12 buổi phát thanh"}
+    assert [it.movement_vi for it in groups["communication"].items if it.figure_vi == "12 buổi phát thanh"] == [
+        f"phong trào 15/KH-UBND của {cm.unit.full_name}"]
     assert "72/86 đơn vị được mời cử người tham gia" in groups["training"].totals_vi
     assert "2 dự án" in groups["model"].totals_vi
     assert groups["exemplary"].count == 1 and groups["exemplary"].items[0].story
@@ -171,7 +176,8 @@ def test_commune_part_of_the_province_movement(db, commune_officer, my_commune):
                    .filter(category="poor").count(),
                    Assessment.objects.filter(kind="periodic", is_current=True, year=2020, commune=my_commune).count())
     assert (r.results.years[-1].poor, r.results.years[-1].households) == (poor, total)
-    assert {g.kind: g.count for g in r.activities}["communication"] == 0      # the province's, not the commune's
+    # not the province's own activities; the 12 broadcasts of the commune's movement derived from it
+    assert [it.figure_vi for g in r.activities if g.kind == "communication" for it in g.items] == ["12 buổi phát thanh"]
     assert {g.kind: g.count for g in r.activities}["exemplary"] == 1
 
 

@@ -499,11 +499,13 @@ def list_movements(request, cursor: Optional[str] = CURSOR, limit: int = LIMIT, 
             url_name="emulation_movement")
 def get_movement(request, movement_id: int):
     """One movement (its page): the decision, contents, goals, derived movements of your area,
-    the counts."""
+    the counts (``registrations``: the typed ones plus the participating households' pledges to
+    escape poverty in the period, which count as their registrations)."""
+    from chungtay.emulation.registrations import summary as registration_summary
     user = request.auth
     m = _movement(user, movement_id)
     counts = {"participants": m.participants.count(), "clusters": m.clusters.count(),
-              "registrations": Registration.objects.filter(participant__movement=m).count(),
+              "registrations": registration_summary(m).total,     # typed + the households' pledges
               "activities": m.activities.count(), "criteria_sets": m.criteria_sets.count(),
               "score_runs": m.runs.count(), "nominations": m.nominations.count(), "decisions": m.decisions.count()}
     return {**_movement_out(m), "contents": [{"id": c.id, "number": c.number, "title": c.title}

@@ -93,7 +93,9 @@ def launch_movement(actor, *, level: str, name: str, decision_no: str, decision_
                     unit: Unit | None, start_year: int, end_year: int, parent: Movement | None = None,
                     goals=(), goal_text: str = "", contents=()) -> Movement:
     """Record a launching decision of a province or a commune (``level`` follows the unit);
-    ``contents``: the titles, in order."""
+    ``contents``: the titles, in order. A derived movement (``parent``: a province's from the
+    national one, a commune's from its own province's) lies within its parent's period and may take
+    its parent's goals (the launch page offers them, with its contents)."""
     if level not in LEVEL_NAMES or level == "national":
         raise _err("level", "Cấp phát động không hợp lệ", "Unknown level")
     if (unit is None) != (level == "national") or (unit is not None and (
@@ -121,6 +123,11 @@ def launch_movement(actor, *, level: str, name: str, decision_no: str, decision_
         if level == "commune" and parent.unit_id != unit.parent_id:
             raise _err("parent", "Phong trào cấp trên phải là của tỉnh chứa xã này",
                        "The parent movement must be the province's of this commune")
+        if not parent.start_year <= start_year <= end_year <= parent.end_year:
+            raise _err("start_year", f"Thời gian của phong trào ({start_year}–{end_year}) phải nằm trong thời gian của "
+                                     f"phong trào cấp trên {parent.decision_no} ({parent.start_year}–{parent.end_year})",
+                       f"The movement's period ({start_year}–{end_year}) must lie within its parent's "
+                       f"{parent.decision_no} ({parent.start_year}–{parent.end_year})")
     titles = [" ".join(str(t).split())[:2000] for t in contents if str(t).strip()]
     province = commune = None
     if unit is not None:
@@ -133,8 +140,10 @@ def launch_movement(actor, *, level: str, name: str, decision_no: str, decision_
     if targets:
         from chungtay.plans.models import Target
         ok = set(Target.objects.filter(pk__in=[t.pk for t in targets]).values_list("pk", flat=True))
+        inherited = set(parent.goals.values_list("pk", flat=True)) if parent is not None else set()
         for t in targets:
-            if t.pk not in ok or (unit is not None and not scope_for(actor).covers(t.unit)):
+            # a derived movement may take its parent's goals (a province's targets for a commune's movement)
+            if t.pk not in ok or (unit is not None and t.pk not in inherited and not scope_for(actor).covers(t.unit)):
                 raise _err("goals", "Chỉ tiêu không thuộc địa bàn", "A target outside the area")
         m.goals.set(targets)
     for i, t in enumerate(titles, 1):
@@ -282,6 +291,13 @@ def register(actor, participant: Participant, *, year: int, titles=(), targets=(
     if not titles and not rows:
         raise _err(None, "Cần ít nhất một danh hiệu hoặc một chỉ tiêu đăng ký",
                    "Give at least one title or one registered target")
+    if participant.kind == Participant.HOUSEHOLD and participant.household_id is not None:
+        from chungtay.support.models import Pledge
+        if Pledge.objects.filter(household_id=participant.household_id, year=year).exists():
+            raise _err("year", f"Hộ {participant.name} đã đăng ký thoát nghèo năm {year} (Chương trình hỗ trợ → "
+                               "Đăng ký thoát nghèo): đăng ký đó tính là đăng ký thi đua của hộ, không nhập lại",
+                       f"Household {participant.name} pledged to escape poverty in {year} (Support → Pledges): "
+                       "the pledge counts as its registration, not typed again")
     if Registration.objects.filter(participant=participant, year=year).exists():
         raise _err("year", f"{participant.name} đã đăng ký thi đua năm {year}",
                    f"{participant.name} has already registered for {year}")
@@ -408,12 +424,18 @@ def report_activity(actor, movement: Movement, participant: Participant, *, kind
 
 # --------------------------------------------------------------------------- criteria and scoring
 
+def _bilingual(name) -> bool:
+    return isinstance(name, dict) and all(isinstance(name.get(k), str) and name[k].strip() for k in ("vi", "en"))
+
+
 def parse_criteria(data) -> core.CriteriaTable:
-    """The core's checks, plus the data sources: each ``source`` must be known."""
+    """The core's checks (its problems in Vietnamese when the language is Vietnamese), plus what the
+    app asks more than ``chungtay emulation score``: each criterion named in Vietnamese and English
+    (``"name": {"vi": …, "en": …}``), and each ``source`` known."""
     try:
         table = core.parse_table(data)
     except core.TableError as e:
-        raise _err("table", "Bảng tiêu chí không hợp lệ: " + "; ".join(e.problems),
+        raise _err("table", "Bảng tiêu chí không hợp lệ: " + "; ".join(e.problems_vi),
                    "Malformed criteria table: " + "; ".join(e.problems)) from None
     bad = []
     by_column: dict[str, set] = {}
@@ -429,6 +451,12 @@ def parse_criteria(data) -> core.CriteriaTable:
     if mixed:
         raise _err("table", "Một cột dùng hai nguồn dữ liệu khác nhau: " + ", ".join(mixed),
                    "One column with two different data sources: " + ", ".join(mixed))
+    unnamed = [f"{i} ({c['code']})" for i, c in enumerate(table.raw["criteria"], 1) if not _bilingual(c.get("name"))]
+    if unnamed:
+        raise _err("table", "Cần tên tiêu chí bằng tiếng Việt và tiếng Anh, dạng \"name\": {\"vi\": \"…\", \"en\": \"…\"}, "
+                   "ở tiêu chí " + ", ".join(unnamed),
+                   "Name each criterion in Vietnamese and English, as \"name\": {\"vi\": \"…\", \"en\": \"…\"}, "
+                   "in criteria " + ", ".join(unnamed))
     return table
 
 
@@ -472,7 +500,11 @@ def _not_published(run: ScoreRun) -> None:
 @transaction.atomic
 def enter_value(actor, run: ScoreRun, participant: Participant, criterion: str, value, *, upload=None,
                 stored=None) -> Score:
-    """The value of an entered criterion at the run's stage (self-assessment, re-check, council)."""
+    """The value of an entered criterion at the run's stage (self-assessment, re-check, council),
+    with its evidence: ``upload`` (a photo or PDF: the unit's proof at self-assessment, the re-check
+    record or the council's minutes later) is required unless this participant's value on this
+    criterion already has a file. A value that changes what is scored marks the scores as needing
+    a new computation (``computed_at`` cleared): :func:`advance_run` waits for it."""
     check(actor, "scoring_run", run.movement)
     run = ScoreRun.objects.select_for_update().get(pk=run.pk)
     _not_published(run)
@@ -493,13 +525,25 @@ def enter_value(actor, run: ScoreRun, participant: Participant, criterion: str, 
         v = math.nan
     if not math.isfinite(v) or abs(v) > MAX_VALUE:
         raise _err("value", "Giá trị phải là số", "The value must be a number")
-    score, _ = Score.objects.get_or_create(run=run, participant=participant, criterion=criterion)
+    score = Score.objects.filter(run=run, participant=participant, criterion=criterion).first()
+    if upload is None and (score is None or score.evidence_id is None):
+        raise _err("evidence", "Cần tệp minh chứng (ảnh, PDF) cho giá trị nhập tay: hồ sơ tự chấm của đơn vị, biên bản "
+                               "phúc tra hoặc biên bản họp hội đồng",
+                   "An entered value needs its evidence (a photo or PDF): the unit's self-assessment file, the "
+                   "re-check record or the council's minutes")
+    if score is None:
+        score = Score.objects.create(run=run, participant=participant, criterion=criterion)
+    before = _entered(score)
     setattr(score, STAGE_FIELD[run.state], v)
     if upload is not None:
         score.evidence = files.store(actor, run.movement, upload)
         stored.append(score.evidence)
     score.save()
-    audit(actor, "emulation.value", score, run.movement.unit, stage=run.state, criterion=criterion)
+    if run.computed_at is not None and _entered(score) != before:
+        run.computed_at = None          # the scores shown are of the inputs before this value
+        run.save(update_fields=["computed_at"])
+    audit(actor, "emulation.value", score, run.movement.unit, stage=run.state, criterion=criterion,
+          evidence=score.evidence_id)
     return score
 
 
@@ -513,26 +557,27 @@ def _entered(score: Score | None) -> float | None:
     return None
 
 
-@transaction.atomic
-def compute_run(actor, run: ScoreRun) -> core.Result:
-    """Compute every participant's scores (see the module docstring); a participant without a
-    value on a criterion stops the computation with the list of what is missing."""
-    check(actor, "scoring_run", run.movement)
-    run = ScoreRun.objects.select_for_update().select_related("movement", "criteria_set").get(pk=run.pk)
-    _not_published(run)
+def _inputs(run: ScoreRun, table: core.CriteriaTable, existing: dict) -> dict:
+    """What :func:`compute_run` scores now: the participants, their clusters of the run's year, each
+    column's values (nan where missing), the figures behind them, what is missing and the entered
+    values without evidence."""
     movement = run.movement
-    table = core.parse_table(run.criteria_set.table)
     raw = {c["code"]: c for c in table.raw["criteria"]}
     parts = list(movement.participants.select_related("unit__parent__parent", "partner", "household__village")
                  .order_by("name", "id"))
-    if not parts:
-        raise _err(None, "Phong trào chưa có đối tượng tham gia", "The movement has no participant")
     clusters = dict(ClusterMember.objects.filter(cluster__movement=movement, year=run.year)
                     .values_list("participant_id", "cluster__name"))
-    existing = {(s.participant_id, s.criterion): s for s in Score.objects.filter(run=run)}
     columns: dict[str, list[float]] = {col: [] for col in table.columns}
     figures: dict[tuple[int, str], tuple[str, str]] = {}
-    missing = []
+    missing, unproven = [], []
+
+    def entered(p, code):
+        s = existing.get((p.pk, code))
+        v = _entered(s)
+        if v is not None and s.evidence_id is None:
+            unproven.append(f"{p.name}: {code}")
+        return v
+
     for p in parts:
         done = set()
         for c in table.criteria:
@@ -544,21 +589,43 @@ def compute_run(actor, run: ScoreRun) -> core.Result:
                 fig = sources.figure(src, p, run.year, movement)
                 v = fig.value
                 if v is None:
-                    v = _entered(existing.get((p.pk, c.code)))
+                    v = entered(p, c.code)
                 figures[(p.pk, c.column)] = (fig.vi, fig.en)
             else:
-                v = _entered(existing.get((p.pk, c.code)))
+                v = entered(p, c.code)
                 if v is None:
                     for code in table.columns[c.column]:
-                        v = v if v is not None else _entered(existing.get((p.pk, code)))
+                        v = v if v is not None else entered(p, code)
                 figures[(p.pk, c.column)] = ("Giá trị nhập (tự chấm / phúc tra / hội đồng)",
                                              "Entered value (self-assessment / re-check / council)")
             if v is None:
                 missing.append(f"{p.name}: {c.code}")
             columns[c.column].append(math.nan if v is None else v)
+    return {"parts": parts, "clusters": clusters, "columns": columns, "figures": figures, "missing": missing,
+            "unproven": unproven, "raw": raw}
+
+
+@transaction.atomic
+def compute_run(actor, run: ScoreRun) -> core.Result:
+    """Compute every participant's scores (see the module docstring); a participant without a
+    value on a criterion, or an entered value without evidence, stops the computation with the list."""
+    check(actor, "scoring_run", run.movement)
+    run = ScoreRun.objects.select_for_update().select_related("movement", "criteria_set").get(pk=run.pk)
+    _not_published(run)
+    movement = run.movement
+    table = core.parse_table(run.criteria_set.table)
+    existing = {(s.participant_id, s.criterion): s for s in Score.objects.filter(run=run)}
+    got = _inputs(run, table, existing)
+    parts, clusters, columns, figures, missing, raw = (got[k] for k in ("parts", "clusters", "columns", "figures",
+                                                                         "missing", "raw"))
+    if not parts:
+        raise _err(None, "Phong trào chưa có đối tượng tham gia", "The movement has no participant")
     if missing:
         raise _err(None, "Thiếu giá trị, cần nhập kèm minh chứng: " + "; ".join(missing[:30]),
                    "Values missing, enter them with evidence: " + "; ".join(missing[:30]))
+    if got["unproven"]:
+        raise _err(None, "Giá trị nhập chưa có minh chứng, cần tải tệp lên: " + "; ".join(got["unproven"][:30]),
+                   "Entered values without evidence, upload a file: " + "; ".join(got["unproven"][:30]))
     cl = [clusters.get(p.pk, tr("(chưa vào cụm)", "(no cluster)")) for p in parts]
     result = core.score(table, columns, [str(p.pk) for p in parts], cl)
     ScoreTotal.objects.filter(run=run).delete()
@@ -580,6 +647,37 @@ def compute_run(actor, run: ScoreRun) -> core.Result:
     return result
 
 
+NO_CLUSTER = {"(chưa vào cụm)", "(no cluster)"}
+
+
+def changed_since_computed(run: ScoreRun) -> list[tuple[str, str]]:
+    """What differs between the scores stored and the inputs now, (Vietnamese, English) pairs
+    ("participant: criterion", the
+    participants added or gone, the clusters changed): entered values, the platform's figures
+    (results, supports, the Fund…), participants and clusters. Empty when the scores are current."""
+    table = core.parse_table(run.criteria_set.table)
+    existing = {(s.participant_id, s.criterion): s for s in Score.objects.filter(run=run)}
+    got = _inputs(run, table, existing)
+    totals = {t.participant_id: t for t in ScoreTotal.objects.filter(run=run).select_related("participant")}
+    out = []
+    for i, p in enumerate(got["parts"]):
+        t = totals.pop(p.pk, None)
+        if t is None:
+            out.append((f"{p.name}: chưa có trong lần tính", f"{p.name}: not in the computation"))
+            continue
+        now = got["clusters"].get(p.pk)
+        if (now or "") != t.cluster and not (now is None and t.cluster in NO_CLUSTER):
+            out.append((f"{p.name}: cụm, khối", f"{p.name}: cluster"))
+        for c in table.criteria:
+            v, s = got["columns"][c.column][i], existing.get((p.pk, c.code))
+            old = None if s is None else s.value
+            if old is None or math.isnan(v) or abs(v - old) > 1e-9 * max(1.0, abs(old)):
+                out.append((f"{p.name}: {c.code}",) * 2)
+    out += [(f"{t.participant.name}: không còn tham gia", f"{t.participant.name}: no longer takes part")
+            for t in totals.values()]
+    return out
+
+
 @transaction.atomic
 def advance_run(actor, run: ScoreRun, *, comment_days: int = 15, today: dt.date | None = None) -> ScoreRun:
     """Self-assessment → cluster re-check → council (``scoring_run``) → published (``scoring_publish``,
@@ -590,8 +688,18 @@ def advance_run(actor, run: ScoreRun, *, comment_days: int = 15, today: dt.date 
     to = NEXT_RUN_STATE.get(run.state)
     if to is None:
         raise _err(None, "Kết quả đã công bố", "The scores are already published")
-    if to in (COUNCIL, PUBLISHED, RECHECK) and run.computed_at is None:
-        raise _err(None, "Chưa tính điểm: bấm “Tính điểm” trước", "Compute the scores first")
+    if to in (COUNCIL, PUBLISHED, RECHECK):
+        if run.computed_at is None and not ScoreTotal.objects.filter(run=run).exists():
+            raise _err(None, "Chưa tính điểm: bấm “Tính điểm” trước", "Compute the scores first")
+        changed = changed_since_computed(run) if run.computed_at is not None else []
+        if run.computed_at is None or changed:
+            more = " …" if len(changed) > 10 else ""
+            vi = (": " + "; ".join(v for v, _ in changed[:10]) + more) if changed else ""
+            en = (": " + "; ".join(e for _, e in changed[:10]) + more) if changed else ""
+            raise _err(None, "Số liệu đã thay đổi sau lần tính điểm" + vi + ". Bấm “Tính điểm” lại trước khi chuyển "
+                             "bước hoặc công bố (điểm đang hiện là của số liệu cũ)",
+                       "The inputs changed after the scores were computed" + en + ". Compute the scores again "
+                       "before moving on or publishing (the scores shown are of the old inputs)")
     if to == PUBLISHED:
         if not isinstance(comment_days, int) or not 1 <= comment_days <= 90:
             raise _err("comment_days", "Thời gian lấy ý kiến từ 1 đến 90 ngày", "The comment period is 1 to 90 days")

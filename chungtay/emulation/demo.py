@@ -4,17 +4,19 @@ audited) as the province officer ``tinh`` and the commune officer ``xa``.
 
 - The province movement, derived from the national one (1258/QĐ-TTg, reference data of
   migration 0002), with the plan's six contents, its targets as goals, moved to final review.
-- A commune movement of xa's commune derived from it, with three villages and three households.
+- A commune movement of xa's commune derived from it, with three villages and three households
+  whose pledges to escape poverty in 2019 (support app) are their registrations.
 - Participants of the province movement: the province itself (it reports the province-wide
   activities of the seeds), six communes (xa's and xa2's among them) and the support demo's
   partners when present; one cluster of the communes (and a block of the partners) with a head and
-  a deputy rotating each year 2018–2020, a pact signed in 2018, registrations 2018–2020 with targets.
+  a deputy rotating each year 2018–2020, a pact signed in 2018 (with its signed scan),
+  registrations 2018–2020 with targets.
 - Activities with the figures of the province's report of 23/08/2018: 10 billboard clusters, two
   training courses that 72 of 86 communes sent staff to, 350 posters, 810 handbooks, two models
   replicated (goats in Kroong, bio-fertiliser in Kon Đào), an exemplary household of xa's commune.
 - A criteria set KT-2020 (escaped households and the poverty-rate fall against the plan's 3.5
-  points a year computed from the synthetic results, plus one entered criterion) and its 2020
-  scoring, computed and advanced to published.
+  points a year computed from the synthetic results, plus one entered criterion, each entered value
+  with a generated evidence PDF) and its 2020 scoring, computed and advanced to published.
 
 Idempotent: a province with the movement already recorded is left alone.
 """
@@ -153,9 +155,12 @@ def create_demo_movement(log=lambda m: None) -> dict:
     if len(p_partners) >= 2:
         # the partners in a block of their own: their entered figures are ranked among themselves
         _rotate(tinh, actions.add_cluster(tinh, m, name=BLOCK_NAME, kind=Cluster.BLOCK), p_partners)
+    from django.core.files.uploadedfile import SimpleUploadedFile
+    scan = SimpleUploadedFile("giao-uoc-thi-dua-2018-ban-ky.pdf", _pdf(f"Giao uoc thi dua nam 2018 - ban ky - {DECISION_NO}"),
+                              content_type="application/pdf")      # the signed pact, scanned
     actions.sign_pact(
         tinh, cluster, year=2018, title=f"Giao ước thi đua năm 2018 – {CLUSTER_NAME}", signed_on=dt.date(2018, 3, 15),
-        parties=p_communes, clauses=(
+        upload=scan, parties=p_communes, clauses=(
             "1. Giảm tỷ lệ hộ nghèo ít nhất 3,5 điểm % trong năm theo chuẩn nghèo tiếp cận đa chiều.\n"
             "2. Mỗi thôn có ít nhất một mô hình giúp nhau thoát nghèo; không để hộ thoát nghèo tái nghèo.\n"
             "3. Cử cán bộ văn hóa – thông tin dự đủ các lớp tập huấn truyền thông giảm nghèo của tỉnh.\n"
@@ -227,10 +232,17 @@ def create_demo_movement(log=lambda m: None) -> dict:
                     .order_by("-k", "code")[:3])
     cparts = [actions.add_participant(xa, cm, unit=v, joined_on=dt.date(2018, 1, 10)) for v in villages]
     households = _poor_households(xa_commune, 2018)
-    hparts = [actions.add_participant(xa, cm, household=h, joined_on=dt.date(2018, 1, 10)) for h in households]
-    for p in hparts:
-        actions.register(xa, p, year=2019, registered_on=dt.date(2019, 1, 15), titles=["Hộ thoát nghèo năm 2019"],
-                         targets=[("Thoát nghèo", "hộ", "1")])
+    for h in households:
+        actions.add_participant(xa, cm, household=h, joined_on=dt.date(2018, 1, 10))
+    # the households' registrations are their pledges to escape poverty in 2019 (support app), not
+    # typed again: the support demo's pledge where there is one, else recorded here by xa
+    from chungtay.support.models import Pledge
+    from chungtay.support.people import record_pledge
+    for h in households:
+        if not Pledge.objects.filter(household=h, year=2019).exists():
+            record_pledge(xa, h, year=2019, registered_on=dt.date(2019, 1, 15), kinds_asked=["livestock"],
+                          plan="Nhận bò giống, học kỹ thuật chăn nuôi và trồng xen cà phê; phấn đấu thoát nghèo năm 2019.",
+                          support_asked="Bò giống, vay vốn chính sách")
         registrations += 1
     if cparts:
         activities.append(actions.report_activity(
@@ -242,19 +254,28 @@ def create_demo_movement(log=lambda m: None) -> dict:
     cs = actions.add_criteria_set(tinh, m, CRITERIA)
     run = actions.open_run(tinh, cs, year=SCORE_YEAR)
     whole = sources.figure("poverty_rate_fall", p_province, SCORE_YEAR, m).value
+    from django.core.files.uploadedfile import SimpleUploadedFile
+
+    def proof(p, code: str):
+        """The evidence of an entered value (each comes with one): a generated one-page PDF, as the
+        dossier items of ``_nominate_the_best``."""
+        return SimpleUploadedFile(f"minh-chung-{code}-{p.pk}.pdf",
+                                  _pdf(f"Minh chung tu cham {SCORE_YEAR} - tieu chi {code} - doi tuong {p.pk}"),
+                                  content_type="application/pdf")
     for k, p in enumerate(p_partners):
         # a partner has no poverty figures of its own: the council enters the households it helped
         # and credits it with the province's fall of the poverty rate
-        actions.enter_value(tinh, run, p, "A1", PARTNER_ESCAPED[k % 8])
-        actions.enter_value(tinh, run, p, "A2", round(whole or 0.0, 4))
+        actions.enter_value(tinh, run, p, "A1", PARTNER_ESCAPED[k % 8], upload=proof(p, "A1"))
+        actions.enter_value(tinh, run, p, "A2", round(whole or 0.0, 4), upload=proof(p, "A2"))
     everyone = [p_province, *p_communes, *p_partners]
     for k, p in enumerate(everyone):
         # the last commune did not send staff to the training (72 of 86 did)
-        actions.enter_value(tinh, run, p, "B1", 0 if p is p_communes[-1] else 1)
+        actions.enter_value(tinh, run, p, "B1", 0 if p is p_communes[-1] else 1, upload=proof(p, "B1"))
     actions.compute_run(tinh, run)
     for _ in range(3):
         run.refresh_from_db()
         actions.advance_run(tinh, run, today=dt.date(2021, 3, 15))
+    run.refresh_from_db()                   # published: the nominations rest on it
     for to in ("running", "interim_review", "final_review"):
         m = actions.advance_movement(tinh, m, to)
 

@@ -17,7 +17,9 @@ I. **Results against the plan.** The unit's poverty rate each year from the base
    table ("đã rà soát 1/6.150 hộ"), as the fall and the escaped figures are (``sources.figure``).
 II. **Activities**, counted from the movement's ``Activity`` records by kind (communication,
    training, models replicated, support mobilised, exemplary people), with quantities summed by
-   unit of measure and training attendance (reached of invited).
+   unit of measure and training attendance (reached of invited) — and those of the movements
+   derived from it inside the unit (a province's report counts its communes' movements), each
+   labelled by its movement (``ActivityItem.movement_vi``).
 III. **Supports and donations mobilised**, summed from the support ledger (delivered supports,
    current versions) and the Fund for the Poor (donations not reversed), never typed again:
    integer VND.
@@ -138,6 +140,7 @@ class ActivityItem:
     content: str
     figure_vi: str                        # "10 cụm pano"; "72/86 đơn vị cử người"
     story: str = ""
+    movement_vi: str = ""                 # a derived movement's activity: "phong trào 15/KH-UBND của Xã …" (else empty)
 
 
 @dataclass
@@ -444,10 +447,46 @@ def _vi_decimals(text: str) -> str:
 
 # --------------------------------------------------------------------------- II. activities
 
-def _activities(m: Movement, parts: list[Participant], first: int, last: int) -> list[ActivityGroup]:
-    ids = {p.pk for p in parts}
-    acts = [a for a in m.activities.filter(year__gte=first, year__lte=last, participant_id__in=ids)
-            .select_related("participant", "content").order_by("date", "id")]
+def derived(m: Movement, unit: Unit) -> list[tuple[Movement, list[Participant]]]:
+    """The movements derived from ``m`` (recursively: a province's communes' movements) that
+    concern ``unit``, each with its participants inside the unit: all of them for a derived
+    movement of a unit inside ``unit``, those inside ``unit`` when ``unit`` lies inside the derived
+    movement's unit."""
+    out, seen, todo = [], {m.pk}, [m]
+    while todo:
+        for d in Movement.objects.filter(parent=todo.pop(0)).select_related("unit__parent").order_by("id"):
+            if d.pk in seen or d.unit is None:
+                continue
+            seen.add(d.pk)
+            todo.append(d)
+            if inside(unit, d.unit) or inside(d.unit, unit):
+                out.append((d, _participants(d, unit)))
+    return out
+
+
+def _derived_label(d: Movement) -> str:
+    return f"phong trào {d.decision_no} của {d.unit.full_name or d.unit.name}"
+
+
+def _activity_rows(m: Movement, parts: list[Participant], first: int, last: int,
+                   below: list[tuple[Movement, list[Participant]]]) -> list[tuple[Activity, str]]:
+    """The activities of ``m``'s participants in the report, then those of the derived movements
+    (``below``), each with its movement's label (empty for ``m``'s own), by date."""
+    rows = [(a, "") for a in m.activities.filter(year__gte=first, year__lte=last, participant_id__in={p.pk for p in parts})
+            .select_related("participant", "content")]
+    for d, dparts in below:
+        label = _derived_label(d)
+        rows += [(a, label) for a in d.activities.filter(year__gte=first, year__lte=last,
+                                                          participant_id__in={p.pk for p in dparts})
+                 .select_related("participant", "content")]
+    return sorted(rows, key=lambda r: (r[0].date, bool(r[1]), r[0].id))
+
+
+def _activities(m: Movement, parts: list[Participant], first: int, last: int,
+                below: list[tuple[Movement, list[Participant]]] = ()) -> list[ActivityGroup]:
+    rows = _activity_rows(m, parts, first, last, list(below))
+    acts = [a for a, _ in rows]
+    labels = {a.pk: label for a, label in rows}
     out = []
     for kind, vi, en in ACTIVITY_KINDS:
         mine = [a for a in acts if a.kind == kind]
@@ -467,18 +506,18 @@ def _activities(m: Movement, parts: list[Participant], first: int, last: int) ->
         totals = [f"{qty(q)} {u}" for u, q in sums.items()]
         if with_attendance:
             totals.append(f"{reached}/{invited} đơn vị được mời cử người tham gia")
-        out.append(ActivityGroup(kind, vi, en, len(mine), totals, [_item(a) for a in mine]))
+        out.append(ActivityGroup(kind, vi, en, len(mine), totals, [_item(a, labels[a.pk]) for a in mine]))
     return out
 
 
-def _item(a: Activity) -> ActivityItem:
+def _item(a: Activity, movement_vi: str = "") -> ActivityItem:
     fig = []
     if a.quantity is not None:
         fig.append(f"{qty(a.quantity)} {a.unit_of_measure}".strip())
     if a.reached is not None:
         fig.append(f"{a.reached}/{a.invited} đơn vị cử người" if a.invited is not None else f"{a.reached} người")
     return ActivityItem(a.title, a.participant.name, a.date.strftime("%d/%m/%Y"),
-                        f"{a.content.number}" if a.content_id else "", "; ".join(fig), a.story)
+                        f"{a.content.number}" if a.content_id else "", "; ".join(fig), a.story, movement_vi)
 
 
 # --------------------------------------------------------------------------- III. supports and donations
@@ -492,7 +531,8 @@ def _money(label: str, values: list[int], formula: bool = True) -> Money:
     return Money(label, len(values), total, f)
 
 
-def _mobilised(user, m: Movement, unit: Unit, parts: list[Participant], first: int, last: int) -> Mobilised:
+def _mobilised(user, m: Movement, unit: Unit, parts: list[Participant], first: int, last: int,
+               below: list[tuple[Movement, list[Participant]]] = ()) -> Mobilised:
     from chungtay.support.models import DELIVERED, KIND_NAMES, Support
     base = Support.objects.filter(is_current=True, status=DELIVERED, year__gte=first, year__lte=last)
     here = base.filter(**{COLUMN[unit.level]: unit.pk}) if unit.level in COLUMN else base.none()
@@ -509,9 +549,9 @@ def _mobilised(user, m: Movement, unit: Unit, parts: list[Participant], first: i
         if p.kind == Participant.PARTNER:
             vals = list(base.filter(provider_partner_id=p.partner_id).values_list("value_vnd", flat=True))
             partners.append(_money(p.name, vals))
+    support_acts = [a for a, _ in _activity_rows(m, parts, first, last, list(below)) if a.kind == "support"]
     entry_ids = set()
-    for a in m.activities.filter(kind="support", year__gte=first, year__lte=last,
-                                 participant_id__in=[p.pk for p in parts]).prefetch_related("supports"):
+    for a in support_acts:
         entry_ids |= {e.pk for e in a.supports.all()}
     linked = _money("Hỗ trợ gắn với hoạt động “Vận động nguồn lực hỗ trợ”",
                     list(base.filter(entry_id__in=entry_ids).values_list("value_vnd", flat=True)))
@@ -538,8 +578,7 @@ def _mobilised(user, m: Movement, unit: Unit, parts: list[Participant], first: i
                 p_don.append(_money(p.name, list(alive.filter(donor__partner_id=p.partner_id)
                                                  .values_list("value_vnd", flat=True))))
         d_ids = set()
-        for a in m.activities.filter(kind="support", year__gte=first, year__lte=last,
-                                     participant_id__in=[p.pk for p in parts]):
+        for a in support_acts:
             d_ids |= {int(x) for x in (a.donation_ids or []) if str(x).isdigit()}
         linked_d = _money("Ủng hộ gắn với hoạt động “Vận động nguồn lực hỗ trợ”",
                           list(alive.filter(pk__in=d_ids).values_list("value_vnd", flat=True)))
@@ -625,7 +664,8 @@ def review_report(user, m: Movement, unit: Unit, first: int, last: int) -> Repor
     parts = _participants(m, unit)
     issuer = issuer_for(unit)
     upper, name = issuer.agency
-    acts = _activities(m, parts, first, last)
+    below = derived(m, unit)                  # the derived (commune) movements' activities count too
+    acts = _activities(m, parts, first, last, below)
     exemplary = next((g.items for g in acts if g.kind == "exemplary"), [])
     counts = defaultdict(int)
     for p in parts:
@@ -642,7 +682,7 @@ def review_report(user, m: Movement, unit: Unit, first: int, last: int) -> Repor
                       "households": counts[Participant.HOUSEHOLD]},
         contents=[f"{c.number}. {c.title}" for c in m.contents.all()], goal_text=m.goal_text,
         results=_results(user, m, unit, first, last), activities=acts,
-        mobilised=_mobilised(user, m, unit, parts, first, last), best=_best(m, parts, first, last, exemplary))
+        mobilised=_mobilised(user, m, unit, parts, first, last, below), best=_best(m, parts, first, last, exemplary))
     r.fingerprint = fingerprint(r)
     r.published = latest_publication(m, unit, first, last)
     return r
@@ -656,6 +696,10 @@ def fingerprint(r: Report) -> str:
     for y in d["results"]["years"]:         # a final year's row as before the mark existed: the
         if not y.get("provisional_vi"):     # fingerprints of reports already published stay valid
             y.pop("provisional_vi", None)
+    items = [it for g in d["activities"] for it in g["items"]] + list(d["best"]["exemplary"])
+    for it in items:                        # likewise an activity of the movement itself (no label):
+        if not it.get("movement_vi"):       # only a derived movement's activity changes the figures
+            it.pop("movement_vi", None)
     return hashlib.sha256(json.dumps(d, sort_keys=True, ensure_ascii=False, default=str).encode()).hexdigest()
 
 

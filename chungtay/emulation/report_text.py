@@ -89,12 +89,22 @@ def blocks(r: Report) -> list[Block]:
             continue
         out.append(Block("h2", f"{i}. {g.name_vi}"))
         for it in g.items:
-            head = f"{it.title} – {it.participant}, {it.date}" + (f" (nội dung {it.content})" if it.content else "")
+            head = f"{it.title} – {it.participant}, {it.date}" + (f" (nội dung {it.content})" if it.content else "") \
+                + (f" [{it.movement_vi}]" if it.movement_vi else "")
             out.append(Block("bullet", head + (f": {it.figure_vi}." if it.figure_vi else ".")))
             if it.story:
                 out.append(Block("note", it.story))
-    out.append(Block("note", "Nguồn: các hoạt động đã báo cáo trong phong trào (kèm minh chứng), trong kỳ báo cáo, của "
-                             "các đối tượng tham gia trên địa bàn; số lượng cộng theo loại hoạt động và đơn vị tính."))
+    below = {}
+    for g in acts:
+        for it in g.items:
+            if it.movement_vi:
+                below[it.movement_vi] = below.get(it.movement_vi, 0) + 1
+    if below:
+        out.append(Block("p", "Trong đó, hoạt động của các phong trào cấp dưới phát triển từ phong trào này: "
+                              + "; ".join(f"{k}: {v}" for k, v in below.items()) + "."))
+    out.append(Block("note", "Nguồn: các hoạt động đã báo cáo trong phong trào và trong các phong trào cấp dưới phát triển "
+                             "từ nó (kèm minh chứng), trong kỳ báo cáo, của các đối tượng tham gia trên địa bàn; số lượng "
+                             "cộng theo loại hoạt động và đơn vị tính."))
 
     # ---------------------------------------------------------------- III
     mob = r.mobilised
@@ -143,7 +153,8 @@ def blocks(r: Report) -> list[Block]:
     if not best.exemplary:
         out.append(Block("note", "Chưa có gương điển hình nào được báo cáo trong kỳ."))
     for it in best.exemplary:
-        out.append(Block("bullet", f"{it.title} ({it.participant}, {it.date})."))
+        out.append(Block("bullet", f"{it.title} ({it.participant}, {it.date}"
+                                   + (f"; {it.movement_vi}" if it.movement_vi else "") + ")."))
     out.append(Block("h2", "3. Khen thưởng"))
     if best.awards is None:
         out.append(Block("note", best.awards_note_vi))

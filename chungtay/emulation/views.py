@@ -25,6 +25,7 @@ from chungtay.web.forms import form_errors
 from . import actions
 from . import actions_awards as awards
 from . import evidence as files
+from . import registrations as registrations_of
 from .forms import (ActivityForm, ClusterForm, CriteriaForm, LaunchForm, MemberForm, PactForm, ParticipantForm,
                     PublishForm, RegistrationForm, RunForm, ValueForm)
 from .models import (ACTIVITY_NAMES, COUNCIL, NEXT_STATE, PUBLISHED, RUN_STATE_NAMES, STATE_NAMES, ClusterMember,
@@ -74,15 +75,29 @@ def movement_list(request):
         if not may:
             raise PermissionDenied(tr("Không được phát động phong trào thi đua", "You may not launch a movement"))
     visible = Movement.objects.for_user(request.user)
-    form = None
+    form = base = None
+    parents = list(visible.exclude(level="commune").select_related("unit")[:200])
     if may:
         from chungtay.plans.models import Target
         from chungtay.plans.views import plans_for
-        targets = Target.objects.filter(plan__in=plans_for(request.user)).select_related("plan", "unit")[:300] \
+        targets = list(Target.objects.filter(plan__in=plans_for(request.user)).select_related("plan", "unit")[:300]) \
             if can(request.user, "plan_view") else []
+        # the movement derived from: its contents and goals are offered (GET ?parent=, or the form's)
+        raw = (request.POST if request.method == "POST" else request.GET).get("parent", "")
+        base = next((x for x in parents if raw.isascii() and raw.isdigit() and x.pk == int(raw)), None)
+        initial = {}
+        if base is not None:
+            inherited = list(base.goals.select_related("plan", "unit"))
+            targets += [t for t in inherited if t.pk not in {x.pk for x in targets}]
+            titles = [c.title for c in base.contents.all()]
+            initial = {"parent": base.pk, "level": {"national": "province", "province": "commune"}[base.level],
+                       "start_year": base.start_year, "end_year": base.end_year, "goal_text": base.goal_text,
+                       "goals": [t.pk for t in inherited]}
+            if titles:
+                initial["contents"] = "\n".join(titles)
         form = LaunchForm(request.POST or None, units=_launch_units(request.user) if not scope_for(request.user).everything
                           else list(Unit.objects.filter(system=Unit.SYSTEM_2025, level=Unit.PROVINCE).order_by("code")),
-                          parents=visible.exclude(level="commune")[:200], targets=targets)
+                          parents=parents, targets=targets, initial=initial)
     if request.method == "POST" and form.is_valid():
         cd = form.cleaned_data
         unit = Unit.objects.filter(pk=cd["unit"]).first() if cd["unit"] else None
@@ -101,17 +116,19 @@ def movement_list(request):
             messages.success(request, tr("Đã ghi quyết định phát động phong trào", "Movement launched"))
             return redirect("emulation:detail", m.pk)
     rows = visible.select_related("unit").annotate(n=Count("participants", distinct=True))
-    return render(request, "emulation/list.html", {"rows": rows, "form": form, "states": STATE_NAMES})
+    return render(request, "emulation/list.html", {"rows": rows, "form": form, "states": STATE_NAMES, "parents": parents,
+                                                   "base": base, "base_contents": base is not None and base.contents.exists()})
 
 
 @login_required
 def movement_detail(request, pk: int):
     m = _movement(request, pk)
+    regs = registrations_of.summary(m)        # typed, plus the households' pledges (issue 12 §3)
     return render(request, "emulation/detail.html", _ctx(
         request, m, contents=m.contents.all(), goals=m.goals.select_related("plan", "unit"),
         derived=Movement.objects.for_user(request.user).filter(parent=m),
         counts={"participants": m.participants.count(), "clusters": m.clusters.count(),
-                "registrations": Registration.objects.filter(participant__movement=m).count(),
+                "registrations": regs.total, "registrations_pledged": regs.pledged,
                 "activities": m.activities.count()},
         activity_totals=m.activities.values("kind").annotate(n=Count("id")).order_by("kind"),
         activity_names=ACTIVITY_NAMES, next_state=NEXT_STATE.get(m.state), may_move=_may(request.user, "movement_launch", m),
@@ -205,11 +222,8 @@ def registrations(request, pk: int):
             messages.success(request, tr("Đã ghi đăng ký thi đua", "Registration recorded"))
             return redirect("emulation:registrations", m.pk)
     regs = Registration.objects.filter(participant__movement=m).select_related("participant").prefetch_related("targets")
-    from chungtay.support.models import Pledge
-    hh = [p.household_id for p in parts if p.kind == Participant.HOUSEHOLD]
-    pledges = Pledge.objects.filter(household_id__in=hh, year__gte=m.start_year, year__lte=m.end_year) \
-        .select_related("household").order_by("-year")
-    return render(request, "emulation/registrations.html", _ctx(request, m, regs=regs, form=form, pledges=pledges))
+    return render(request, "emulation/registrations.html", _ctx(
+        request, m, regs=regs, form=form, pledges=registrations_of.pledges(m), summary=registrations_of.summary(m)))
 
 
 @login_required
