@@ -20,11 +20,24 @@ def pdf(name="ho-so.pdf"):
     return SimpleUploadedFile(name, PDF, content_type="application/pdf")
 
 
-def dossier(officer, commune, **kw):
+PUBLISHED_ON = dt.date(2026, 1, 30)      # the scores' public comment ends 14/02/2026, before TODAY
+
+
+def dossier(officer, commune, publish=True, **kw):
     """A scored movement (tests/emulation_helpers.scored) and a draft dossier for its first
-    village as a collective, proposed for the commune chairman's Giấy khen of 2025."""
+    village as a collective, proposed for the commune chairman's Giấy khen of 2025: resting on the
+    scores published on PUBLISHED_ON (by the chairman ``chutich``), or with ``publish=False`` on no
+    scoring (the run computed, not published)."""
+    from django.contrib.auth import get_user_model
+
+    from chungtay.emulation import actions
     m, run, p1, p2, _ = scored(officer, commune)
-    args = dict(subject_kind=rules.COLLECTIVE, year=2025, form_code="giay_khen_xa", run=run,
+    if publish:
+        for _ in range(2):
+            run = actions.advance_run(officer, run)
+        run = actions.advance_run(get_user_model().objects.get(username="chutich"), run, comment_days=15,
+                                  today=PUBLISHED_ON)
+    args = dict(subject_kind=rules.COLLECTIVE, year=2025, form_code="giay_khen_xa", run=run if publish else None,
                 achievements="Dẫn đầu cụm thi đua năm 2025: 3/5 hộ nghèo thoát nghèo.", today=TODAY)
     args.update(kw)
     n = act.create_nomination(officer, p1, **args)
@@ -52,8 +65,8 @@ def to_upward(officer, n, members=MEMBERS):
     return act.advance_nomination(officer, n, to=rules.UPWARD, today=TODAY)
 
 
-def decided(officer, chairman, commune, **kw):
-    m, run, p1, p2, n = dossier(officer, commune)
+def decided(officer, chairman, commune, publish=True, **kw):
+    m, run, p1, p2, n = dossier(officer, commune, publish=publish)
     n = to_upward(officer, n)
     args = dict(number="25/QĐ-UBND", decided_on=dt.date(2026, 2, 25), issuer="UBND xã", signer="Nguyễn Văn An",
                 today=TODAY)

@@ -7,9 +7,20 @@ from chungtay.units.models import Unit
 
 TABLE = {"code": "XA-2025", "name": {"vi": "Thi đua xã 2025", "en": "Commune emulation 2025"},
          "bands": [{"min": 0, "label": "Hoàn thành"}, {"min": 50, "label": "Xuất sắc"}],
-         "criteria": [{"code": "A1", "column": "escaped", "points": 40, "kind": "ratio", "target": 4, "source": "escaped"},
-                      {"code": "A2", "column": "escaped", "points": 20, "kind": "relative", "source": "escaped"},
-                      {"code": "B1", "column": "communication", "points": 10, "kind": "boolean"}]}
+         "criteria": [{"code": "A1", "name": {"vi": "Hộ thoát nghèo so với chỉ tiêu", "en": "Escaped against the target"},
+                       "column": "escaped", "points": 40, "kind": "ratio", "target": 4, "source": "escaped"},
+                      {"code": "A2", "name": {"vi": "Hộ thoát nghèo so với các thôn trong cụm", "en": "Escaped, cluster"},
+                       "column": "escaped", "points": 20, "kind": "relative", "source": "escaped"},
+                      {"code": "B1", "name": {"vi": "Có hoạt động tuyên truyền", "en": "Communication activity"},
+                       "column": "communication", "points": 10, "kind": "boolean"}]}
+
+
+def evidence(name: str = "minh-chung.pdf"):
+    """A small PDF upload standing for the evidence of an entered value (the demo's ``_pdf``)."""
+    from django.core.files.uploadedfile import SimpleUploadedFile
+
+    from chungtay.emulation.demo import _pdf
+    return SimpleUploadedFile(name, _pdf(name), content_type="application/pdf")
 
 
 def villages(commune, n=2):
@@ -45,7 +56,7 @@ def movement(officer, commune, **kw):
 
 def scored(officer, commune):
     """A movement with two villages in one cluster (3 of 5 and 1 of 2 poor households escaped in
-    2025; communication 1 and 0) and a computed scoring of 2025."""
+    2025; communication 1 and 0, each entered with its evidence) and a computed scoring of 2025."""
     m = movement(officer, commune)
     v1, v2 = villages(commune)
     set_history(v1, 5, 3)
@@ -57,7 +68,7 @@ def scored(officer, commune):
     actions.set_member(officer, c, p2, year=2025, role="deputy")
     cs = actions.add_criteria_set(officer, m, TABLE)
     run = actions.open_run(officer, cs, year=2025)
-    actions.enter_value(officer, run, p1, "B1", 1)
-    actions.enter_value(officer, run, p2, "B1", "0")
+    actions.enter_value(officer, run, p1, "B1", 1, upload=evidence("bao-cao-tuyen-truyen.pdf"))
+    actions.enter_value(officer, run, p2, "B1", "0", upload=evidence("bao-cao-thon.pdf"))
     result = actions.compute_run(officer, run)
     return m, run, p1, p2, result

@@ -12,13 +12,15 @@ import atexit
 import datetime as dt
 import uuid
 
+from tests.emulation_helpers import evidence
 from tests.test_role_url_matrix import CHUTICH, MTTQ, TINH, XA, XA2, Case, codes, only
 
 PNG = b"\x89PNG\r\n\x1a\n" + b"\x00" * 16
 TABLE = {"code": "XA-TD", "name": "Thi đua xã", "bands": [{"min": 0, "label": "Hoàn thành"}],
-         "criteria": [{"code": "A1", "column": "escaped", "points": 40, "kind": "ratio", "target": 10,
-                       "source": "escaped"},
-                      {"code": "B1", "column": "communication", "points": 10, "kind": "boolean"}]}
+         "criteria": [{"code": "A1", "name": {"vi": "Hộ thoát nghèo", "en": "Escaped"}, "column": "escaped",
+                       "points": 40, "kind": "ratio", "target": 10, "source": "escaped"},
+                      {"code": "B1", "name": {"vi": "Tuyên truyền", "en": "Communication"}, "column": "communication",
+                       "points": 10, "kind": "boolean"}]}
 
 
 def extend(w):
@@ -47,7 +49,7 @@ def extend(w):
     w.criteria_set = cs
     w.run = actions.open_run(xa, cs, year=2025)
     for p in m.participants.all():
-        actions.enter_value(xa, w.run, p, "B1", 1)
+        actions.enter_value(xa, w.run, p, "B1", 1, upload=evidence())
     actions.compute_run(xa, w.run)
     _awards(w, xa, p1, p2)
 

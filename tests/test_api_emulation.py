@@ -28,10 +28,11 @@ D = dt.date
 def emulation_world(officer, chairman, commune):
     """xa's commune movement (tests/emulation_award_helpers.decided: two villages in a cluster, a
     computed 2025 scoring not yet published, a nomination of the first village decided by the
-    chairman), plus a registration, a pact, an activity and a household participant of a village
-    other than the village head's. Used by tests/test_api_scope.py as well."""
-    m, n, d = decided(officer, chairman, commune)
-    run = n.run
+    chairman, resting on no scoring as it is not published), plus a registration, a pact, an
+    activity and a household participant of a village other than the village head's. Used by
+    tests/test_api_scope.py as well."""
+    m, n, d = decided(officer, chairman, commune, publish=False)
+    run = m.runs.get()
     p1 = n.participant
     p2 = m.participants.exclude(pk=p1.pk).get()
     cluster = m.clusters.get()
@@ -230,17 +231,27 @@ def test_unpublished_scores_only_for_who_scores_or_publishes_them(w, commune_off
         assert run["scores_visible"] is False and run["state"] == "self_assessment"
     for user in (commune_officer, commune_chairman, province_officer):
         assert len(ok(KeyClient(user).get(path))["items"]) == 2
+    rescore(w, commune_officer)
     run = actions.advance_run(commune_officer, actions.advance_run(commune_officer, w.run))
     assert KeyClient(village_head).get(path).status_code == 403            # the council's step: still not
     actions.advance_run(commune_chairman, run, comment_days=15)
     for user in (village_head, front):
         body = ok(KeyClient(user).get(path))
-        assert len(body["items"]) == 2
+        assert len(body["items"]) == 3                                    # the two villages and the household
     run = ok(KeyClient(village_head).get(f"/emulation-movements/{w.m.pk}/score-runs"))["items"][0]
     assert (run["state"], run["scores_visible"], run["published_on"]) == ("published", True, D.today().isoformat())
 
 
+def rescore(w, officer):
+    """The household participant joined after the computation: its value entered (with evidence) and
+    the scores computed again, as advance_run asks before moving on."""
+    from tests.emulation_helpers import evidence
+    actions.enter_value(officer, w.run, w.hp, "B1", 1, upload=evidence())
+    actions.compute_run(officer, w.run)
+
+
 def test_published_scores_carry_their_figures_and_formula(w, commune_officer, commune_chairman, village_head):
+    rescore(w, commune_officer)
     run = actions.advance_run(commune_officer, actions.advance_run(commune_officer, w.run))
     actions.advance_run(commune_chairman, run, comment_days=15)
     body = ok(KeyClient(village_head).get(f"/emulation-runs/{w.run.pk}/scores"))

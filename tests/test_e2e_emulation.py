@@ -300,8 +300,8 @@ def test_movement_from_launch_to_the_printed_certificate(browser, server):
         form.locator("select[name=participant]").select_option(str(p))
         form.locator("select[name=criterion]").select_option("B1")
         form.locator("input[name=value]").fill(str(value))
-        if value:
-            form.locator("input[name=evidence]").set_input_files(_pdf("bao-cao-tuyen-truyen.pdf"))
+        # every entered value comes with its evidence (a report of the communication, or of its absence)
+        form.locator("input[name=evidence]").set_input_files(_pdf("bao-cao-tuyen-truyen.pdf"))
         _go(page, form.locator("button.primary"))
         expect(page.locator(".messages")).to_contain_text("Đã ghi giá trị")
     _go(page, "button:has-text('Tính điểm')")
@@ -419,6 +419,14 @@ def test_movement_from_launch_to_the_printed_certificate(browser, server):
     against = vote.locator("tr", has_text="Lê Văn Tâm").locator("td")
     expect(against.nth(4)).to_have_text("không đồng ý")                 # the ballot, in Vietnamese
     expect(against.nth(5)).to_have_text("–")
+    # not submitted upward while the published scores are open to public comment (15 days from today)
+    _go(page, "button:has-text('Chuyển bước: Đã trình cấp có thẩm quyền')")
+    expect(page.locator(".messages")).to_contain_text(
+        f"đang lấy ý kiến công khai đến hết ngày {today + dt.timedelta(days=15):%d/%m/%Y}")
+    expect(page.locator("h2 .tag").first).to_have_text("Hội đồng đã bỏ phiếu")
+    # the period passes (the scores published 16 days ago, the comments closed yesterday)
+    server.sql("UPDATE emulation_scorerun SET published_on = ?, comment_until = ? WHERE id = ?",
+               (today - dt.timedelta(days=16)).isoformat(), (today - dt.timedelta(days=1)).isoformat(), run)
     _go(page, "button:has-text('Chuyển bước: Đã trình cấp có thẩm quyền')")
     expect(page.locator("h2 .tag").first).to_have_text("Đã trình cấp có thẩm quyền")
     expect(page.locator("form[action$='/decide/']")).to_have_count(0)                # award_decide: no

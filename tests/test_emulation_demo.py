@@ -113,5 +113,6 @@ def test_a_computed_criterion_is_entered_only_where_the_platform_has_no_figure(d
     p = actions.add_participant(province_officer, m, household=Household.objects.filter(commune=hh).first())
     with pytest.raises(ValidationError, match="không nhập tay"):
         actions.enter_value(province_officer, run2, p, "A1", 1)
-    assert actions.enter_value(province_officer, run2, p, "A2", 3.5).self_value == 3.5
+    from tests.emulation_helpers import evidence
+    assert actions.enter_value(province_officer, run2, p, "A2", 3.5, upload=evidence()).self_value == 3.5
     assert run.state == PUBLISHED

@@ -72,7 +72,7 @@ def test_criteria_and_values(officer, commune_officer, my_commune):
     assert "JSON không hợp lệ" in page
     page = _page(officer.post(f"/emulation/{m.pk}/criteria/", {"table": '{"code": "T", "name": "T", "bands": [], '
                               '"criteria": [{"code": "A", "column": "a", "points": 1, "kind": "percent"}]}'}))
-    assert "Bảng tiêu chí không hợp lệ" in page and "unknown kind" in page
+    assert "Bảng tiêu chí không hợp lệ" in page and "loại (kind) không hợp lệ &#x27;percent&#x27;" in page
     page = _page(officer.post(f"/emulation/{m.pk}/criteria/", {"table": '{"code": "T", "name": "T", "bands": [], '
                               '"criteria": [{"code": "A", "column": "a", "points": 1, "kind": "boolean", "source": "x"}]}'}))
     assert "Nguồn dữ liệu không biết" in page

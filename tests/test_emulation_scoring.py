@@ -78,6 +78,7 @@ def test_publication_freezes_the_scores(run, commune_officer, commune_chairman):
     r.refresh_from_db()
     actions.enter_value(commune_officer, r, p1, "B1", 0)
     assert Score.objects.get(run=r, participant=p1, criterion="B1").recheck_value == 0
+    actions.compute_run(commune_officer, r)            # the re-checked value scored before moving on
     actions.advance_run(commune_officer, r)            # → council
     r.refresh_from_db()
     actions.advance_run(commune_chairman, r, comment_days=10)

@@ -275,14 +275,21 @@ def movement_apps(xa, tinh, commune, province, village, h, tmp: Path) -> dict:
                         donation_ids=[gift.pk])
     cs = emu.add_criteria_set(xa, mv, {
         "code": S, "name": P, "bands": [{"min": 0, "label": P}, {"min": 30, "label": S}],
-        "criteria": [{"code": "A1", "name": P, "column": "escaped", "points": 40, "kind": "ratio", "target": 10,
-                      "source": "escaped"},
-                     {"code": T, "name": S, "column": "communication", "points": 10, "kind": "boolean"}]})
+        "criteria": [{"code": "A1", "name": {"vi": P, "en": S}, "column": "escaped", "points": 40, "kind": "ratio",
+                      "target": 10, "source": "escaped"},
+                     {"code": T, "name": {"vi": S, "en": P}, "column": "communication", "points": 10,
+                      "kind": "boolean"}]})
     run = emu.open_run(xa, cs, year=2025)
     for part in (p_commune, p_village, p_house, p_partner):
-        emu.enter_value(xa, run, part, T, 1, upload=png() if part is p_village else None)
-    emu.enter_value(xa, run, p_partner, "A1", 2)          # no figure of the platform for a partner
+        emu.enter_value(xa, run, part, T, 1, upload=png())     # an entered value comes with its evidence
+    emu.enter_value(xa, run, p_partner, "A1", 2, upload=png())  # no figure of the platform for a partner
     emu.compute_run(xa, run)
+    # published a month ago (its public-comment period over): nominations rest on published scores,
+    # and go upward only once the period has ended
+    from datetime import timedelta
+    for _ in range(2):
+        run = emu.advance_run(xa, run)
+    run = emu.advance_run(users.get(username="chutich"), run, comment_days=15, today=date.today() - timedelta(days=30))
     out.update(movement=mv.pk, run=run.pk, emulation_evidence=pact.scan_id, partner=partner.pk)
     out.update(emulation_awards(xa, users.get(username="chutich"), mv, run, p_commune, p_village, p_house, p_partner))
 

@@ -53,11 +53,29 @@ TOTAL_DECIMALS = 9
 MAX_TABLE_BYTES = 10 * 1024 * 1024
 
 
+class Problem(str):
+    """A problem in English (the words of ``chungtay emulation score``) that also carries its
+    Vietnamese rendering in ``vi`` (for the app's forms; the core itself stays free of Django)."""
+
+    vi: str
+
+    def __new__(cls, en: str, vi: str | None = None):
+        self = super().__new__(cls, en)
+        self.vi = en if vi is None else vi
+        return self
+
+
+def _p(en: str, vi: str) -> Problem:
+    return Problem(en, vi)
+
+
 class TableError(ValueError):
-    """A malformed criteria table; ``problems`` lists every problem found."""
+    """A malformed criteria table; ``problems`` lists every problem found (English, as the CLI prints
+    them), ``problems_vi`` the same problems in Vietnamese."""
 
     def __init__(self, problems: list[str]):
         self.problems = list(problems)
+        self.problems_vi = [getattr(p, "vi", str(p)) for p in self.problems]
         super().__init__(_join(self.problems))
 
 
@@ -166,27 +184,32 @@ def _column_name(text: str) -> str:
 
 def parse_table(data: Any) -> CriteriaTable:
     """Check a criteria table (the decoded JSON) and return it; every problem is collected first and
-    :class:`TableError` lists them all. Keys the scoring does not use are kept in ``raw`` and ignored."""
+    :class:`TableError` lists them all (each a :class:`Problem`, with its Vietnamese rendering). Keys
+    the scoring does not use are kept in ``raw`` and ignored."""
     problems: list[str] = []
     if not isinstance(data, dict):
-        raise TableError([f"the table must be a JSON object with code, name, criteria and bands "
-                          f"(got {type(data).__name__})"])
+        raise TableError([_p(f"the table must be a JSON object with code, name, criteria and bands "
+                             f"(got {type(data).__name__})",
+                             f"bảng tiêu chí phải là một đối tượng JSON gồm code, name, criteria và bands "
+                             f"(nhận được {type(data).__name__})")])
     missing = [k for k in ("code", "name", "criteria", "bands") if k not in data]
     if missing:
-        problems.append(f"table: missing key(s) {', '.join(missing)}")
+        problems.append(_p(f"table: missing key(s) {', '.join(missing)}", f"bảng: thiếu khóa {', '.join(missing)}"))
     code = data.get("code")
     if "code" in data and not (isinstance(code, str) and code.strip()):
-        problems.append("table: code must be non-empty text")
+        problems.append(_p("table: code must be non-empty text", "bảng: code phải là chữ, không để trống"))
     if "name" in data and not _is_name(data["name"]):
-        problems.append("table: name must be non-empty text (or an object of texts such as {\"vi\": …, \"en\": …})")
+        problems.append(_p("table: name must be non-empty text (or an object of texts such as {\"vi\": …, \"en\": …})",
+                           "bảng: name phải là chữ, không để trống (hoặc một đối tượng như {\"vi\": …, \"en\": …})"))
 
     criteria: list[Criterion] = []
     raw_criteria = data.get("criteria")
     if "criteria" in data:
         if not isinstance(raw_criteria, list):
-            problems.append("table: criteria must be a list")
+            problems.append(_p("table: criteria must be a list", "bảng: criteria phải là một danh sách"))
         elif not raw_criteria:
-            problems.append("table: criteria is empty (give at least one criterion)")
+            problems.append(_p("table: criteria is empty (give at least one criterion)",
+                               "bảng: criteria trống (cần ít nhất một tiêu chí)"))
         else:
             seen: dict[str, int] = {}
             for i, c in enumerate(raw_criteria, 1):
@@ -196,7 +219,8 @@ def parse_table(data: Any) -> CriteriaTable:
                 cc = c.get("code") if isinstance(c, dict) else None
                 if isinstance(cc, str) and cc.strip():
                     if cc in seen:
-                        problems.append(f"criteria {seen[cc]} and {i}: duplicate code {cc!r}")
+                        problems.append(_p(f"criteria {seen[cc]} and {i}: duplicate code {cc!r}",
+                                           f"tiêu chí {seen[cc]} và {i}: trùng mã {cc!r}"))
                     else:
                         seen[cc] = i
 
@@ -204,24 +228,29 @@ def parse_table(data: Any) -> CriteriaTable:
     raw_bands = data.get("bands")
     if "bands" in data:
         if not isinstance(raw_bands, list):
-            problems.append("table: bands must be a list of {\"min\": number, \"label\": text}")
+            problems.append(_p("table: bands must be a list of {\"min\": number, \"label\": text}",
+                               "bảng: bands phải là danh sách các {\"min\": số, \"label\": chữ}"))
         else:
             mins: dict[float, int] = {}
             for i, b in enumerate(raw_bands, 1):
                 if not isinstance(b, dict):
-                    problems.append(f"band {i}: must be an object {{\"min\": number, \"label\": text}}")
+                    problems.append(_p(f"band {i}: must be an object {{\"min\": number, \"label\": text}}",
+                                       f"xếp loại {i}: phải là một đối tượng {{\"min\": số, \"label\": chữ}}"))
                     continue
-                bad = []
+                bad, bad_vi = [], []
                 if not _is_number(b.get("min")):
                     bad.append("min must be a number" if "min" in b else "min is missing")
+                    bad_vi.append("min phải là một số" if "min" in b else "thiếu min")
                 if not (isinstance(b.get("label"), str) and b["label"].strip()):
                     bad.append("label must be non-empty text" if "label" in b else "label is missing")
+                    bad_vi.append("label phải là chữ, không để trống" if "label" in b else "thiếu label")
                 if bad:
-                    problems.append(f"band {i}: {'; '.join(bad)}")
+                    problems.append(_p(f"band {i}: {'; '.join(bad)}", f"xếp loại {i}: {'; '.join(bad_vi)}"))
                     continue
                 m = float(b["min"])
                 if m in mins:
-                    problems.append(f"bands {mins[m]} and {i}: the same min {b['min']:g}")
+                    problems.append(_p(f"bands {mins[m]} and {i}: the same min {b['min']:g}",
+                                       f"xếp loại {mins[m]} và {i}: cùng mức min {b['min']:g}"))
                     continue
                 mins[m] = i
                 bands.append(Band(m, b["label"]))
@@ -242,59 +271,67 @@ _KIND_KEYS = {  # kind: (required numbers, optional numbers with their defaults,
 
 def _parse_criterion(i: int, c: Any, problems: list[str]) -> Criterion | None:
     if not isinstance(c, dict):
-        problems.append(f"criterion {i}: must be an object with code, column, points and kind")
+        problems.append(_p(f"criterion {i}: must be an object with code, column, points and kind",
+                           f"tiêu chí {i}: phải là một đối tượng gồm code, column, points và kind"))
         return None
     code = c.get("code")
-    label = f"criterion {i} ({code})" if isinstance(code, str) and code.strip() else f"criterion {i}"
-    bad: list[str] = []
+    named = isinstance(code, str) and code.strip()
+    label = f"criterion {i} ({code})" if named else f"criterion {i}"
+    label_vi = f"tiêu chí {i} ({code})" if named else f"tiêu chí {i}"
+    bad: list[tuple[str, str]] = []                      # (English, Vietnamese)
     missing = [k for k in ("code", "column", "points", "kind") if k not in c]
     if missing:
-        bad.append(f"missing key(s) {', '.join(missing)}")
-    if "code" in c and not (isinstance(code, str) and code.strip()):
-        bad.append("code must be non-empty text")
+        bad.append((f"missing key(s) {', '.join(missing)}", f"thiếu khóa {', '.join(missing)}"))
+    if "code" in c and not named:
+        bad.append(("code must be non-empty text", "code phải là chữ, không để trống"))
     column = c.get("column")
     if "column" in c and not (isinstance(column, str) and column.strip()):
-        bad.append("column must be non-empty text (the input column with the value)")
+        bad.append(("column must be non-empty text (the input column with the value)",
+                    "column phải là chữ, không để trống (cột số liệu đầu vào chứa giá trị)"))
     if "points" in c and not _is_number(c["points"]):
-        bad.append(f"points must be a number (got {c['points']!r})")
+        bad.append((f"points must be a number (got {c['points']!r})", f"points phải là một số (nhận được {c['points']!r})"))
     if "name" in c and not _is_name(c["name"]):
-        bad.append("name must be non-empty text (or an object of texts)")
+        bad.append(("name must be non-empty text (or an object of texts)",
+                    "name phải là chữ, không để trống (hoặc một đối tượng gồm các chuỗi chữ)"))
     kind = c.get("kind")
     spec = _KIND_KEYS.get(kind) if isinstance(kind, str) else None
     if "kind" in c and spec is None:
-        bad.append(f"unknown kind {kind!r} (use {', '.join(KINDS)})")
+        bad.append((f"unknown kind {kind!r} (use {', '.join(KINDS)})",
+                    f"loại (kind) không hợp lệ {kind!r} (dùng {', '.join(KINDS)})"))
     extra: dict[str, Any] = {}
     if spec is not None:
         required, optional, directed = spec
         for k in required:
             if k not in c:
-                bad.append(f"kind {kind} needs {k}")
+                bad.append((f"kind {kind} needs {k}", f"loại {kind} cần {k}"))
             elif not _is_number(c[k]):
-                bad.append(f"{k} must be a number (got {c[k]!r})")
+                bad.append((f"{k} must be a number (got {c[k]!r})", f"{k} phải là một số (nhận được {c[k]!r})"))
             else:
                 extra[k] = float(c[k])
         for k, default in optional.items():
             if k not in c:
                 extra[k] = default
             elif not _is_number(c[k]):
-                bad.append(f"{k} must be a number (got {c[k]!r})")
+                bad.append((f"{k} must be a number (got {c[k]!r})", f"{k} phải là một số (nhận được {c[k]!r})"))
             else:
                 extra[k] = float(c[k])
         if directed:
             d = c.get("direction", "higher")
             if d not in DIRECTIONS:
-                bad.append(f"direction must be higher or lower (got {d!r})")
+                bad.append((f"direction must be higher or lower (got {d!r})",
+                            f"direction phải là higher (cao hơn tốt hơn) hoặc lower (thấp hơn tốt hơn) (nhận được {d!r})"))
             else:
                 extra["direction"] = d
         if kind == "ratio":
             if "target" in extra and extra["target"] <= 0:
-                bad.append(f"target must be positive (got {c['target']!r})")
+                bad.append((f"target must be positive (got {c['target']!r})", f"target phải lớn hơn 0 (nhận được {c['target']!r})"))
             if "cap" in extra and extra["cap"] < 0:
-                bad.append(f"cap must not be negative (got {c['cap']!r})")
+                bad.append((f"cap must not be negative (got {c['cap']!r})", f"cap không được âm (nhận được {c['cap']!r})"))
         if kind == "bonus" and "per" in extra and extra["per"] <= 0:
-            bad.append(f"per must be positive (got {c['per']!r})")
+            bad.append((f"per must be positive (got {c['per']!r})", f"per phải lớn hơn 0 (nhận được {c['per']!r})"))
     if bad:
-        problems.append(f"{label}: {'; '.join(bad)}")
+        problems.append(_p(f"{label}: {'; '.join(en for en, _ in bad)}",
+                           f"{label_vi}: {'; '.join(vi for _, vi in bad)}"))
         return None
     return Criterion(code=code, column=_column_name(column), points=float(c["points"]), kind=kind,
                      name=c.get("name"), **extra)
@@ -662,5 +699,5 @@ def explain(criterion: Criterion, value: float, stats: ClusterStats | tuple[floa
 
 
 __all__ = ["KINDS", "DIRECTIONS", "Band", "Criterion", "CriteriaTable", "ClusterStats", "Participant", "Result",
-           "TableError", "ScoreInputError", "parse_table", "load_table", "check_input", "score",
+           "Problem", "TableError", "ScoreInputError", "parse_table", "load_table", "check_input", "score",
            "competition_ranks", "band_for", "explain"]

@@ -32,7 +32,7 @@ from . import commendation as rules
 from . import evidence as files
 from .actions import _err, _with_file, _year, check
 from .models import (AwardDecision, AwardRevocation, BonusRecovery, CouncilMember, CouncilVote, Nomination,
-                     NominationEvent, NominationItem, Participant, Restriction, ScoreRun)
+                     NominationEvent, NominationItem, Participant, PUBLISHED, Restriction, ScoreRun)
 
 
 def _norm(s) -> str:
@@ -166,6 +166,9 @@ def create_nomination(actor, participant: Participant, *, subject_kind: str, yea
         raise _err("achievements", "Cần tóm tắt thành tích", "Summarise the achievements")
     if run is not None and run.movement_id != movement.pk:
         raise _err("run", "Đợt chấm điểm không thuộc phong trào này", "Not a scoring of this movement")
+    if run is not None and not ScoreRun.objects.filter(pk=run.pk, state=PUBLISHED).exists():
+        raise _err("run", f"Kết quả chấm điểm năm {run.year} chưa công bố: chỉ đề nghị khen thưởng theo kết quả đã công bố",
+                   f"The scores of {run.year} are not published: a nomination rests on published scores only")
     probe = Nomination(participant=participant, subject_kind=subject_kind, person_name=person_name)
     _refuse_if_restricted(probe, today)
     same = Nomination.objects.filter(participant=participant, subject_kind=subject_kind, year=year,
@@ -245,6 +248,14 @@ def advance_nomination(actor, n: Nomination, *, to: str, today: dt.date | None =
                        + " (Luật Thi đua, khen thưởng 2022, Điều 84)",
                        "Cannot submit: the dossier still misses " + str(len(missing)) + " item(s) of Art. 84")
     if nxt == rules.UPWARD:
+        run = n.run
+        day = today or dt.date.today()
+        if run is not None and run.comment_until is not None and day <= run.comment_until:
+            raise _err(None, f"Chưa trình cấp trên được: kết quả chấm điểm năm {run.year} đang lấy ý kiến công khai đến "
+                             f"hết ngày {run.comment_until:%d/%m/%Y}; trình từ ngày "
+                             f"{run.comment_until + dt.timedelta(days=1):%d/%m/%Y}",
+                       f"Not yet: the scores of {run.year} are open to public comment until {run.comment_until:%d/%m/%Y}; "
+                       f"submit upward from {run.comment_until + dt.timedelta(days=1):%d/%m/%Y}")
         vote = CouncilVote.objects.filter(nomination=n).first()
         if vote is None or not vote.approved:
             raise _err(None, "Hội đồng chưa thông qua (chưa đủ số lượng hoặc tỷ lệ đồng ý): trả lại hồ sơ",
@@ -545,7 +556,6 @@ def may(actor, action: str, movement) -> bool:
 def may_see_scores(actor, run) -> bool:
     """A scoring's scores before publication belong to who scores or publishes it (the emulation
     board and council); everyone of the area sees them once published (pages and API alike)."""
-    from .models import PUBLISHED
     m = run.movement
     return run.state == PUBLISHED or may(actor, "scoring_run", m) or may(actor, "scoring_publish", m)
 

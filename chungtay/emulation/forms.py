@@ -233,7 +233,11 @@ class ValueForm(forms.Form):
     participant = forms.TypedChoiceField(label=tr("Đối tượng", "Participant"), coerce=int)
     criterion = forms.ChoiceField(label=tr("Tiêu chí", "Criterion"))
     value = forms.CharField(label=tr("Giá trị", "Value"), max_length=40)
-    evidence = forms.FileField(label=tr("Minh chứng", "Evidence"), required=False)
+    # required by actions.enter_value unless the value already has a file (a re-check or the council
+    # keeping the unit's evidence); the form cannot know which, the action says so on this field
+    evidence = forms.FileField(
+        label=tr("Minh chứng (ảnh, PDF; bắt buộc nếu giá trị chưa có minh chứng)",
+                 "Evidence (photo, PDF; required unless the value already has one)"), required=False)
 
     def __init__(self, *args, participants=(), criteria=(), **kwargs):
         super().__init__(*args, **kwargs)
