@@ -38,3 +38,15 @@ def donor(user, fund, name="Công ty TNHH Minh Phát", kind="enterprise", **kw):
 def give(user, fund, amount, d=None, **kw):
     return actions.record_donation(user, fund, donor=kw.pop("donor", None) or donor(user, fund), date=d or DAY,
                                    value_vnd=amount, **kw)
+
+
+def two_level_books(commune):
+    """The commune fund and its province's fund, as in the ledger property test: (users, funds,
+    donors, three active households of the commune)."""
+    from chungtay.households.models import Household
+    cf, pf = commune_front(commune), province_front(commune)
+    users = [cf, pf]
+    funds = [fund_of(cf, commune), fund_of(pf, commune.parent)]
+    donors = [donor(u, f) for u, f in zip(users, funds)]
+    households = list(Household.objects.filter(commune=commune, status="active", end_year=None).order_by("id")[:3])
+    return users, funds, donors, households

@@ -23,20 +23,13 @@ from hypothesis import strategies as st
 
 from chungtay.fund import actions, ledger, queries
 from chungtay.fund.models import Donation, Fund, FundBalance, FundCrossEntry, LedgerLine, LedgerTransaction
-from tests.fund_helpers import commune_front, donor, fund_of, give, province_front
-from chungtay.households.models import Household
+from tests.fund_helpers import two_level_books, commune_front, donor, fund_of, give, province_front
 from tests.test_fund_ledger_property import BIG, DATES, OPS, WHO, _apply, _Rollback
 
 
 @pytest.fixture
 def books(my_commune):
-    """The commune fund and its province's fund, as in the ledger property test."""
-    cf, pf = commune_front(my_commune), province_front(my_commune)
-    users = [cf, pf]
-    funds = [fund_of(cf, my_commune), fund_of(pf, my_commune.parent)]
-    donors = [donor(u, f) for u, f in zip(users, funds)]
-    households = list(Household.objects.filter(commune=my_commune, status="active", end_year=None).order_by("id")[:3])
-    return users, funds, donors, households
+    return two_level_books(my_commune)
 
 
 def _old_entries(fund):
