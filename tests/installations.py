@@ -35,7 +35,8 @@ class Installation:
         if self.database_url:
             import psycopg
             with psycopg.connect(self.database_url) as c:     # no parameters: a literal % stays itself
-                return c.execute(query.replace("?", "%s"), params).fetchall() if params else c.execute(query).fetchall()
+                cur = c.execute(query.replace("?", "%s"), params) if params else c.execute(query)
+                return cur.fetchall() if cur.description is not None else []     # an UPDATE has no rows
         import sqlite3
         with sqlite3.connect(self.database) as c:
             return c.execute(query, params).fetchall()
