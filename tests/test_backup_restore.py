@@ -190,8 +190,10 @@ while not os.path.exists(os.environ["W_STOP"]):
     con.execute(f"INSERT INTO accounts_auditevent (at, action, object_type, object_id, changes) "
                 f"VALUES ({at}, 'writer', 'session', {ph}, '{{}}')", [key])
     con.execute("COMMIT")
-    if i % 20 == 0:
-        open(os.environ["W_COUNT"], "w").write(str(i))
+    if i % 20 == 0:  # written whole, then renamed: a reader never sees a half-written count
+        with open(os.environ["W_COUNT"] + ".tmp", "w") as f:
+            f.write(str(i))
+        os.replace(os.environ["W_COUNT"] + ".tmp", os.environ["W_COUNT"])
 """
 
 

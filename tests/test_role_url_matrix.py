@@ -201,9 +201,22 @@ class World:
     cert: object
 
 
-@pytest.fixture
-def world(commune_officer, my_commune, village_head):
-    return build_world(commune_officer, my_commune, village_head)
+@pytest.fixture(scope="module")
+def world(django_db_setup, django_db_blocker, tmp_path_factory):
+    """The world, built once for the module in a transaction rolled back when the module ends (each
+    test's own transaction is a savepoint inside it, and each request's one inside that): every test
+    meets the same state. Files go to a temporary DATA_DIR."""
+    from django.contrib.auth import get_user_model
+    from django.test import override_settings
+    with django_db_blocker.unblock(), override_settings(DATA_DIR=tmp_path_factory.mktemp("matrix-data")):
+        outer = transaction.atomic()
+        outer.__enter__()
+        try:
+            users = {u.username: u for u in get_user_model().objects.filter(username__in=[XA, THON])}
+            yield build_world(users[XA], users[XA].assignments.get().unit, users[THON])
+        finally:
+            transaction.set_rollback(True)
+            outer.__exit__(None, None, None)
 
 
 def build_world(commune_officer, my_commune, village_head) -> World:
@@ -275,7 +288,7 @@ def _answer(client, user, case: Case, w: World, name: str) -> int:
 
 
 @pytest.mark.parametrize("name", sorted(CASES))
-def test_each_url_answers_each_role(name, client, world, geo_layer, django_user_model):
+def test_each_url_answers_each_role(name, db, world, geo_layer, django_user_model):
     from django.test import Client
     client = Client(raise_request_exception=False)
     users = {u: (None if u == ANON else django_user_model.objects.get(username=u)) for u in USERS}
