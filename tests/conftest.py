@@ -6,6 +6,20 @@ import pytest
 WORLD_HOUSEHOLDS = 2500
 
 
+def pytest_configure(config):
+    """One id for the run, inherited by the workers: their shared templates (tests/installations.py)."""
+    if not hasattr(config, "workerinput"):
+        from tests.installations import run_id
+        run_id()
+
+
+def pytest_sessionfinish(session):
+    """The controller (or a run without workers) removes the run's shared installation templates."""
+    if not hasattr(session.config, "workerinput"):
+        from tests.installations import drop_shared_templates
+        drop_shared_templates()
+
+
 @pytest.fixture(scope="session")
 def django_db_setup(django_db_setup, django_db_blocker):
     with django_db_blocker.unblock():

@@ -46,47 +46,116 @@ class Installation:
                               **kwargs)
 
 
-# A demo of N households loaded once per test process and copied for each installation that asks for
-# it (the data folder with its key file; the SQLite file, or a PostgreSQL database made from a template):
-# every installation still starts from the same pristine state, without loading the demo again.
-_TEMPLATES: dict[tuple[str, int], tuple[Path, str | None]] = {}
+# A demo of N households loaded once per test run and copied for each installation that asks for it
+# (the data folder with its key file; the SQLite file, or a PostgreSQL database made from a template):
+# every installation still starts from the same pristine state, without loading the demo again. The
+# templates are shared by the run's processes (xdist workers) under a lock, in a folder named after the
+# run; the controller removes them and their databases when the run ends (tests/conftest.py). An
+# installation that loads its own demo (its own environment) or none starts from a copy of a migrated
+# empty database made the same way: the real ``chungtay demo`` still runs its migrate, which finds
+# nothing left to apply (migrating an empty database takes 20 s: Django renders its model states
+# again for each of the project's ~100 models).
+def run_id() -> str:
+    """The run's id: set by the controller before its workers start (tests/conftest.py)."""
+    return os.environ.setdefault("CHUNGTAY_TEST_RUN", uuid.uuid4().hex[:12])
 
 
-def _template(base_env: dict, households: int) -> tuple[Path, str | None]:
-    """(data folder, PostgreSQL template database or None) of a demo of ``households``."""
-    pg = base_env.get("DATABASE_URL", "").startswith("postgres")
-    key = (base_env.get("DATABASE_URL", "") if pg else "sqlite", households)
-    if key not in _TEMPLATES:
-        import atexit
-        import shutil
-        import tempfile
-        folder = Path(tempfile.mkdtemp(prefix="chungtay-template-")) / "data"
-        env = dict(base_env, CHUNGTAY_DATA_DIR=str(folder), DJANGO_SETTINGS_MODULE="chungtay.settings")
-        db_name = None
-        if pg:
-            import psycopg
-            server = env["DATABASE_URL"].rsplit("/", 1)[0]
-            db_name = f"chungtay_tmpl_{households}_{uuid.uuid4().hex[:8]}"
-            with psycopg.connect(server + "/postgres", autocommit=True) as c:
-                c.execute(f"CREATE DATABASE {db_name}")
-            env["DATABASE_URL"] = f"{server}/{db_name}"
+def shared_folder() -> Path:
+    import tempfile
+    folder = Path(tempfile.gettempdir()) / f"chungtay-templates-{run_id()}"
+    folder.mkdir(mode=0o700, exist_ok=True)
+    return folder
 
-            def drop(server=server, db_name=db_name):
+
+TEMPLATE_DB_PREFIX = "chungtay_tmpl_"
+
+
+def _server(env: dict) -> str | None:
+    url = env.get("DATABASE_URL", "")
+    return url.rsplit("/", 1)[0] if url.startswith("postgres") else None
+
+
+def _create_database(server: str, name: str, template: str | None = None) -> None:
+    import psycopg
+    with psycopg.connect(server + "/postgres", autocommit=True) as c:
+        c.execute(f"CREATE DATABASE {name}" + (f" TEMPLATE {template}" if template else ""))
+
+
+@contextmanager
+def _locked(name: str):
+    import fcntl
+    with open(shared_folder() / f"{name}.lock", "w") as lock:
+        fcntl.flock(lock, fcntl.LOCK_EX)
+        try:
+            yield
+        finally:
+            fcntl.flock(lock, fcntl.LOCK_UN)
+
+
+def _template(base_env: dict, households: int | None) -> tuple[Path, str | None]:
+    """(data folder, PostgreSQL template database or None) of a demo of ``households``, or of a
+    migrated empty database (``None``), made once per run."""
+    server = _server(base_env)
+    what = "migrated" if households is None else str(households)
+    key = f"{'pg' if server else 'sqlite'}-{what}"
+    folder = shared_folder() / key / "data"
+    db_name = f"{TEMPLATE_DB_PREFIX}{run_id()}_{what}".lower() if server else None
+    with _locked(key):
+        if not (folder.parent / "ready").exists():
+            import shutil
+            shutil.rmtree(folder.parent, ignore_errors=True)
+            env = dict(base_env, CHUNGTAY_DATA_DIR=str(folder), DJANGO_SETTINGS_MODULE="chungtay.settings")
+            if server:
+                import psycopg
                 with psycopg.connect(server + "/postgres", autocommit=True) as c:
                     c.execute(f"DROP DATABASE IF EXISTS {db_name} WITH (FORCE)")
-            atexit.register(drop)
-        atexit.register(shutil.rmtree, folder.parent, True)
-        Installation(env, folder, env["DATABASE_URL"] if pg else None).run(
-            "-m", "chungtay", "demo", "--households", str(households), "--no-serve")
-        _TEMPLATES[key] = (folder, db_name)
-    return _TEMPLATES[key]
+                env["DATABASE_URL"] = f"{server}/{db_name}"
+            inst = Installation(env, folder, env["DATABASE_URL"] if server else None)
+            if households is None:
+                if server:
+                    _create_database(server, db_name)
+                inst.run("-m", "django", "migrate", "--verbosity", "0")
+            else:
+                _seed(env, folder)        # the migrated empty database: the demo's migrate finds nothing to do
+                inst.run("-m", "chungtay", "demo", "--households", str(households), "--no-serve")
+            (folder.parent / "ready").touch()
+    return folder, db_name
+
+
+def _seed(env: dict, data_dir: Path) -> None:
+    """Give the installation of ``env`` (data folder ``data_dir``) a copy of the migrated empty
+    database: its SQLite file, or its PostgreSQL database created from the migrated template."""
+    base = {k: v for k, v in os.environ.items() if k != "DATABASE_URL"}
+    migrated, migrated_db = _template(dict(base, **{k: v for k, v in env.items() if k == "DATABASE_URL"}), None)
+    server = _server(env)
+    if server:
+        _create_database(server, env["DATABASE_URL"].rsplit("/", 1)[1], migrated_db)
+        return
+    import sqlite3
+    data_dir.mkdir(mode=0o700, parents=True, exist_ok=True)
+    with sqlite3.connect(migrated / "chungtay.sqlite3") as src, sqlite3.connect(data_dir / "chungtay.sqlite3") as dst:
+        src.backup(dst)
+
+
+def drop_shared_templates() -> None:
+    """The run's templates: their folder and PostgreSQL databases (called by the controller at the end)."""
+    import shutil
+    shutil.rmtree(shared_folder(), ignore_errors=True)
+    server = _server(dict(os.environ))
+    if server:
+        import psycopg
+        with psycopg.connect(server + "/postgres", autocommit=True) as c:
+            names = [r[0] for r in c.execute("SELECT datname FROM pg_database WHERE datname LIKE %s",
+                                             [f"{TEMPLATE_DB_PREFIX}{run_id()}_%".lower()])]
+            for name in names:
+                c.execute(f"DROP DATABASE IF EXISTS {name} WITH (FORCE)")
 
 
 @contextmanager
 def installation(data_dir: Path, name: str, households: int, env: dict | None = None, load_demo: bool = True):
     """Yield an Installation with the demo loaded (or only migrated: ``load_demo=False``); drop its
     PostgreSQL database afterwards. With the test process's own environment the loaded demo is a
-    copy of one loaded once per process (see ``_template``)."""
+    copy of one loaded once per run (see ``_template``)."""
     shared = env is None and load_demo
     template = _template(dict(os.environ), households) if shared else None
     env = dict(os.environ if env is None else env, CHUNGTAY_DATA_DIR=str(data_dir),
@@ -96,19 +165,19 @@ def installation(data_dir: Path, name: str, households: int, env: dict | None = 
         shutil.copytree(template[0], data_dir, dirs_exist_ok=True)
     base = db_name = None
     if env.get("DATABASE_URL", "").startswith("postgres"):
-        import psycopg
         base = env["DATABASE_URL"].rsplit("/", 1)[0]
         db_name = f"chungtay_{name}_{uuid.uuid4().hex[:8]}"
-        with psycopg.connect(base + "/postgres", autocommit=True) as c:
-            c.execute(f"CREATE DATABASE {db_name}" + (f" TEMPLATE {template[1]}" if template else ""))
         env["DATABASE_URL"] = f"{base}/{db_name}"
+        if template is not None:
+            _create_database(base, db_name, template[1])
     try:
         inst = Installation(env, Path(data_dir), env["DATABASE_URL"] if db_name else None)
         if template is None:
+            _seed(env, Path(data_dir))        # a migrated empty database: its own demo's migrate is a no-op
             if load_demo:
                 inst.run("-m", "chungtay", "demo", "--households", str(households), "--no-serve")
             else:
-                inst.run("-m", "django", "migrate", "--verbosity", "0")
+                inst.run("-m", "django", "migrate", "--verbosity", "0")    # nothing left: proves it
         yield inst
     finally:
         if db_name:

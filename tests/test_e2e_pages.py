@@ -31,7 +31,7 @@ class Server(str):
 
 @pytest.fixture(scope="module")
 def server(tmp_path_factory):
-    with installation(tmp_path_factory.mktemp("e2e"), "e2e", 4000) as inst, served(inst) as url:
+    with installation(tmp_path_factory.mktemp("e2e"), "e2e", 1500) as inst, served(inst) as url:
         yield Server(url, inst)
 
 

@@ -14,7 +14,7 @@ pytestmark = [pytest.mark.e2e, pytest.mark.xdist_group("e2e")]
 
 @pytest.fixture(scope="module")
 def server(tmp_path_factory):
-    with installation(tmp_path_factory.mktemp("opendata"), "opendata", 4000) as inst, served(inst) as url:  # the size of test_e2e_pages: one demo per process
+    with installation(tmp_path_factory.mktemp("opendata"), "opendata", 1500) as inst, served(inst) as url:  # the size of the other served installations: one demo per run
         yield url
 
 

@@ -37,7 +37,7 @@ print(json.dumps(files.describe(PreparedFile.objects.get(pk=int(sys.argv[1])))))
 
 @pytest.fixture(scope="module")
 def inst(tmp_path_factory):
-    with installation(tmp_path_factory.mktemp("files"), "files", 400) as inst:
+    with installation(tmp_path_factory.mktemp("files"), "files", 300) as inst:
         yield inst
 
 
