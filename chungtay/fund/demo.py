@@ -65,7 +65,7 @@ def _people(rng: random.Random, n: int) -> list[str]:
 def create_demo_front_user():
     """The Front committee personas: ``mttq`` on the demo commune (the one of ``xa``) and ``mttqtinh``
     on the demo province (2025 code "51"), password ``DEMO_PASSWORD``. Added once; returns both."""
-    from chungtay.households.demo import DEMO_PASSWORD
+    from chungtay.households.demo import create_demo_user
     User = get_user_model()
     commune = User.objects.get(username="xa").assignments.get().unit
     units = {"commune": commune, "province": commune.parent}
@@ -73,7 +73,7 @@ def create_demo_front_user():
     for username, name, level in FRONT_USERS:
         u = User.objects.filter(username=username).first()
         if u is None:
-            u = User.objects.create_user(username, password=DEMO_PASSWORD, first_name=name)
+            u = create_demo_user(username, first_name=name)
             Assignment.objects.create(user=u, unit=units[level], role="front_committee")
         out.append(u)
     return tuple(out)

@@ -7,6 +7,7 @@ one audit event records the load.
 from __future__ import annotations
 
 import base64
+import functools
 import os
 from datetime import datetime, timezone
 
@@ -25,6 +26,21 @@ from . import protect
 from .models import Assessment, Household, Member, YearSummary
 
 DEMO_PASSWORD = "chungtay2025"
+
+
+@functools.lru_cache(maxsize=1)
+def demo_password_hash() -> str:
+    """The demo's one password, hashed once: a hash takes about half a second by design, and the demo
+    has ten users."""
+    from django.contrib.auth.hashers import make_password
+    return make_password(DEMO_PASSWORD)
+
+
+def create_demo_user(username: str, **fields):
+    """A demo persona with the demo password."""
+    return get_user_model().objects.create(username=username, password=demo_password_hash(), **fields)
+
+
 DEMO_USERS = [
     ("admin", DEMO_PASSWORD, "Quản trị, toàn quốc / administrator, national"),
     ("tinh", DEMO_PASSWORD, "Cán bộ tỉnh Quảng Ngãi / province officer"),
@@ -304,8 +320,7 @@ def create_demo_users() -> None:
         if User.objects.filter(username=username).exists():
             continue
         # Vietnamese names are written family name first: keep the full name in one field.
-        u = User.objects.create_user(username, password=DEMO_PASSWORD, first_name=name,
-                                     is_superuser=username == "admin", is_staff=username == "admin")
+        u = create_demo_user(username, first_name=name, is_superuser=username == "admin", is_staff=username == "admin")
         Assignment.objects.create(user=u, unit=unit, role=role)
 
 

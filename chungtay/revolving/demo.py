@@ -51,12 +51,12 @@ def _households(commune: Unit, legacy: Unit | None, n: int) -> list[Household]:
 
 
 def _officer(code: str, commune: Unit):
-    from chungtay.households.demo import DEMO_PASSWORD
+    from chungtay.households.demo import create_demo_user
     username, name = PERSONAS[code]
     User = get_user_model()
     user = User.objects.filter(username=username).first()
     if user is None:
-        user = User.objects.create_user(username, password=DEMO_PASSWORD, first_name=name)
+        user = create_demo_user(username, first_name=name)
         Assignment.objects.create(user=user, unit=commune, role="commune_officer")
     return user
 
