@@ -305,16 +305,32 @@ def _crawl(w, real):
     return posts, gets
 
 
-@pytest.fixture
-def clients(world, db):
+@pytest.fixture(scope="module")
+def sessions(world, django_db_blocker):
+    """The personas' session keys, signed in once inside the module's transaction."""
+    from django.conf import settings as django_settings
     from django.contrib.auth import get_user_model
     from django.test import Client
-    users = {u.username: u for u in get_user_model().objects.filter(username__in=SIGNED_IN)}
+    with django_db_blocker.unblock():
+        out = {}
+        for user in get_user_model().objects.filter(username__in=SIGNED_IN):
+            c = Client()
+            c.force_login(user)
+            out[user.username] = c.cookies[django_settings.SESSION_COOKIE_NAME].value
+    return out
+
+
+@pytest.fixture
+def clients(sessions, db):
+    """A client per persona with only its session cookie (a test's logout or new session is rolled back
+    with the test, and the next test starts from the signed-in session again)."""
+    from django.conf import settings as django_settings
+    from django.test import Client
     out = {}
     for name in PERSONAS:
         c = Client()
         if name:
-            c.force_login(users[name])
+            c.cookies[django_settings.SESSION_COOKIE_NAME] = sessions[name]
         out[name] = c
     return out
 
@@ -519,3 +535,10 @@ def test_a_support_recorded_by_no_user_opens(clients, world):
     s = Support.objects.filter(recorded_by__isnull=True, is_current=True).order_by("entry_id").first()
     r = clients["admin"].get(reverse("support:detail", args=[s.entry_id]))
     assert r.status_code == 200 and "–" in r.content.decode()
+
+
+def test_each_persona_is_signed_in_in_each_test(clients):
+    """The fuzz above sends its requests as these personas: each client is the persona it names."""
+    for name in PERSONAS:
+        r = clients[name].get("/")
+        assert r.wsgi_request.user.username == (name or ""), name
