@@ -156,7 +156,7 @@ def installation(data_dir: Path, name: str, households: int, env: dict | None = 
     """Yield an Installation with the demo loaded (or only migrated: ``load_demo=False``); drop its
     PostgreSQL database afterwards. With the test process's own environment the loaded demo is a
     copy of one loaded once per run (see ``_template``)."""
-    shared = env is None and load_demo
+    shared = load_demo and (env is None or env == dict(os.environ))     # e.g. without key variables none were set
     template = _template(dict(os.environ), households) if shared else None
     env = dict(os.environ if env is None else env, CHUNGTAY_DATA_DIR=str(data_dir),
                DJANGO_SETTINGS_MODULE="chungtay.settings")

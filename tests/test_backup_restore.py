@@ -18,7 +18,7 @@ from chungtay.backup import database_stats
 from tests.installations import ROOT
 from tests.installations import installation as demo_installation
 
-HOUSEHOLDS = 200
+HOUSEHOLDS = 300     # the size of the other small installations: one demo per run
 KEY_VARS = ("SECRET_KEY", "FIELD_ENCRYPTION_KEY", "CHUNGTAY_KEY_FILE", "CHUNGTAY_ENV")
 
 

@@ -10,6 +10,7 @@ from pathlib import Path
 import pytest
 
 from chungtay import keys
+from tests.installations import installation
 
 ROOT = Path(__file__).resolve().parent.parent
 
@@ -19,10 +20,8 @@ def install(tmp_path_factory):
     data = tmp_path_factory.mktemp("keyscli")
     env = {k: v for k, v in os.environ.items() if k not in ("SECRET_KEY", "FIELD_ENCRYPTION_KEY", "CHUNGTAY_KEY_FILE",
                                                            "CHUNGTAY_ENV", "DATABASE_URL")}
-    env["CHUNGTAY_DATA_DIR"] = str(data)          # SQLite: the test reads the file directly
-    subprocess.run([sys.executable, "-m", "chungtay", "demo", "--households", "200", "--no-serve"], env=env,
-                   check=True, capture_output=True, cwd=ROOT)
-    return data, env
+    with installation(data, "keyscli", 300, env) as inst:      # SQLite: the test reads the file directly
+        yield data, inst.env
 
 
 def _keys(args, env, **extra):
