@@ -25,6 +25,10 @@ def django_db_setup(django_db_setup, django_db_blocker):
     with django_db_blocker.unblock():
         from chungtay.households.demo import setup_demo
         setup_demo(households=WORLD_HOUSEHOLDS, log=lambda m: None, movement=False)
+        from django.db import connection
+        if connection.vendor == "postgresql":     # the planner's statistics of the loaded world
+            with connection.cursor() as c:
+                c.execute("ANALYZE")
 
 
 def _user(name):
