@@ -81,6 +81,13 @@ def _create_database(server: str, name: str, template: str | None = None) -> Non
         c.execute(f"CREATE DATABASE {name}" + (f" TEMPLATE {template}" if template else ""))
 
 
+def _drop_databases(server: str, *names: str) -> None:
+    import psycopg
+    with psycopg.connect(server + "/postgres", autocommit=True) as c:
+        for name in names:
+            c.execute(f"DROP DATABASE IF EXISTS {name} WITH (FORCE)")
+
+
 @contextmanager
 def _locked(name: str):
     import fcntl
@@ -106,9 +113,7 @@ def _template(base_env: dict, households: int | None) -> tuple[Path, str | None]
             shutil.rmtree(folder.parent, ignore_errors=True)
             env = dict(base_env, CHUNGTAY_DATA_DIR=str(folder), DJANGO_SETTINGS_MODULE="chungtay.settings")
             if server:
-                import psycopg
-                with psycopg.connect(server + "/postgres", autocommit=True) as c:
-                    c.execute(f"DROP DATABASE IF EXISTS {db_name} WITH (FORCE)")
+                _drop_databases(server, db_name)
                 env["DATABASE_URL"] = f"{server}/{db_name}"
             inst = Installation(env, folder, env["DATABASE_URL"] if server else None)
             if households is None:
@@ -126,7 +131,9 @@ def _seed(env: dict, data_dir: Path) -> None:
     """Give the installation of ``env`` (data folder ``data_dir``) a copy of the migrated empty
     database: its SQLite file, or its PostgreSQL database created from the migrated template."""
     base = {k: v for k, v in os.environ.items() if k != "DATABASE_URL"}
-    migrated, migrated_db = _template(dict(base, **{k: v for k, v in env.items() if k == "DATABASE_URL"}), None)
+    if "DATABASE_URL" in env:                 # the installation's kind of database, not the test's
+        base["DATABASE_URL"] = env["DATABASE_URL"]
+    migrated, migrated_db = _template(base, None)
     server = _server(env)
     if server:
         _create_database(server, env["DATABASE_URL"].rsplit("/", 1)[1], migrated_db)
@@ -147,8 +154,7 @@ def drop_shared_templates() -> None:
         with psycopg.connect(server + "/postgres", autocommit=True) as c:
             names = [r[0] for r in c.execute("SELECT datname FROM pg_database WHERE datname LIKE %s",
                                              [f"{TEMPLATE_DB_PREFIX}{run_id()}_%".lower()])]
-            for name in names:
-                c.execute(f"DROP DATABASE IF EXISTS {name} WITH (FORCE)")
+        _drop_databases(server, *names)
 
 
 @contextmanager
@@ -156,16 +162,16 @@ def installation(data_dir: Path, name: str, households: int, env: dict | None = 
     """Yield an Installation with the demo loaded (or only migrated: ``load_demo=False``); drop its
     PostgreSQL database afterwards. With the test process's own environment the loaded demo is a
     copy of one loaded once per run (see ``_template``)."""
-    shared = load_demo and (env is None or env == dict(os.environ))     # e.g. without key variables none were set
+    # a copy of the test's environment (e.g. without the key variables, when none were set) shares it too
+    shared = load_demo and (env is None or env == dict(os.environ))
     template = _template(dict(os.environ), households) if shared else None
     env = dict(os.environ if env is None else env, CHUNGTAY_DATA_DIR=str(data_dir),
                DJANGO_SETTINGS_MODULE="chungtay.settings")
     if template is not None:
         import shutil
         shutil.copytree(template[0], data_dir, dirs_exist_ok=True)
-    base = db_name = None
-    if env.get("DATABASE_URL", "").startswith("postgres"):
-        base = env["DATABASE_URL"].rsplit("/", 1)[0]
+    db_name = None
+    if base := _server(env):
         db_name = f"chungtay_{name}_{uuid.uuid4().hex[:8]}"
         env["DATABASE_URL"] = f"{base}/{db_name}"
         if template is not None:
@@ -181,9 +187,7 @@ def installation(data_dir: Path, name: str, households: int, env: dict | None = 
         yield inst
     finally:
         if db_name:
-            import psycopg
-            with psycopg.connect(base + "/postgres", autocommit=True) as c:
-                c.execute(f"DROP DATABASE IF EXISTS {db_name} WITH (FORCE)")
+            _drop_databases(base, db_name)
 
 
 @contextmanager

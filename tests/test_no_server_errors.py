@@ -158,16 +158,9 @@ def world(django_db_setup, django_db_blocker, tmp_path_factory):
     Returns the real ids (every object of the world, and the newest rows of every model of the
     project), the real values (household and unit codes, every id), the path arguments of each URL
     name (the matrix's rows) with their queries and forms."""
-    from django.db import transaction
-    from django.test import override_settings
-    with django_db_blocker.unblock(), override_settings(DATA_DIR=tmp_path_factory.mktemp("data")):
-        outer = transaction.atomic()
-        outer.__enter__()
-        try:
-            yield _build_world()
-        finally:
-            transaction.set_rollback(True)
-            outer.__exit__(None, None, None)
+    from tests.module_db import rolled_back_for_the_module
+    with rolled_back_for_the_module(django_db_blocker, tmp_path_factory.mktemp("data")):
+        yield _build_world()
 
 
 def _build_world():

@@ -203,20 +203,13 @@ class World:
 
 @pytest.fixture(scope="module")
 def world(django_db_setup, django_db_blocker, tmp_path_factory):
-    """The world, built once for the module in a transaction rolled back when the module ends (each
-    test's own transaction is a savepoint inside it, and each request's one inside that): every test
-    meets the same state. Files go to a temporary DATA_DIR."""
+    """The world, built once for the module (tests/module_db.py; each request's transaction is a
+    savepoint inside the test's): every test meets the same state."""
     from django.contrib.auth import get_user_model
-    from django.test import override_settings
-    with django_db_blocker.unblock(), override_settings(DATA_DIR=tmp_path_factory.mktemp("matrix-data")):
-        outer = transaction.atomic()
-        outer.__enter__()
-        try:
-            users = {u.username: u for u in get_user_model().objects.filter(username__in=[XA, THON])}
-            yield build_world(users[XA], users[XA].assignments.get().unit, users[THON])
-        finally:
-            transaction.set_rollback(True)
-            outer.__exit__(None, None, None)
+    from tests.module_db import rolled_back_for_the_module
+    with rolled_back_for_the_module(django_db_blocker, tmp_path_factory.mktemp("matrix-data")):
+        users = {u.username: u for u in get_user_model().objects.filter(username__in=[XA, THON])}
+        yield build_world(users[XA], users[XA].assignments.get().unit, users[THON])
 
 
 def build_world(commune_officer, my_commune, village_head) -> World:
