@@ -24,8 +24,8 @@ browser, server = pages.browser, pages.server      # the fixtures: a browser, a 
 
 pytestmark = [pytest.mark.e2e, pytest.mark.xdist_group("e2e")]
 
-# The period the test publishes: the second half of 2025 (the demo published the whole year only).
-# Everything the test records lies in it, on its last days, after every entry of the demo.
+# The period the test publishes: the second half of 2025 (the demo published each peak month, the books are
+# closed up to 18/11/2025). Everything the test records lies in it, on its last days, after every entry of the demo.
 START, END = "2025-07-01", "2025-12-31"
 PERIOD = "01/07/2025 – 31/12/2025"
 DONOR = "Công ty TNHH Cà phê Đăk Hà"

@@ -41,7 +41,8 @@ def books(my_commune):
 
 def _old_rows(period):
     """The first rows as the statement read them before (a join to find the reversed, then a sort)."""
-    qs = (Donation.objects.filter(fund=period.fund, date__range=(period.start, period.end), txn__reversal__isnull=True)
+    qs = (Donation.objects.filter(fund=period.fund, date__range=(period.start, period.end))
+          .exclude(txn__reversal__date__lte=period.end)           # reversed by the end of the period
           .select_related("donor").order_by("date", "id"))
     return [(d.date, d.donor.public_name, d.form, d.value_vnd) for d in qs]
 
@@ -101,11 +102,15 @@ def test_a_reversed_donation_and_a_later_entry_leave_the_period_figures_exact(my
     actions.reverse(cf, wrong.txn, date=dt.date(2026, 1, 6), reason="ghi trùng")       # reversed after the end
     actions.record_transfer(pf, pfund, fund, amount_vnd=1_000_000, date=dt.date(2026, 2, 1))   # into it, later
     period = actions.publish_period(cf, fund, start=dt.date(2025, 1, 1), end=dt.date(2025, 12, 31))
-    # received: the 10 not reversed; held at 31/12: 10 + 7 (the reversal is dated 2026)
-    assert public.figures(period) == (10_000_000, 17_000_000) == public.figures_by_definition(period)
+    # received: 10 + 7 (the reversal is dated 2026: a correction of the later period, not of this one);
+    # held at 31/12: 10 + 7
+    assert public.figures(period) == (17_000_000, 17_000_000) == public.figures_by_definition(period)
     s = public.statement(period)
-    assert (s.received, s.held_at_end) == (10_000_000, 17_000_000)
-    assert [r[3] for r in s.donations] == [10_000_000]
+    assert (s.received, s.held_at_end) == (17_000_000, 17_000_000)
+    assert [r[3] for r in s.donations] == [10_000_000, 7_000_000]
+    later = PublishedPeriod(fund=fund, start=dt.date(2026, 1, 1), end=dt.date(2026, 12, 31))
+    assert public.figures(later) == (2_000_000, 17_000_000 + 2_000_000 - 7_000_000 + 1_000_000)
+    assert [r[3] for r in public.statement(later).donations] == [2_000_000]
 
 
 @pytest.mark.django_db

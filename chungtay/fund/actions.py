@@ -73,9 +73,34 @@ def _names(fund_ids) -> dict[str, str]:
     return {queries.key(fid, a): f"{ACCOUNTS[a][0]} ({codes[fid]})" for fid in codes for a in ACCOUNTS}
 
 
+def closed_until(fund_ids) -> tuple[str, dt.date] | None:
+    """(fund code, last day) of the latest published period among these funds: their books are
+    closed up to that day, so that a published statement never changes."""
+    p = (PublishedPeriod.objects.filter(fund_id__in=list(fund_ids)).order_by("-end")
+         .values_list("fund__code", "end").first())
+    return (p[0], p[1]) if p else None
+
+
+def closed_problem(fund_ids, date) -> str | None:
+    """The message refusing an entry dated inside the closed books of one of these funds, or None."""
+    closed = closed_until(fund_ids)
+    if closed is None or not isinstance(date, dt.date) or date > closed[1]:
+        return None
+    code, end = closed
+    nxt = end + dt.timedelta(days=1)
+    return tr(f"Sổ quỹ {code} đã khóa đến hết ngày {end:%d/%m/%Y} vì kỳ đó đã công khai: ghi bút toán "
+              f"(kể cả đảo bút toán để điều chỉnh) từ ngày {nxt:%d/%m/%Y} trở đi",
+              f"The books of {code} are closed up to {end:%d/%m/%Y} (a published period): date the entry, "
+              f"or the reversal that corrects one, {nxt:%d/%m/%Y} or later")
+
+
 def _post(actor, fund: Fund, kind: str, date: dt.date, lines: list[tuple[Fund, str, int]], *, memo: str = "",
           reference: str = "", reverses: LedgerTransaction | None = None) -> LedgerTransaction:
-    """Check and write one transaction. ``lines``: (fund, account, amount). Call with the funds locked."""
+    """Check and write one transaction. ``lines``: (fund, account, amount). Call with the funds locked.
+    No entry is dated inside a published period (:func:`closed_until`): what was published stays."""
+    problem = closed_problem({f.pk for f, _, _ in lines}, date)
+    if problem:
+        raise ValidationError(problem)
     keyed = [core.Line(queries.key(f.pk, a), amt) for f, a, amt in lines]
     try:
         core.check_lines(keyed)
@@ -205,6 +230,8 @@ def check_donation(fund: Fund, *, donor: Donor | None, date, value_vnd, form: st
         errors["campaign"] = tr("Đợt vận động thuộc quỹ khác", "The campaign belongs to another fund")
     if pledge is not None and (pledge.fund_id != fund.pk or (donor is not None and pledge.donor_id != donor.pk)):
         errors["pledge"] = tr("Cam kết không phải của nhà tài trợ này", "The pledge is not this donor's")
+    if "date" not in errors and (problem := closed_problem([fund.pk], date)):
+        errors["date"] = problem
     return errors
 
 

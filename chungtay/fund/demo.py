@@ -2,7 +2,7 @@
 the fund of the demo commune (the one of the persona ``xa``), with five peak months 2021–2025, one
 disaster appeal, donors of every kind, pledges, a few hundred donations, a transfer, allocations,
 payments to poor households (each one also a support of the household), Great Unity houses up to
-their handover, one correction (a reversal) and one published period per fund.
+their handover, one correction (a reversal) and each year's peak month published per fund.
 
 Everything is written **through the actions** (``chungtay.fund.actions``) by the Front committee
 personas ``mttq`` (the commune) and ``mttqtinh`` (the province): the ledger, the receipt numbers,
@@ -370,8 +370,11 @@ def create_demo_fund(log=lambda m: None, donations: int = 300) -> dict:
                                  household_vnd=10_000_000, disbursement=d)
         actions.advance_house(mttq, h, stage="started", date=d.date + dt.timedelta(days=5))
     today = dt.date.today()
-    for book in (pbook, cbook):
-        actions.publish_period(book.user, book.fund, start=dt.date(2025, 1, 1), end=min(dt.date(2025, 12, 31), today))
+    for book in (pbook, cbook):                      # each year's peak month, published when it ended
+        for year in YEARS:
+            start, end = actions.peak_month(year)
+            if end <= today:
+                actions.publish_period(book.user, book.fund, start=start, end=end)
     out = {"created": True, "funds": 2, "donations": pbook.count["donations"] + cbook.count["donations"],
            "province": _totals(pf, pbook), "commune": _totals(cf, cbook),
            "disbursements": {p: len(ds) for p, ds in paid.items()}, "houses": min(3, len(houses))}

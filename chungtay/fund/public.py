@@ -31,8 +31,11 @@ class Statement:
 ASSETS = ("cash", "bank", "goods")
 
 
-def _alive(qs):
-    return qs.filter(txn__reversal__isnull=True)
+def alive(qs, end, txn="txn"):
+    """The rows whose entry was not reversed by the end of the period. A reversal dated later (the
+    books of a published period are closed, so every later correction is) belongs to a later period:
+    the published statement does not change."""
+    return qs.exclude(**{f"{txn}__reversal__date__lte": end})
 
 
 LATER_MAX = 5000      # entries dated after the end read one by one; more (an old period): sum up to the end
@@ -54,10 +57,10 @@ def one_snapshot():
         yield
 
 
-def reversed_txns(fund) -> list[int]:
-    """Ids of the fund's entries that were reversed (a reversal is recorded by the fund of the entry
+def reversed_txns(fund, end) -> list[int]:
+    """Ids of the fund's entries reversed by ``end`` (a reversal is recorded by the fund of the entry
     it cancels): few, read by the partial index ``fund_ledgertxn_reversals``."""
-    return sorted(LedgerTransaction.objects.filter(fund=fund, reverses__isnull=False).order_by()
+    return sorted(LedgerTransaction.objects.filter(fund=fund, reverses__isnull=False, date__lte=end).order_by()
                   .values_list("reverses_id", flat=True))
 
 
@@ -74,7 +77,7 @@ def figures(period: PublishedPeriod, reversed_ids: list[int] | None = None) -> t
 
     Both equal their definitions (:func:`figures_by_definition`), which the tests compare."""
     fund, a, b = period.fund, period.start, period.end
-    rev = reversed_txns(fund) if reversed_ids is None else reversed_ids
+    rev = reversed_txns(fund, period.end) if reversed_ids is None else reversed_ids
     dons = Donation.objects.filter(fund=fund, date__range=(a, b)).order_by()
     received = dons.aggregate(t=Sum("value_vnd"))["t"] or 0
     if rev:
@@ -94,7 +97,7 @@ def figures(period: PublishedPeriod, reversed_ids: list[int] | None = None) -> t
 def figures_by_definition(period: PublishedPeriod) -> tuple[int, int]:
     """The same two figures as sums over every row (the reads before migration 0003; tests and checks)."""
     fund, a, b = period.fund, period.start, period.end
-    received = _alive(Donation.objects.filter(fund=fund, date__range=(a, b))).aggregate(t=Sum("value_vnd"))["t"] or 0
+    received = alive(Donation.objects.filter(fund=fund, date__range=(a, b)), b).aggregate(t=Sum("value_vnd"))["t"] or 0
     held = (LedgerLine.objects.filter(fund=fund, txn__date__lte=b, account__in=ASSETS)
             .aggregate(t=Sum("amount"))["t"] or 0)
     return received, held
@@ -107,7 +110,7 @@ def first_donations(period: PublishedPeriod, limit: int, reversed_ids: list[int]
     if limit <= 0:
         return []
     fund = period.fund
-    rev = reversed_txns(fund) if reversed_ids is None else reversed_ids
+    rev = reversed_txns(fund, period.end) if reversed_ids is None else reversed_ids
     rows = list(Donation.objects.filter(fund=fund, date__range=(period.start, period.end))
                 .exclude(txn_id__in=rev).order_by("date", "id")
                 .values_list("date", "donor_id", "form", "value_vnd")[:limit])
@@ -123,11 +126,11 @@ def statement(period: PublishedPeriod, limit: int = 1000) -> Statement:
 def _statement(period: PublishedPeriod, limit: int) -> Statement:
     fund, a, b = period.fund, period.start, period.end
     s = Statement(period)
-    rev = reversed_txns(fund)
+    rev = reversed_txns(fund, b)
     s.received, s.held_at_end = figures(period, rev)
     s.donations = first_donations(period, limit, rev)
-    lines = (AllocationLine.objects.filter(allocation__fund=fund, allocation__decision_date__range=(a, b),
-                                           allocation__txn__reversal__isnull=True)
+    lines = (alive(AllocationLine.objects.filter(allocation__fund=fund, allocation__decision_date__range=(a, b)),
+                   b, "allocation__txn")
              .select_related("allocation", "unit").order_by("allocation__decision_date", "id"))
     lines = list(lines)
     from chungtay.units.labels import labels_for
@@ -136,7 +139,7 @@ def _statement(period: PublishedPeriod, limit: int) -> Statement:
                      for x in lines]
     s.allocated = sum(x[4] for x in s.allocations)
     purposes, units = defaultdict(lambda: [set(), 0]), defaultdict(lambda: [set(), 0])
-    for d in _alive(Disbursement.objects.filter(fund=fund, date__range=(a, b))).select_related("commune"):
+    for d in alive(Disbursement.objects.filter(fund=fund, date__range=(a, b)), b).select_related("commune"):
         purposes[d.purpose][0].add(d.household_id)
         purposes[d.purpose][1] += d.amount_vnd
         units[d.commune.full_name][0].add(d.household_id)

@@ -73,8 +73,8 @@ def donation_count(period: PublishedPeriod) -> int:
 
 
 def _donations(period):
-    return Donation.objects.filter(fund_id=period.fund_id, date__range=(period.start, period.end),
-                                   txn__reversal__isnull=True)
+    from .public import alive
+    return alive(Donation.objects.filter(fund_id=period.fund_id, date__range=(period.start, period.end)), period.end)
 
 
 def donation_rows(period: PublishedPeriod, chunk: int = 5000):
@@ -94,7 +94,7 @@ def movement(period: PublishedPeriod) -> Movement:
     m.opening = assets.filter(txn__date__lt=a).aggregate(t=Sum("amount"))["t"] or 0
     m.closing = assets.filter(txn__date__lte=b).aggregate(t=Sum("amount"))["t"] or 0
     inside = assets.filter(txn__date__range=(a, b))
-    corrected = Q(txn__reverses__isnull=False) | Q(txn__reversal__isnull=False)
+    corrected = Q(txn__reverses__isnull=False) | Q(txn__reversal__date__lte=b)     # reversed by the end
     m.corrections = inside.filter(corrected).aggregate(t=Sum("amount"))["t"] or 0
     clean = inside.exclude(corrected)
     for r in clean.values("txn__kind", "account").annotate(t=Sum("amount")).order_by():
