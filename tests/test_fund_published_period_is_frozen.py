@@ -103,3 +103,10 @@ def test_the_donation_form_says_why_in_vietnamese(client, books):
     assert r.status_code == 200
     assert "Sổ quỹ" in r.content.decode() and "đã khóa đến hết ngày 30/11/2025" in r.content.decode()
     assert not Donation.objects.filter(fund=fund, date=dt.date(2025, 11, 2)).exists()
+
+
+def test_the_fund_page_says_up_to_when_the_books_are_closed(client, books):
+    front, fund, *_ = books
+    client.force_login(front)
+    page = client.get(f"/fund/{fund.pk}/").content.decode()
+    assert 'id="books-closed"' in page and "Sổ đã khóa đến hết ngày 30/11/2025" in page
