@@ -24,8 +24,8 @@ from chungtay.units.models import Unit
 
 from . import ledger, queries
 from .models import (ACCOUNTS, PURPOSE_NAMES, Allocation, AllocationLine, BankAccount, BankStatement, Campaign,
-                     Disbursement, Donation, Donor, Fund, FundPledge, HouseProject, LedgerLine, LedgerTransaction,
-                     PublishedPeriod, ReceiptCounter, Transfer)
+                     Disbursement, Donation, Donor, Fund, FundPledge, HouseContribution, HouseProject, LedgerLine,
+                     LedgerTransaction, PublishedPeriod, ReceiptCounter, Transfer)
 
 MAX_VALUE = 10 ** 13
 FIRST_DATE = dt.date(2000, 1, 1)
@@ -512,6 +512,12 @@ def create_house(actor, fund: Fund, *, household: Household, fund_vnd: int = 0, 
     h = HouseProject.objects.create(fund=fund, household=household, fund_vnd=fund_vnd, state_vnd=state_vnd,
                                     community_vnd=community_vnd, household_vnd=household_vnd, disbursement=disbursement,
                                     created_by=_by(actor))
+    today = dt.date.today()
+    HouseContribution.objects.bulk_create([
+        HouseContribution(house=h, source=src, amount_vnd=v, created_by=_by(actor), at_start=True,
+                          date=disbursement.date if src == "fund" and disbursement is not None else today)
+        for src, v in (("fund", fund_vnd), ("state", state_vnd), ("community", community_vnd), ("household", household_vnd))
+        if v])
     audit(actor, "fund.house", h, household.village, household=household.code, total_vnd=h.total_vnd,
           fund_vnd=fund_vnd, state_vnd=state_vnd, community_vnd=community_vnd, household_vnd=household_vnd,
           disbursement=disbursement.pk if disbursement else None)
@@ -584,6 +590,8 @@ def add_house_contribution(actor, house: HouseProject, *, source: str, amount_vn
     if total > MAX_VALUE:
         raise ValidationError({"amount_vnd": tr("Số tiền quá lớn", "The amount is too large")})
     HouseProject.objects.filter(pk=house.pk).update(**{field: total})
+    row = HouseContribution.objects.create(house=house, source=source, amount_vnd=delta, date=date,
+                                           note=(note or "").strip()[:300], created_by=_by(actor))
     house.refresh_from_db()
     audit(actor, "fund.house_contribution", house, house.household.village, source=source, amount_vnd=delta,
           date=date.isoformat(), note=(note or "").strip()[:300], total_vnd=house.total_vnd)

@@ -395,6 +395,24 @@ class HouseProject(models.Model):
         return self.fund_vnd + self.state_vnd + self.community_vnd + self.household_vnd
 
 
+class HouseContribution(Immutable):
+    """One contribution to a house, as it was recorded: the source, the amount in VND (negative: a
+    correction, with its reason), the date received, who and when. Append-only; the house's four
+    totals (``HouseProject.<source>_vnd``) are their sums, kept in the same transaction."""
+    SOURCES = ["fund", "state", "community", "household"]
+    house = models.ForeignKey(HouseProject, on_delete=models.PROTECT, related_name="contributions")
+    source = models.CharField(max_length=12, choices=[(s, s) for s in SOURCES])
+    amount_vnd = models.BigIntegerField()
+    date = models.DateField()
+    note = models.CharField(max_length=300, blank=True)
+    at_start = models.BooleanField(default=False)        # known when the house was recorded
+    created_by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, on_delete=models.SET_NULL, related_name="+")
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        ordering = ["date", "id"]
+
+
 class BankStatement(models.Model):
     """An imported bank statement and the result of matching it (lines kept as JSON)."""
     fund = models.ForeignKey(Fund, on_delete=models.PROTECT, related_name="statements")

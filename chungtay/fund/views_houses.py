@@ -121,18 +121,14 @@ def _history(house: HouseProject) -> list[dict]:
 
 
 def _contributions(house: HouseProject) -> list[dict]:
-    """Per source: at the start (the total less the later entries), the later entries (added and
-    corrected), the total now."""
-    later = {k: 0 for k in SOURCES}
-    for c in (AuditEvent.objects.filter(object_type="houseproject", object_id=str(house.pk),
-                                        action="fund.house_contribution").values_list("changes", flat=True)):
-        if isinstance(c, dict) and c.get("source") in later and isinstance(c.get("amount_vnd"), int):
-            later[c["source"]] += c["amount_vnd"]
-    rows = []
-    for k, vi, en in actions.HOUSE_SOURCES:
-        total = getattr(house, f"{k}_vnd")
-        rows.append({"source": tr(vi, en), "start": total - later[k], "later": later[k], "total": total})
-    return rows
+    """Per source, from the house's contributions (``HouseContribution``): known when the house was
+    recorded, the later entries (added less corrected), and the total now."""
+    start, later = {k: 0 for k in SOURCES}, {k: 0 for k in SOURCES}
+    for src, at_start, amount in house.contributions.values_list("source", "at_start", "amount_vnd"):
+        if src in start:
+            (start if at_start else later)[src] += amount
+    return [{"source": tr(vi, en), "start": start[k], "later": later[k], "total": getattr(house, f"{k}_vnd")}
+            for k, vi, en in actions.HOUSE_SOURCES]
 
 
 @login_required
