@@ -128,6 +128,14 @@ def bodies(w):
                                                "made_on": "2025-10-01", "due_date": "2025-12-01"},
         ("POST", "/funds/{fund_id}/donations"): {"donor_id": w.fund.named.pk, "date": "2025-10-21",
                                                  "value_vnd": 1_000_000, "campaign_id": w.fund.camp.pk},
+        ("POST", "/funds/{fund_id}/allocations"): {"decision_no": "09/QĐ-MTTQ", "decision_date": "2025-10-21",
+                                                   "lines": [{"purpose": "livelihood", "unit_id": w.commune.pk,
+                                                              "amount_vnd": 1_000_000}]},
+        ("POST", "/funds/{fund_id}/disbursements"): {"household_code": w.fund.pay.household.code, "purpose": "house",
+                                                     "amount_vnd": 1_000_000, "date": "2025-10-21"},
+        ("POST", "/funds/{fund_id}/transfers"): {"to_fund_id": w.fund.pfund.pk, "amount_vnd": 1_000_000,
+                                                 "date": "2025-10-21"},
+        ("POST", "/funds/{fund_id}/entries/{ledger_entry_id}/reversal"): {"date": "2025-10-21", "reason": "ghi nhầm"},
         **emulation_bodies(w.emulation),
     }
 
@@ -143,8 +151,8 @@ def path_args(w):
             "plan_id": w.plan.pk, "target_id": w.target.pk, "job_id": w.job.pk, "code": "2021-2025",
             "entry_id": w.support.entry_id, "pairing_id": w.pairing.pk,
             "distribution_id": w.distribution.pk, "model_id": w.model.pk, "group_id": w.group.pk,
-            "fund_id": w.fund.fund.pk, "movement_id": w.emulation.m.pk, "run_id": w.emulation.run.pk,
-            "nomination_id": w.emulation.n.pk}
+            "fund_id": w.fund.fund.pk, "ledger_entry_id": w.fund.d1.txn_id, "movement_id": w.emulation.m.pk,
+            "run_id": w.emulation.run.pk, "nomination_id": w.emulation.n.pk}
 
 
 def query(op) -> dict:

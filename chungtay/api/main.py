@@ -4,8 +4,8 @@ Each resource lives in its own module with a ``router`` (units.py, households.py
 here; docs/api.md says how to add one."""
 from __future__ import annotations
 
-from . import (assessments, emulation, errors, figures, fund, groups, households, imports, plans, radar, revolving,
-               rounds, standards, support_people, supports, units)
+from . import (assessments, emulation, errors, figures, fund, fund_writes, groups, households, imports, plans, radar,
+               revolving, rounds, standards, support_people, supports, units)
 from .base import Api, Session, TokenAuth, TokenRate
 from .docs import LocalSwagger
 
@@ -30,3 +30,4 @@ errors.install(api)
 for module in (units, households, assessments, figures, standards, rounds, plans, imports, supports, support_people,
                revolving, groups, radar, fund, emulation):
     api.add_router("/", module.router)
+assert fund_writes.router is fund.router      # the fund's writes are routes of the fund router

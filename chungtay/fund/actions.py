@@ -590,8 +590,8 @@ def add_house_contribution(actor, house: HouseProject, *, source: str, amount_vn
     if total > MAX_VALUE:
         raise ValidationError({"amount_vnd": tr("Số tiền quá lớn", "The amount is too large")})
     HouseProject.objects.filter(pk=house.pk).update(**{field: total})
-    row = HouseContribution.objects.create(house=house, source=source, amount_vnd=delta, date=date,
-                                           note=(note or "").strip()[:300], created_by=_by(actor))
+    HouseContribution.objects.create(house=house, source=source, amount_vnd=delta, date=date,
+                                     note=(note or "").strip()[:300], created_by=_by(actor))
     house.refresh_from_db()
     audit(actor, "fund.house_contribution", house, house.household.village, source=source, amount_vnd=delta,
           date=date.isoformat(), note=(note or "").strip()[:300], total_vnd=house.total_vnd)
