@@ -2,7 +2,6 @@
 to a household (a support of the household too), a transfer to the province fund and a reversal,
 each through the page's action — so the ledger, the audit, the role and own level, the area and the
 closed books of a published period are the page's — with the API's error shape and idempotency."""
-import datetime as dt
 
 import pytest
 

@@ -88,7 +88,8 @@ def scope_for(user) -> Scope:
         return cached
     if not user.is_authenticated:
         scope = Scope(False, frozenset(), frozenset(), frozenset())
-    elif user.is_superuser or user.assignments.filter(role="national").exists():
+    elif user.is_superuser or user.assignments.filter(Q(role="national") | Q(role="front_committee", unit=None)).exists():
+        # the national administrator, and the Central Committee of the Front (its fund's area is the nation)
         scope = Scope(True, frozenset(), frozenset(), frozenset())
     else:
         rows = list(user.assignments.select_related("unit").exclude(unit=None))

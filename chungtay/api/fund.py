@@ -41,7 +41,7 @@ from .revolving import _renamed
 
 router = Router(tags=["fund"])
 
-Level = Literal["province", "commune"]
+Level = Literal["national", "province", "commune"]
 Purpose = Literal["house", "livelihood", "scholarship", "health_insurance", "emergency"]
 CampaignKind = Literal["peak_month", "disaster", "other"]
 DonorKind = Literal["individual", "organisation", "enterprise", "unit", "armed_forces"]
@@ -91,8 +91,8 @@ class FundOut(Schema):
     code: str
     name: str
     level: Level
-    unit_id: int
-    province_id: int
+    unit_id: Optional[int] = Field(description="null for the national fund")
+    province_id: Optional[int] = Field(description="null for the national fund")
     commune_id: Optional[int]
     committee: str
     opened_on: dt.date
@@ -348,7 +348,8 @@ def _fund_out(f: Fund, sums: dict) -> dict:
 def list_funds(request, cursor: Optional[str] = CURSOR, limit: int = LIMIT, unit: Optional[int] = UNIT,
                level: Optional[Level] = Query(None)):
     """Funds of your area (the fund list page) with their balances: a commune's users see the
-    commune's fund, a province's the province fund and its communes'. `unit`: a 2025 province
+    commune's fund, a province's the province fund and its communes', the national level (the
+    administrator, the Front's Central Committee) every fund and the national one. `unit`: a 2025 province
     (its fund and its communes') or commune (its fund)."""
     user = request.auth
     qs = Fund.objects.for_user(user)

@@ -7,11 +7,11 @@ the fund router (``api/fund.py``)."""
 import datetime as dt
 from typing import Literal, Optional
 
-from django.db.models import Prefetch, Q
+from django.db.models import Prefetch
 from ninja import Field, Schema, Status
 
 from chungtay.fund import actions
-from chungtay.fund.models import Allocation, AllocationLine, Disbursement, Fund, LedgerTransaction, Transfer
+from chungtay.fund.models import Allocation, AllocationLine, Disbursement, LedgerTransaction, Transfer
 from chungtay.units.models import Unit
 
 from .base import write
@@ -108,9 +108,9 @@ def create_transfer(request, fund_id: int, payload: TransferIn):
     """Unallocated money sent to the fund of the level above or below (fund.actions.record_transfer;
     disbursement_record): one entry with lines in both funds."""
     f = _kept(request, fund_id, "disbursement_record")
-    related = Fund.objects.filter(Q(unit_id=f.unit.parent_id) | Q(unit__parent_id=f.unit_id))   # above or below
-    to = _one(related, payload.to_fund_id, "to_fund_id", "Chỉ chuyển giữa quỹ tỉnh và quỹ của một xã thuộc tỉnh",
-              "Transfers go between a province fund and one of its communes' funds")
+    to = _one(actions.related_funds(f), payload.to_fund_id, "to_fund_id",         # the level above or below
+              "Chỉ chuyển giữa quỹ Trung ương và quỹ tỉnh, hoặc giữa quỹ tỉnh và quỹ của một xã thuộc tỉnh",
+              "Transfers go between the national fund and a province fund, or a province fund and its communes' funds")
     with _renamed({"to_fund": "to_fund_id"}):
         t = actions.record_transfer(request.auth, f, to, amount_vnd=payload.amount_vnd, date=payload.date,
                                     reference=payload.reference, paid_from=payload.paid_from)

@@ -43,10 +43,37 @@ def require_fund(actor, action: str, fund: Fund) -> None:
     """Role and area (roles.require on the fund's unit), then the own level: only the committee
     assigned to the fund's unit itself keeps its books (a province committee reads, and does not
     write, a commune fund)."""
-    require(actor, action, fund.unit)
+    require(actor, action, fund.unit)          # the national fund (no unit): the role, anywhere
     if not any(role == FRONT and unit_id == fund.unit_id for role, unit_id in _grants(actor)):
-        raise PermissionDenied(tr(f"Sổ quỹ của {fund.unit.full_name} do Ủy ban MTTQ Việt Nam {fund.unit.full_name} ghi",
-                                  f"The books of {fund.unit.full_name} are kept by its own Fatherland Front committee"))
+        place = fund.place.full_name
+        raise PermissionDenied(tr(f"Sổ quỹ của {place} do Ủy ban MTTQ Việt Nam {place} ghi",
+                                  f"The books of {place} are kept by its own Fatherland Front committee"))
+
+
+def inside(fund: Fund, household: Household) -> bool:
+    """Does the household live in the fund's area? (The national fund pays no household: it
+    sends money to the provinces' funds.)"""
+    if fund.level == Fund.COMMUNE:
+        return household.commune_id == fund.unit_id
+    return fund.level == Fund.PROVINCE and household.province_id == fund.unit_id
+
+
+def outside_message(fund: Fund) -> str:
+    if fund.level == Fund.NATIONAL:
+        return tr("Quỹ Trung ương không chi trực tiếp cho hộ: chuyển tiền về quỹ của tỉnh",
+                  "The national fund pays no household directly: transfer the money to a province fund")
+    return tr("Hộ không thuộc địa bàn của quỹ", "The household is outside the fund's area")
+
+
+def related_funds(fund: Fund):
+    """The funds money may be transferred to: the level above (a commune's province, a province's
+    national fund) and the level below (a province's communes, the national fund's provinces)."""
+    from django.db.models import Q
+    if fund.level == Fund.NATIONAL:
+        return Fund.objects.filter(level=Fund.PROVINCE)
+    if fund.level == Fund.PROVINCE:
+        return Fund.objects.filter(Q(level=Fund.NATIONAL) | Q(level=Fund.COMMUNE, province_id=fund.unit_id))
+    return Fund.objects.filter(level=Fund.PROVINCE, unit_id=fund.unit.parent_id)
 
 
 def _amount(value, field: str = "value_vnd") -> int:
@@ -117,8 +144,11 @@ def _post(actor, fund: Fund, kind: str, date: dt.date, lines: list[tuple[Fund, s
 # ------------------------------------------------------------------ the fund and its registers
 
 @transaction.atomic
-def open_fund(actor, unit: Unit, *, committee: str = "", opened_on: dt.date | None = None) -> Fund:
-    """The fund of a commune or province of 2025 (one per unit), opened by its own committee."""
+def open_fund(actor, unit: Unit | None, *, committee: str = "", opened_on: dt.date | None = None) -> Fund:
+    """The fund of a commune or province of 2025 (one per unit), opened by its own committee; with
+    ``unit=None`` the national fund, opened by the Central Committee (a Front assignment without a unit)."""
+    if unit is None:
+        return _open_national(actor, committee=committee, opened_on=opened_on)
     require(actor, "fund_manage", unit)
     if unit.system != Unit.SYSTEM_2025 or unit.level not in (Unit.PROVINCE, Unit.COMMUNE):
         raise ValidationError(tr("Quỹ mở ở cấp tỉnh hoặc xã", "A fund is opened for a province or a commune"))
@@ -134,6 +164,20 @@ def open_fund(actor, unit: Unit, *, committee: str = "", opened_on: dt.date | No
                             committee=(committee or f"Ủy ban MTTQ Việt Nam {unit.full_name}").strip()[:200],
                             opened_on=opened_on or dt.date.today(), created_by=_by(actor))
     audit(actor, "fund.open", f, unit, code=code)
+    return f
+
+
+def _open_national(actor, *, committee: str, opened_on: dt.date | None) -> Fund:
+    require(actor, "fund_manage")
+    if (FRONT, None) not in _grants(actor):
+        raise PermissionDenied(tr("Quỹ Trung ương do Ủy ban Trung ương MTTQ Việt Nam mở",
+                                  "The national fund is opened by the Central Committee of the Fatherland Front"))
+    if Fund.objects.filter(level=Fund.NATIONAL).exists():
+        raise ValidationError(tr("Đã có Quỹ Vì người nghèo Trung ương", "The national fund already exists"))
+    f = Fund.objects.create(code="QVNN-TW", name="Quỹ Vì người nghèo Trung ương", level=Fund.NATIONAL,
+                            committee=(committee or "Ủy ban Trung ương MTTQ Việt Nam").strip()[:200],
+                            opened_on=opened_on or dt.date.today(), created_by=_by(actor))
+    audit(actor, "fund.open", f, None, code=f.code)
     return f
 
 
@@ -288,7 +332,7 @@ def decide_allocation(actor, fund: Fund, *, decision_no: str, decision_date: dt.
         while u is not None:
             chain.append(u.pk)
             u = u.parent
-        if unit is None or fund.unit_id not in chain:
+        if unit is None or (fund.unit_id is not None and fund.unit_id not in chain):
             problems.append(tr(f"Dòng {i}: đơn vị không thuộc địa bàn của quỹ", f"Line {i}: the unit is outside the fund's area"))
             continue
         per_purpose[purpose] = per_purpose.get(purpose, 0) + amount
@@ -313,6 +357,8 @@ def decide_allocation(actor, fund: Fund, *, decision_no: str, decision_date: dt.
 def household_for(actor, fund: Fund, code: str) -> Household:
     """The household of that code inside the fund's unit and the user's area (else a message that
     does not tell an unknown code from one outside the area)."""
+    if fund.level == Fund.NATIONAL:
+        raise ValidationError({"household": outside_message(fund)})
     qs = Household.objects.for_user(actor).select_related("village", "commune", "province")
     qs = qs.filter(commune=fund.unit) if fund.level == Fund.COMMUNE else qs.filter(province=fund.unit)
     h = qs.filter(code=(code or "").strip()).first()
@@ -338,9 +384,8 @@ def record_disbursement(actor, fund: Fund, *, household: Household, purpose: str
         raise ValidationError({"paid_from": tr("Chi từ tiền mặt, ngân hàng hoặc hiện vật", "Pay from cash, bank or goods")})
     _amount(amount_vnd, "amount_vnd")
     _date(date)
-    inside = household.commune_id == fund.unit_id if fund.level == Fund.COMMUNE else household.province_id == fund.unit_id
-    if not inside:
-        raise ValidationError({"household": tr("Hộ không thuộc địa bàn của quỹ", "The household is outside the fund's area")})
+    if not inside(fund, household):
+        raise ValidationError({"household": outside_message(fund)})
     if allocation is not None and allocation.fund_id != fund.pk:
         raise ValidationError({"allocation": tr("Quyết định phân bổ của quỹ khác", "An allocation of another fund")})
     _lock(fund)
@@ -375,10 +420,11 @@ def record_transfer(actor, from_fund: Fund, to_fund: Fund, *, amount_vnd: int, d
     _date(date)
     if paid_from not in ("cash", "bank"):
         raise ValidationError({"paid_from": tr("Chuyển từ tiền mặt hoặc ngân hàng", "Send from cash or bank")})
-    related = (from_fund.unit.parent_id == to_fund.unit_id) or (to_fund.unit.parent_id == from_fund.unit_id)
-    if from_fund.pk == to_fund.pk or from_fund.level == to_fund.level or not related:
-        raise ValidationError({"to_fund": tr("Chỉ chuyển giữa quỹ tỉnh và quỹ của một xã thuộc tỉnh",
-                                             "Transfers go between a province fund and one of its communes' funds")})
+    if not related_funds(from_fund).filter(pk=to_fund.pk).exists():
+        raise ValidationError({"to_fund": tr("Chỉ chuyển giữa quỹ Trung ương và quỹ tỉnh, hoặc giữa quỹ tỉnh và quỹ của "
+                                             "một xã thuộc tỉnh",
+                                             "Transfers go between the national fund and a province fund, or between a "
+                                             "province fund and one of its communes' funds")})
     _lock(from_fund, to_fund)
     t = _post(actor, from_fund, LedgerTransaction.TRANSFER, date,
               [(from_fund, paid_from, -amount_vnd), (from_fund, "unallocated", amount_vnd),
@@ -492,9 +538,8 @@ def create_house(actor, fund: Fund, *, household: Household, fund_vnd: int = 0, 
     house being built at a time; the fund's payment, when given, is a house payment of this fund to
     this household, not reversed and not linked to another house."""
     require_fund(actor, "fund_manage", fund)
-    inside = household.commune_id == fund.unit_id if fund.level == Fund.COMMUNE else household.province_id == fund.unit_id
-    if not inside:
-        raise ValidationError({"household": tr("Hộ không thuộc địa bàn của quỹ", "The household is outside the fund's area")})
+    if not inside(fund, household):
+        raise ValidationError({"household": outside_message(fund)})
     for v in (fund_vnd, state_vnd, community_vnd, household_vnd):
         if not isinstance(v, int) or isinstance(v, bool) or not 0 <= v <= MAX_VALUE:
             raise ValidationError(tr("Các khoản đóng góp là số đồng nguyên không âm", "Contributions are whole VND, not negative"))

@@ -1,5 +1,6 @@
-"""Demo data of the Fund for the Poor (issue 11 §6): the demo province's fund (2025 code "51") and
-the fund of the demo commune (the one of the persona ``xa``), with five peak months 2021–2025, one
+"""Demo data of the Fund for the Poor (issue 11 §6): the national fund (its keeper the persona
+``mttqtw``, large donations each peak month and a transfer to the province after it), the demo
+province's fund (2025 code "51") and the fund of the demo commune (the one of the persona ``xa``), with five peak months 2021–2025, one
 disaster appeal, donors of every kind, pledges, a few hundred donations, a transfer, allocations,
 payments to poor households (each one also a support of the household), Great Unity houses up to
 their handover, one correction (a reversal) and each year's peak month published per fund.
@@ -77,6 +78,47 @@ def create_demo_front_user():
             Assignment.objects.create(user=u, unit=units[level], role="front_committee")
         out.append(u)
     return tuple(out)
+
+
+NATIONAL_FRONT = ("mttqtw", "Vũ Thị Hạnh")           # the Central Committee's fund keeper (synthetic persona)
+NATIONAL_DONORS = [("enterprise", "Tập đoàn Công nghiệp Đông Dương"), ("enterprise", "Ngân hàng TMCP Phương Nam"),
+                   ("enterprise", "Tổng công ty Viễn thông Trường Giang"), ("organisation", "Hội Doanh nhân trẻ Việt Nam"),
+                   ("armed_forces", "Bộ Tư lệnh Quân khu 5"), ("individual", "Nhà hảo tâm kiều bào tại Úc")]
+
+
+def create_demo_national_front():
+    """The persona ``mttqtw``: a Front committee assignment without a unit, the Central Committee."""
+    from chungtay.households.demo import create_demo_user
+    username, name = NATIONAL_FRONT
+    u = get_user_model().objects.filter(username=username).first()
+    if u is None:
+        u = create_demo_user(username, first_name=name)
+        Assignment.objects.create(user=u, unit=None, role="front_committee")
+    return u
+
+
+def _national_books(pf: Fund, rng: random.Random) -> Fund:
+    """The national fund: each peak month a few large donations, and after it a transfer to the demo
+    province's fund (it then appears in both books)."""
+    tw = create_demo_national_front()
+    nf = Fund.objects.filter(level=Fund.NATIONAL).first() or actions.open_fund(
+        tw, None, committee="Ban Thường trực Ủy ban Trung ương MTTQ Việt Nam", opened_on=dt.date(2021, 1, 4))
+    if not nf.bank_accounts.exists():
+        actions.add_bank_account(tw, nf, bank="Kho bạc Nhà nước – Sở Giao dịch", number="3761.0.1058924")
+    donors = [actions.create_donor(tw, nf, kind=k, name=n, anonymous=k == "individual") for k, n in NATIONAL_DONORS]
+    for year in YEARS:
+        start, end = actions.peak_month(year)
+        c = actions.create_campaign(tw, nf, kind=Campaign.PEAK, name=f"Tháng cao điểm Vì người nghèo {year}",
+                                    start=start, end=end, target_vnd=100_000_000_000)
+        for i, donor in enumerate(donors):
+            day = start + dt.timedelta(days=1 + 5 * i)
+            value = _vnd(rng.uniform(2e9, 12e9) if donor.kind != "individual" else rng.uniform(2e8, 6e8), 100_000_000)
+            actions.record_donation(tw, nf, donor=donor, date=day, value_vnd=value, campaign=c, channel="bank",
+                                    bank_reference=f"FT{day:%y%m%d}{rng.randrange(10_000, 99_999)}")
+        actions.record_transfer(tw, nf, pf, amount_vnd=_vnd(rng.uniform(1.5e9, 2.5e9), 100_000_000),
+                                date=end + dt.timedelta(days=7),
+                                reference=f"QĐ {40 + year - 2021}/QĐ-MTTW-BTT: hỗ trợ tỉnh {pf.unit.name} sau Tháng cao điểm {year}")
+    return nf
 
 
 # ------------------------------------------------------------------ the books
@@ -369,13 +411,14 @@ def create_demo_fund(log=lambda m: None, donations: int = 300) -> dict:
         h = actions.create_house(mttq, cf, household=d.household, fund_vnd=d.amount_vnd, community_vnd=5_000_000,
                                  household_vnd=10_000_000, disbursement=d)
         actions.advance_house(mttq, h, stage="started", date=d.date + dt.timedelta(days=5))
+    nf = _national_books(pf, rng)
     today = dt.date.today()
-    for book in (pbook, cbook):                      # each year's peak month, published when it ended
-        for year in YEARS:
+    for user, f in ((pbook.user, pf), (cbook.user, cf), (create_demo_national_front(), nf)):
+        for year in YEARS:                           # each year's peak month, published when it ended
             start, end = actions.peak_month(year)
             if end <= today:
-                actions.publish_period(book.user, book.fund, start=start, end=end)
-    out = {"created": True, "funds": 2, "donations": pbook.count["donations"] + cbook.count["donations"],
+                actions.publish_period(user, f, start=start, end=end)
+    out = {"created": True, "funds": 3, "donations": pbook.count["donations"] + cbook.count["donations"],
            "province": _totals(pf, pbook), "commune": _totals(cf, cbook),
            "disbursements": {p: len(ds) for p, ds in paid.items()}, "houses": min(3, len(houses))}
     log(f"Demo fund: {out['donations']} donations, province {out['province']['received']:,} đ received, "

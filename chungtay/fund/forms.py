@@ -139,7 +139,8 @@ class OpenFundForm(forms.Form):
 
     def __init__(self, *a, units=(), **kw):
         super().__init__(*a, **kw)
-        self.fields["unit"].choices = [(str(u.pk), u.full_name) for u in units]
+        self.fields["unit"].choices = [(str(u.pk), u.full_name) if u is not None else ("national", tr("Trung ương", "National"))
+                                       for u in units]
 
 
 class ImportForm(forms.Form):

@@ -19,6 +19,8 @@ pledges, donations with receipts, allocations, disbursements, transfers, houses,
 """
 from __future__ import annotations
 
+from dataclasses import dataclass
+
 from django.conf import settings
 from django.db import models
 from django.db.models import Q
@@ -77,8 +79,9 @@ class Immutable(models.Model):
 
 class FundQuerySet(models.QuerySet):
     def for_user(self, user):
-        """Funds of the user's area: a province sees its fund and its communes'; a commune (and
-        its villages) sees the commune's fund."""
+        """Funds of the user's area: the national level (the national administrator, the Central
+        Committee of the Front) sees every fund; a province sees its fund and its communes'; a
+        commune (and its villages) sees the commune's fund."""
         from chungtay.accounts.access import scope_for
         from chungtay.units.models import Unit
         scope = scope_for(user)
@@ -94,14 +97,31 @@ class ScopedByFund(models.QuerySet):
         return self.filter(fund__in=Fund.objects.for_user(user))
 
 
+@dataclass(frozen=True)
+class Nation:
+    """Stands for the unit of the national fund where a unit's names are read (headings, messages):
+    the Central Committee of the Front sits in Hà Nội."""
+    pk: None = None
+    id: None = None
+    parent_id: None = None
+    level: str = "national"
+    code: str = "TW"
+    name: str = "Hà Nội"
+    full_name: str = "Trung ương"
+
+
+NATION = Nation()
+
+
 class Fund(models.Model):
-    PROVINCE, COMMUNE = "province", "commune"
-    LEVELS = [(PROVINCE, "Cấp tỉnh"), (COMMUNE, "Cấp xã")]
-    code = models.CharField(max_length=40, unique=True)           # QVNN-51, QVNN-51-21550
+    NATIONAL, PROVINCE, COMMUNE = "national", "province", "commune"
+    LEVELS = [(NATIONAL, "Trung ương"), (PROVINCE, "Cấp tỉnh"), (COMMUNE, "Cấp xã")]
+    code = models.CharField(max_length=40, unique=True)           # QVNN-TW, QVNN-51, QVNN-51-21550
     name = models.CharField(max_length=200)
     level = models.CharField(max_length=10, choices=LEVELS)
-    unit = models.OneToOneField("units.Unit", on_delete=models.PROTECT, related_name="poor_fund")
-    province = models.ForeignKey("units.Unit", on_delete=models.PROTECT, related_name="+")
+    # the national fund has no unit (no unit stands for the nation) and no province
+    unit = models.OneToOneField("units.Unit", null=True, blank=True, on_delete=models.PROTECT, related_name="poor_fund")
+    province = models.ForeignKey("units.Unit", null=True, blank=True, on_delete=models.PROTECT, related_name="+")
     commune = models.ForeignKey("units.Unit", null=True, blank=True, on_delete=models.PROTECT, related_name="+")
     committee = models.CharField(max_length=200)                  # Ủy ban MTTQ Việt Nam xã …
     opened_on = models.DateField()
@@ -112,9 +132,18 @@ class Fund(models.Model):
 
     class Meta:
         ordering = ["province_id", "level", "code"]
+        constraints = [models.UniqueConstraint(fields=["level"], condition=Q(level="national"), name="one_national_fund"),
+                       models.CheckConstraint(condition=Q(level="national", unit__isnull=True, province__isnull=True)
+                                              | (~Q(level="national") & Q(unit__isnull=False, province__isnull=False)),
+                                              name="fund_unit_by_level")]
 
     def __str__(self) -> str:
         return self.name
+
+    @property
+    def place(self):
+        """The fund's unit, or :data:`NATION` for the national fund."""
+        return NATION if self.unit_id is None else self.unit
 
 
 class BankAccount(models.Model):

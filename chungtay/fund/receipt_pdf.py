@@ -62,8 +62,8 @@ def _vnd(n: int) -> str:
 def receipt_pdf(d: Donation) -> bytes:
     fund = d.fund
     pdf = OfficialPDF(f"Biên lai {d.receipt}", fund.committee)
-    pdf.national_heading(FrontIssuer(fund.unit), date_line(fund.unit.name, d.date), number=f"Số: {d.receipt}")
-    pdf.title_block([("BIÊN LAI THU", "B", 15), ('Quỹ "Vì người nghèo" ' + inline_name(fund.unit), "B", 11.5)])
+    pdf.national_heading(FrontIssuer(fund.place), date_line(fund.place.name, d.date), number=f"Số: {d.receipt}")
+    pdf.title_block([("BIÊN LAI THU", "B", 15), ('Quỹ "Vì người nghèo" ' + inline_name(fund.place), "B", 11.5)])
     voided = hasattr(d.txn, "reversal")
     if voided:
         pdf.paragraph("ĐÃ HỦY (bút toán đã được đảo)", "B", 12, 7, align="C")

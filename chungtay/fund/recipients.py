@@ -85,7 +85,7 @@ def pdf(rl: RecipientList) -> bytes:
     fund = rl.fund
     doc = OfficialPDF(f"{DRAFT + ' – ' if rl.draft else ''}Danh sách hộ nhận hỗ trợ Quỹ – {subtitle(rl)}",
                       fund.committee, draft=rl.draft)
-    doc.national_heading(FrontIssuer(fund.unit), date_line(fund.unit.name))
+    doc.national_heading(FrontIssuer(fund.place), date_line(fund.place.name))
     if rl.draft:
         class _Why:
             draft_vi = "Kỳ này chưa được Ủy ban MTTQ công khai"
@@ -127,7 +127,7 @@ def xlsx(rl: RecipientList) -> bytes:
         ws.set_row(r, 36)
         ws.set_header(f"&C&\"Times New Roman,Bold\"&14{DRAFT}")
         r += 1
-    ws.merge_range(r, 0, r, 5, f"ỦY BAN MTTQ VIỆT NAM {(rl.fund.unit.full_name or rl.fund.unit.name).upper()}",
+    ws.merge_range(r, 0, r, 5, f"ỦY BAN MTTQ VIỆT NAM {(rl.fund.place.full_name or rl.fund.place.name).upper()}",
                    st.bold_center)
     ws.merge_range(r + 1, 0, r + 1, 5, title(rl), st.title)
     ws.merge_range(r + 2, 0, r + 2, 5, subtitle(rl), st.subtitle)

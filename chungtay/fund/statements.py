@@ -235,8 +235,8 @@ def statement_pdf(period: PublishedPeriod, progress=None) -> bytes:
     fund = period.fund
     s = full_statement(period)
     pdf = OfficialPDF(f"Sao kê {fund.name} {period.start:%d/%m/%Y} – {period.end:%d/%m/%Y}", fund.committee)
-    pdf.national_heading(FrontIssuer(fund.unit), date_line(fund.unit.name, period.published_at.date()))
-    pdf.title_block([(_title(period), "B", 13), (inline_name(fund.unit) + f" – mã quỹ {fund.code}", "B", 11)])
+    pdf.national_heading(FrontIssuer(fund.place), date_line(fund.place.name, period.published_at.date()))
+    pdf.title_block([(_title(period), "B", 13), (inline_name(fund.place) + f" – mã quỹ {fund.code}", "B", 11)])
 
     def section(text):
         if pdf.get_y() > pdf.h - 45:
@@ -299,7 +299,7 @@ def statement_xlsx(period: PublishedPeriod, progress=None) -> bytes:
     ws.set_column(0, 0, 60)
     ws.set_column(1, 4, 20)
     r = 0
-    for text, style in ((f"ỦY BAN MTTQ VIỆT NAM {(fund.unit.full_name or fund.unit.name).upper()}", st.bold_center),
+    for text, style in ((f"ỦY BAN MTTQ VIỆT NAM {(fund.place.full_name or fund.place.name).upper()}", st.bold_center),
                         (_title(period), st.title), (f"{fund.name} – mã quỹ {fund.code}", st.subtitle)):
         ws.merge_range(r, 0, r, 4, text, style)
         r += 1

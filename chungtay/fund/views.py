@@ -71,13 +71,15 @@ def fund_list(request):
     mine = [uid for r, uid in _grants(request.user) if r == FRONT and uid]
     units = list(Unit.objects.filter(pk__in=mine, system=Unit.SYSTEM_2025, level__in=[Unit.PROVINCE, Unit.COMMUNE])
                  .exclude(poor_fund__isnull=False))
+    if (FRONT, None) in _grants(request.user) and not Fund.objects.filter(level=Fund.NATIONAL).exists():
+        units.insert(0, None)                       # the Central Committee opens the national fund
     form = None
     if request.method == "POST":
         from chungtay.accounts.roles import require
         require(request.user, "fund_manage")
         form = forms.OpenFundForm(request.POST, units=units)
         if form.is_valid():
-            unit = next(u for u in units if str(u.pk) == form.cleaned_data["unit"])
+            unit = next(u for u in units if (str(u.pk) if u else "national") == form.cleaned_data["unit"])
             try:
                 f = actions.open_fund(request.user, unit, committee=form.cleaned_data["committee"])
             except ValidationError as e:
@@ -331,7 +333,7 @@ def disbursements(request, pk):
 def transfer_new(request, pk):
     fund = _fund(request, pk)
     actions.require_fund(request.user, "disbursement_record", fund)
-    others = list(Fund.objects.filter(unit__parent=fund.unit)) + list(Fund.objects.filter(unit=fund.unit.parent_id))
+    others = list(actions.related_funds(fund).select_related("unit").order_by("level", "code"))
     form = forms.TransferForm(request.POST or None, funds=others)
     if request.method == "POST" and form.is_valid():
         cd = form.cleaned_data

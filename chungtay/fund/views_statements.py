@@ -106,6 +106,8 @@ def statement(request, pk, period, ext):
     if n <= statements.INLINE_MAX:
         build, ctype = statements.BUILDERS[ext]
         return _download(build(p), statements.filename(p, ext), ctype)
+    if fund.unit_id is None:            # the national fund: its statement is the public one (nothing in it is not)
+        return redirect("fund:public_statement", pk=p.pk, ext=ext)
     if request.method == "POST":
         from chungtay.jobs.files import request_file
         f = request_file(request.user, statements.KINDS[ext].name, fund.unit, {"period": p.pk})
@@ -130,7 +132,8 @@ def recipient_list(request, pk):
     scope = scope_for(request.user)
     villages = Unit.objects.filter(system=Unit.SYSTEM_2025, level=Unit.VILLAGE)
     villages = (villages.filter(parent=fund.unit) if fund.level == fund.COMMUNE
-                else villages.filter(parent__parent=fund.unit)).select_related("parent")
+                else villages.filter(parent__parent=fund.unit) if fund.level == fund.PROVINCE
+                else villages.none()).select_related("parent")     # the national fund pays no household
     if not scope.everything:
         from django.db.models import Q
         villages = villages.filter(Q(pk__in=scope.village_ids) | Q(parent_id__in=scope.commune_ids)
