@@ -50,6 +50,7 @@ DEMO_USERS = [
     ("thon", DEMO_PASSWORD, "Trưởng thôn / village head"),
     ("mttq", DEMO_PASSWORD, "Ủy ban MTTQ xã (cùng xã với 'xa'), Quỹ Vì người nghèo / commune Front committee"),
     ("mttqtinh", DEMO_PASSWORD, "Ủy ban MTTQ tỉnh / province Front committee"),
+    ("mttqtw", DEMO_PASSWORD, "Ủy ban Trung ương MTTQ, Quỹ Trung ương / the Front's Central Committee, national fund"),
 ]
 CHUNK = 20_000
 
