@@ -8,7 +8,9 @@ step:
   money allocated to a purpose = allocations − disbursements (reversed records left out);
 - receipts of each fund and year are 1..n, never skipping or repeating (reversed donations keep
   their number);
-- no entry can be changed or deleted (instance and queryset, update and delete all raise).
+- no entry can be changed or deleted (instance and queryset, update and delete all raise);
+- a published period's statement (figures, lists, movement) never changes afterwards: an entry dated
+  inside the closed books is refused, a later reversal is a correction of the later period.
 
 Runs on SQLite and, with ``DATABASE_URL=postgres://…``, on PostgreSQL. ``FUND_PROPERTY_EXAMPLES``
 sets the number of sequences (default 25)."""
@@ -23,7 +25,7 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from chungtay.core import ledger as core
-from chungtay.fund import actions, queries
+from chungtay.fund import actions, public, queries, statements
 from chungtay.fund.models import (PURPOSE_NAMES, AllocationLine, Disbursement, Donation, Fund, ImmutableError,
                                   LedgerLine, LedgerTransaction, Transfer)
 from chungtay.households.models import Household
@@ -43,6 +45,8 @@ OPS = st.one_of(
     st.tuples(st.just("allocate"), WHO, st.sampled_from(PURPOSES), AMOUNT, st.booleans()),
     st.tuples(st.just("allocate"), WHO, st.sampled_from(PURPOSES), AMOUNT, st.just(True)),
     st.tuples(st.just("reverse"), WHO, st.integers(0, 30)),
+    st.tuples(st.just("publish"), WHO, st.sampled_from([dt.date(2024, 12, 31), dt.date(2025, 10, 31),
+                                                        dt.date(2025, 11, 18)])),
 )
 LATE = dt.date(2025, 12, 31)
 
@@ -91,6 +95,8 @@ def _apply(op, users, funds, donors, households):
                 amount = 1 + amount % room
         actions.record_disbursement(u, f, household=households[h], purpose=purpose, amount_vnd=amount, date=LATE,
                                     paid_from=paid_from)
+    elif kind == "publish":
+        return actions.publish_period(u, f, start=dt.date(2024, 1, 1), end=op[2])
     else:
         txns = list(LedgerTransaction.objects.filter(fund=f).order_by("id"))
         if txns:
@@ -132,6 +138,13 @@ def _check(funds):
         assert mine == theirs
 
 
+def statement_figures(period):
+    """Everything a published statement shows, to compare before and after later writes."""
+    s = public.statement(period)
+    return (s.received, s.held_at_end, s.allocated, s.paid, s.donations, s.allocations, s.by_purpose, s.by_unit,
+            statements.movement(period), statements.donation_count(period))
+
+
 def _immutable():
     for model in (LedgerLine, LedgerTransaction, Donation):
         row = model.objects.order_by("?").first()
@@ -167,12 +180,18 @@ def test_random_sequences_keep_the_books_exact(books):
         try:
             with transaction.atomic():
                 fresh = [Fund.objects.get(pk=f.pk) for f in funds]
+                published = []
                 for op in ops:
                     try:
-                        _apply(op, users, fresh, donors, households)
+                        period = _apply(op, users, fresh, donors, households)
                     except ValidationError:
-                        pass                       # refused (overdraft, a reversal twice): nothing written
+                        pass                       # refused (overdraft, a reversal twice, closed books): nothing written
+                    else:
+                        if period is not None:
+                            published.append((period, statement_figures(period)))
                     _check(fresh)
+                    for period, figures in published:
+                        assert statement_figures(period) == figures
                 _immutable()
                 raise _Rollback
         except _Rollback:
