@@ -95,10 +95,7 @@ elif DATABASES["default"]["ENGINE"].endswith("postgresql"):
     # No JIT compilation: the prepared tables' refresh (one statement of many CASE expressions) took
     # 10 s instead of 0.16 s while PostgreSQL compiled it; short reads gain nothing from it either
     # (docs/deploy.md). A server-wide jit = off does the same.
-    # No parallel query either: a request's scan that PostgreSQL splits over helper processes starts
-    # those processes at every query, while the other officers' requests already keep every core busy
-    # (docs/load.md).
-    DATABASES["default"].setdefault("OPTIONS", {})["options"] = "-c jit=off -c max_parallel_workers_per_gather=0"
+    DATABASES["default"].setdefault("OPTIONS", {})["options"] = "-c jit=off"
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
 # Background jobs (imports): django-tasks with its database backend — the queue is a table of this
