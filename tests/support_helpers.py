@@ -30,3 +30,23 @@ def poor_in(commune, year, n):
     hs = list(Household.objects.filter(pk__in=ids, status="active", end_year=None).order_by("id"))
     more = Household.objects.filter(commune=commune, status="active", end_year=None).exclude(pk__in=ids).order_by("id")
     return (hs + list(more[: n - len(hs)]))[:n]
+
+
+def run_worker() -> int:
+    """The job worker's ready tasks, run now (tests/test_prepared_files.py does the same)."""
+    from chungtay.jobs.liveness import WorkerLock
+    from chungtay.jobs.worker import Worker
+    with WorkerLock() as worker_id:
+        return Worker(worker_id).run_ready()
+
+
+def when_ready(client, url):
+    """A province's radar or outcomes page as it shows once the worker has computed figures never
+    asked before (the first read answers 202 and queues them: support/prepared.py)."""
+    from django.test import TestCase
+    with TestCase.captureOnCommitCallbacks(execute=True):
+        r = client.get(url)
+    if r.status_code == 202:
+        assert run_worker() >= 1
+        r = client.get(url)
+    return r

@@ -10,7 +10,7 @@ from chungtay.households.models import Assessment, Household
 from chungtay.support import actions, people, prepared
 from chungtay.support.models import PreparedAnalysis
 from chungtay.support.radar import compute_outcomes, compute_radar, outcomes_for, radar_for
-from tests.support_helpers import facts
+from tests.support_helpers import facts, when_ready
 
 LISTS = ("persistent", "unsupported", "fell_back", "pledges", "near_escape")
 
@@ -136,7 +136,7 @@ def test_the_worker_leaves_rows_nobody_reads(province_officer, commune_officer, 
 
 def test_the_province_page_shows_the_prepared_figures(client, province_officer, province):
     client.force_login(province_officer)
-    page = client.get(f"/support/radar/?unit={province.pk}&year=2025").content.decode()
+    page = when_ready(client, f"/support/radar/?unit={province.pk}&year=2025").content.decode()
     want = compute_radar(province_officer, province, 2025).counts()
     for name, n in want.items():
         assert f'data-count="{name}">{n:,}'.replace(",", ".") in page or f'data-count={name}>{n}' in page, name

@@ -8,6 +8,7 @@ from chungtay.support import prepared
 from chungtay.support.models import PreparedAnalysis
 from chungtay.support import radar as reads
 from tests.provisional_helpers import NEW
+from tests.support_helpers import when_ready
 
 
 def test_the_province_radar_uses_its_final_year(one_surveyed, province_officer, my_commune):
@@ -24,9 +25,9 @@ def test_the_province_radar_uses_its_final_year(one_surveyed, province_officer, 
 
 def test_the_province_page_of_the_provisional_year(one_surveyed, as_province_officer, my_commune):
     province = my_commune.parent
-    html = as_province_officer.get(f"/support/radar/?unit={province.pk}").content.decode()
+    html = when_ready(as_province_officer, f"/support/radar/?unit={province.pk}").content.decode()
     assert 'class="provisional"' not in html and 'id="newer-provisional"' in html
-    html = as_province_officer.get(f"/support/radar/?unit={province.pk}&results_year={NEW}").content.decode()
+    html = when_ready(as_province_officer, f"/support/radar/?unit={province.pk}&results_year={NEW}").content.decode()
     assert "Số liệu tạm tính" in html and "đã rà soát 1/" in html and "xã đã công nhận kết quả" in html
 
 

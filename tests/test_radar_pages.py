@@ -8,7 +8,7 @@ import pytest
 from chungtay.households.models import Assessment, Household
 from chungtay.support import actions, people
 from chungtay.support.radar import outcomes_for, radar_for
-from tests.support_helpers import facts, household_in
+from tests.support_helpers import facts, household_in, when_ready
 
 PAGES = ["/support/radar/", "/support/outcomes/"]
 
@@ -17,7 +17,7 @@ PAGES = ["/support/radar/", "/support/outcomes/"]
 def test_pages_open_in_both_languages(client, django_user_model, username):
     client.force_login(django_user_model.objects.get(username=username))
     for url in PAGES:
-        vi = client.get(url)
+        vi = when_ready(client, url)
         assert vi.status_code == 200, url
         client.cookies["chungtay_lang"] = "en"
         en = client.get(url).content.decode()

@@ -136,15 +136,42 @@ def _store(kind: str, unit, key: str, st: str, value, seconds: float, read: bool
         pass
 
 
-def _get(kind: str, unit, params: dict):
+QUEUED = "queued"            # the stamp of a row whose first computation waits for the worker
+QUEUED_FOR = 60              # seconds: after this a read stops waiting for the worker and computes
+
+
+def _queue(kind: str, unit, key: str, row) -> bool:
+    """Ask the worker for figures never computed for these parameters (a page answers at once and
+    refreshes): a ``QUEUED`` row, written once for every concurrent read, then the task. False when
+    the worker was asked more than ``QUEUED_FOR`` seconds ago and has not answered (the read computes)."""
+    now = timezone.now()
+    if row is not None:
+        return row.stamp == QUEUED and now - row.computed_at < dt.timedelta(seconds=QUEUED_FOR)
+    try:
+        with transaction.atomic():
+            PreparedAnalysis.objects.create(kind=kind, unit=unit, params=key, stamp=QUEUED, payload={},
+                                            computed_at=now, read_at=now)
+    except IntegrityError:         # another read queued it (or the worker stored it) at the same moment
+        return True
+    from .tasks import prepare_analysis
+    transaction.on_commit(lambda: prepare_analysis.enqueue(kind, unit.pk, key))
+    return True
+
+
+def _get(kind: str, unit, params: dict, wait: bool = True):
+    """The figures; with ``wait=False`` None when they were never computed for these parameters
+    (the worker is asked for them: the page says so and refreshes)."""
     key = _params(**params)
     st = stamp(unit)
-    row = PreparedAnalysis.objects.filter(kind=kind, unit=unit, params=key).only("stamp", "payload", "read_at").first()
+    row = (PreparedAnalysis.objects.filter(kind=kind, unit=unit, params=key)
+           .only("stamp", "payload", "read_at", "computed_at").first())
     if row is not None and row.stamp == st:
         now = timezone.now()
         if now - row.read_at > dt.timedelta(hours=1):        # one write an hour at most, not one per read
             PreparedAnalysis.objects.filter(pk=row.pk).update(read_at=now)
         return CODECS[kind][1](row.payload)
+    if not wait and (row is None or row.stamp == QUEUED) and _queue(kind, unit, key, row):
+        return None
     t = time.perf_counter()
     value = _compute(kind, unit, params)
     if stamp(unit) == st:          # nothing was written meanwhile: the figures belong to this stamp
@@ -152,18 +179,35 @@ def _get(kind: str, unit, params: dict):
     return value
 
 
-def radar(unit, year: int, latest: int | None) -> rc.Radar:
+def radar(unit, year: int, latest: int | None, wait: bool = True) -> rc.Radar | None:
     """The radar for the reference ``year`` from the results of ``latest`` (the results year is part
     of the row's parameters: recognising a round, which changes the default results year but not
-    the stamp, never serves the figures of the other year)."""
-    return _get(PreparedAnalysis.RADAR, unit, {"year": year, "latest": latest})
+    the stamp, never serves the figures of the other year). ``wait``: see :func:`_get`."""
+    return _get(PreparedAnalysis.RADAR, unit, {"year": year, "latest": latest}, wait)
 
 
 def outcomes(unit, first: int, last: int, programme: str = "", kind: str = "",
-             through: int | None = None) -> oc.Outcomes:
+             through: int | None = None, wait: bool = True) -> oc.Outcomes | None:
     """The outcomes counting the results up to ``through`` (None: every year)."""
     return _get(PreparedAnalysis.OUTCOMES, unit, {"first": first, "last": last, "programme": programme, "kind": kind,
-                                                  "through": through})
+                                                  "through": through}, wait)
+
+
+def compute_and_store(kind: str, unit_id: int, key: str) -> bool:
+    """The worker's task (``support/tasks.py``): compute the figures of a queued row and store them,
+    unless they are already there for the current stamp."""
+    unit = Unit.objects.filter(pk=unit_id).first()
+    if unit is None or kind not in CODECS:
+        return False
+    st = stamp(unit)
+    if PreparedAnalysis.objects.filter(kind=kind, unit=unit, params=key, stamp=st).exists():
+        return False
+    t = time.perf_counter()
+    value = _compute(kind, unit, _parse(key))
+    if stamp(unit) != st:
+        return False               # written meanwhile: the next read computes (or queues) again
+    _store(kind, unit, key, st, value, time.perf_counter() - t, read=False)
+    return True
 
 
 # --------------------------------------------------------------------------- the worker

@@ -183,17 +183,19 @@ def _chunks(ids):
 DEFAULT = object()      # the results year not given: the default of results_year
 
 
-def radar_for(user, unit, year: int | None = None, latest: int | None | object = DEFAULT) -> rc.Radar:
+def radar_for(user, unit, year: int | None = None, latest: int | None | object = DEFAULT,
+              wait: bool = True) -> rc.Radar | None:
     """The radar of ``unit`` (inside the user's area: the callers check it) for the reference
     ``year`` from the results of ``latest`` (default: :func:`results_year`, the newest
-    final year): a province's from its prepared figures (``support/prepared.py``), a commune's or
-    a village's computed now."""
+    final year): a province's from its prepared figures (``support/prepared.py``; ``wait=False``:
+    None while the worker computes them for parameters never asked before), a commune's or a
+    village's computed now."""
     year = year or dt.date.today().year
     if latest is DEFAULT:
         latest = results_year(user, unit).year
     from . import prepared
     if prepared.prepared(unit):
-        return prepared.radar(unit, year, latest)
+        return prepared.radar(unit, year, latest, wait)
     return compute_radar(user, unit, year, latest)
 
 
@@ -254,7 +256,7 @@ def households(ids) -> dict[int, tuple]:
 
 
 def outcomes_for(user, unit, first: int, last: int, programme: str = "", kind: str = "",
-                 through: int | None | object = DEFAULT) -> oc.Outcomes:
+                 through: int | None | object = DEFAULT, wait: bool = True) -> oc.Outcomes | None:
     """The outcome figures of the supports matching ``programme`` (a catalogue code prefix) and
     ``kind`` in ``first … last``, with the matched comparison (module docstring of core.outcomes),
     counting the results of the years up to ``through`` (default: :func:`results_year`, the newest
@@ -264,7 +266,7 @@ def outcomes_for(user, unit, first: int, last: int, programme: str = "", kind: s
         through = results_year(user, unit).year
     from . import prepared
     if prepared.prepared(unit):
-        return prepared.outcomes(unit, first, last, programme, kind, through)
+        return prepared.outcomes(unit, first, last, programme, kind, through, wait)
     return compute_outcomes(user, unit, first, last, programme, kind, through)
 
 

@@ -15,6 +15,7 @@ from django.shortcuts import render
 from chungtay.accounts.access import scope_for, unit_for_user
 from chungtay.core import csvsafe
 from chungtay.core.radar import ADDRESSES
+from chungtay.i18n import tr
 
 from . import radar as reads
 from .models import KIND_NAMES, KINDS, ProgrammePart
@@ -23,6 +24,7 @@ from .views import _filter_units, _int
 LISTS = ("persistent", "unsupported", "fell_back", "pledges", "near_escape")
 SHORT, FULL = 50, 2000
 CSV_MAX = 200_000           # rows of one downloaded list (a whole province's list fits)
+PREPARING_REFRESH = 3       # seconds before a page whose figures the worker computes reloads itself
 
 
 def _unit(request):
@@ -43,14 +45,26 @@ def _year(request, name, default):
     return y if y is not None and 2000 <= y <= 2100 else default
 
 
+def _preparing(request, unit, title: str) -> HttpResponse:
+    """Figures of a province never computed for these choices: the worker computes them (a few
+    seconds); the page says so and reloads itself (202, Retry-After)."""
+    resp = render(request, "support/preparing.html", {"unit": unit, "title": title, "seconds": PREPARING_REFRESH},
+                  status=202)
+    resp["Retry-After"] = str(PREPARING_REFRESH)
+    return resp
+
+
 @login_required
 def radar(request):
     unit = _unit(request)
     today = dt.date.today().year
     year = _year(request, "year", today)
     ry = reads.results_year(request.user, unit, _year(request, "results_year", None))
-    r = reads.radar_for(request.user, unit, year, ry.year)
-    if request.GET.get("format") == "csv":
+    csv = request.GET.get("format") == "csv"
+    r = reads.radar_for(request.user, unit, year, ry.year, wait=csv)     # a download waits; a page does not
+    if r is None:
+        return _preparing(request, unit, tr("Không để ai bị bỏ lại phía sau", "No one left behind"))
+    if csv:
         return _radar_csv(request, unit, year, r, ry)
     full = request.GET.get("full") if request.GET.get("full") in LISTS else ""
     cut = {name: getattr(r, name)[:FULL if name == full else SHORT] for name in LISTS}
@@ -170,7 +184,9 @@ def outcomes(request):
     first = max(first, last - 15)
     programme = (request.GET.get("programme") or "")[:60].strip()
     kind = request.GET.get("kind") if request.GET.get("kind") in {k for k, *_ in KINDS} else ""
-    o = reads.outcomes_for(request.user, unit, first, last, programme, kind, ry.year)
+    o = reads.outcomes_for(request.user, unit, first, last, programme, kind, ry.year, wait=False)
+    if o is None:
+        return _preparing(request, unit, tr("Kết quả hỗ trợ", "Outcomes of support"))
     info = reads.households(o.escaped_ids[:SHORT] + o.repoverty_ids[:SHORT])
     return render(request, "support/outcomes.html", {
         "unit": unit, "first": first, "last": last, "programme": programme, "kind": kind, "o": o, "ry": ry,
