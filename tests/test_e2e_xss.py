@@ -96,6 +96,13 @@ class Visit:
     def open(self, path, tooltips=False, status=200):
         self.running.clear()
         resp = self.page.goto(self.server + path)   # returns once the page has loaded (images included)
+        for _ in range(10):                         # a province's figures the worker prepares: 202, the
+            if not (resp.status == 202 and status == 200):   # page reloads itself every 3 s until shown
+                break
+            self.ran_nothing(path)
+            with self.page.expect_navigation(timeout=30_000) as nav:
+                pass
+            resp = nav.value
         assert resp.status == status, (path, resp.status)
         if self.running:                            # a script's fetch (map, radar, job progress, API docs)
             self.page.wait_for_load_state("networkidle")

@@ -219,8 +219,8 @@ def movement_apps(xa, tinh, commune, province, village, h, tmp: Path) -> dict:
     # --- the Fund for the Poor of xa's commune (the demo's, kept by its Front committee ``mttq``)
     f = Fund.objects.get(unit=commune)
     fund.add_bank_account(mttq, f, bank=P, number="XSS-" + S[:30], holder=P)
-    day = date(2025, 10, 20)
-    campaign = fund.create_campaign(mttq, f, kind="other", name=P, start=day, end=date(2025, 11, 18),
+    day = date(2025, 11, 19)          # after the demo's published peak month (closed books)
+    campaign = fund.create_campaign(mttq, f, kind="other", name=P, start=day, end=date(2025, 11, 30),
                                     target_vnd=100_000_000)
     donor = fund.create_donor(mttq, f, kind="enterprise", name=P, contact=P, partner=partner)   # on the partner's page
     pledge = fund.record_pledge(mttq, f, donor=donor, amount_vnd=40_000_000, due_date=date(2025, 12, 1), made_on=day,
@@ -229,29 +229,29 @@ def movement_apps(xa, tinh, commune, province, village, h, tmp: Path) -> dict:
                                 bank_reference=S)
     fund.record_donation(mttq, f, donor=fund.create_donor(mttq, f, kind="individual", name=S, contact=P), date=day,
                          value_vnd=2_000_000, form="in_kind", goods=P)
-    a = fund.decide_allocation(mttq, f, decision_no=S, decision_date=date(2025, 10, 25), title=P,
+    a = fund.decide_allocation(mttq, f, decision_no=S, decision_date=date(2025, 11, 20), title=P,
                                lines=[("house", commune, 30_000_000)])
-    paid = fund.record_disbursement(mttq, f, household=h, purpose="house", amount_vnd=5_000_000, date=date(2025, 11, 1),
+    paid = fund.record_disbursement(mttq, f, household=h, purpose="house", amount_vnd=5_000_000, date=date(2025, 11, 21),
                                     document_no=S, description=P, allocation=a)
     undone = fund.record_disbursement(mttq, f, household=h, purpose="house", amount_vnd=1_000_000,
-                                      date=date(2025, 11, 2), description=P, allocation=a)
-    fund.reverse(mttq, undone.txn, date=date(2025, 11, 3), reason=P)
+                                      date=date(2025, 11, 22), description=P, allocation=a)
+    fund.reverse(mttq, undone.txn, date=date(2025, 11, 23), reason=P)
     house = fund.create_house(mttq, f, household=h, fund_vnd=5_000_000, state_vnd=40_000_000, disbursement=paid)
-    fund.advance_house(mttq, house, stage="started", date=date(2025, 11, 5), note=P)      # the house's free texts
-    fund.add_house_contribution(mttq, house, source="community", amount_vnd=3_000_000, date=date(2025, 11, 6), note=P)
-    fund.add_house_contribution(mttq, house, source="state", amount_vnd=1_000_000, date=date(2025, 11, 7), note=S,
+    fund.advance_house(mttq, house, stage="started", date=date(2025, 11, 25), note=P)      # the house's free texts
+    fund.add_house_contribution(mttq, house, source="community", amount_vnd=3_000_000, date=date(2025, 11, 26), note=P)
+    fund.add_house_contribution(mttq, house, source="state", amount_vnd=1_000_000, date=date(2025, 11, 27), note=S,
                                 correction=True)
-    fund.record_transfer(mttq, f, Fund.objects.get(unit=province), amount_vnd=1_000_000, date=date(2025, 11, 4),
+    fund.record_transfer(mttq, f, Fund.objects.get(unit=province), amount_vnd=1_000_000, date=date(2025, 11, 24),
                          reference=S)
-    statement = "date,amount,reference,description\n2025-10-20,40000000,%s,%s\n2025-10-21,7000,%s,%s\n" % (
+    statement = "date,amount,reference,description\n2025-11-19,40000000,%s,%s\n2025-11-20,7000,%s,%s\n" % (
         "XSS", P.replace('"', '""').join('""'), S.replace('"', '""').join('""'), P.replace('"', '""').join('""'))
     st, _ = fund.import_statement(mttq, f, name=S + ".csv", data=statement.encode())
     donations = _csv(tmp / "donations.csv", [
         [c.key for c in fund_importer.COLUMNS],
-        [S + " & co", "Doanh nghiệp", "", "21/10/2025", "3.000.000", "Hiện vật", "", P, P, S]])
+        [S + " & co", "Doanh nghiệp", "", "20/11/2025", "3.000.000", "Hiện vật", "", P, P, S]])
     result = fund_importer.check_and_import(mttq, f, donations, S + ".csv")
     assert not result.problems, result.problems
-    period = fund.publish_period(mttq, f, start=date(2025, 10, 2), end=date(2025, 11, 30))
+    period = fund.publish_period(mttq, f, start=date(2025, 11, 19), end=date(2025, 11, 30))
     out.update(fund=f.pk, donation=gift.pk, reversible=paid.txn_id, statement=st.pk, period=period.pk, house=house.pk)
 
     # --- emulation: a movement of xa's commune and everything written in it
