@@ -11,7 +11,7 @@ from django.db.models import Prefetch
 from ninja import Field, Schema, Status
 
 from chungtay.fund import actions
-from chungtay.fund.models import Allocation, AllocationLine, Disbursement, LedgerTransaction, Transfer
+from chungtay.fund.models import Allocation, AllocationLine, Disbursement, LedgerTransaction
 from chungtay.units.models import Unit
 
 from .base import write
@@ -114,7 +114,6 @@ def create_transfer(request, fund_id: int, payload: TransferIn):
     with _renamed({"to_fund": "to_fund_id"}):
         t = actions.record_transfer(request.auth, f, to, amount_vnd=payload.amount_vnd, date=payload.date,
                                     reference=payload.reference, paid_from=payload.paid_from)
-    t = Transfer.objects.get(pk=t.pk)
     return Status(201, {**{k: getattr(t, k) for k in ("id", "from_fund_id", "to_fund_id", "amount_vnd", "date",
                                                       "reference")}, "ledger_entry_id": t.txn_id})
 

@@ -158,6 +158,17 @@ def _queue(kind: str, unit, key: str, row) -> bool:
     return True
 
 
+def _compute_and_keep(kind: str, unit, key: str, st: str, read: bool):
+    """(the figures computed now, whether they were stored): stored only when nothing was written
+    meanwhile, so that a row's figures always belong to its stamp."""
+    t = time.perf_counter()
+    value = _compute(kind, unit, _parse(key))
+    kept = stamp(unit) == st
+    if kept:
+        _store(kind, unit, key, st, value, time.perf_counter() - t, read=read)
+    return value, kept
+
+
 def _get(kind: str, unit, params: dict, wait: bool = True):
     """The figures; with ``wait=False`` None when they were never computed for these parameters
     (the worker is asked for them: the page says so and refreshes)."""
@@ -172,11 +183,7 @@ def _get(kind: str, unit, params: dict, wait: bool = True):
         return CODECS[kind][1](row.payload)
     if not wait and (row is None or row.stamp == QUEUED) and _queue(kind, unit, key, row):
         return None
-    t = time.perf_counter()
-    value = _compute(kind, unit, params)
-    if stamp(unit) == st:          # nothing was written meanwhile: the figures belong to this stamp
-        _store(kind, unit, key, st, value, time.perf_counter() - t, read=True)
-    return value
+    return _compute_and_keep(kind, unit, key, st, read=True)[0]
 
 
 def radar(unit, year: int, latest: int | None, wait: bool = True) -> rc.Radar | None:
@@ -202,12 +209,7 @@ def compute_and_store(kind: str, unit_id: int, key: str) -> bool:
     st = stamp(unit)
     if PreparedAnalysis.objects.filter(kind=kind, unit=unit, params=key, stamp=st).exists():
         return False
-    t = time.perf_counter()
-    value = _compute(kind, unit, _parse(key))
-    if stamp(unit) != st:
-        return False               # written meanwhile: the next read computes (or queues) again
-    _store(kind, unit, key, st, value, time.perf_counter() - t, read=False)
-    return True
+    return _compute_and_keep(kind, unit, key, st, read=False)[1]     # not kept: the next read computes again
 
 
 # --------------------------------------------------------------------------- the worker
@@ -234,11 +236,7 @@ def refresh_stale(limit: int = 50, budget: float = 10.0) -> int:
             continue
         if time.perf_counter() - start > budget:
             break
-        t = time.perf_counter()
-        value = _compute(row.kind, row.unit, _parse(row.params))
-        if stamp(row.unit) == st:
-            _store(row.kind, row.unit, row.params, st, value, time.perf_counter() - t, read=False)
-            done += 1
+        done += _compute_and_keep(row.kind, row.unit, row.params, st, read=False)[1]
     if done:
         log.info("prepared analyses refreshed: %s", done)
     return done
