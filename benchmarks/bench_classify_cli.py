@@ -1,13 +1,17 @@
-"""`chungtay classify` on a 1,000,000-row CSV versus one DuckDB query doing the same.
+"""`chungtay classify` versus DuckDB and Polars doing the same, on 1 M and 5 M rows of CSV and Parquet.
 
-    python benchmarks/bench_classify_cli.py [--rows 1000000] [--repeat 3] [--profile]
+    python benchmarks/bench_classify_cli.py [--rows 1000000,5000000] [--repeat 3] [--profile]
 
-The CLI runs as a subprocess (``python -m chungtay classify in.csv --standard 2021-2025
--o out.csv``, wall time including interpreter start-up); DuckDB runs in-process as one
-``COPY (SELECT …, CASE … END AS category …) TO …`` with 2 threads (this machine's default)
-and with 1 thread. Both outputs are checked row by row. Same again with .parquet output.
-``--profile`` adds an in-process phase breakdown and a cProfile listing of the CLI.
-Goal: CLI ≤ 3 × DuckDB (2 threads).
+For each size the same households are written as in.csv and in.parquet, and each input is
+classified into .csv and into .parquet:
+- the CLI as a subprocess (``python -m chungtay classify in.X --standard 2021-2025 -o out.Y``, wall
+  time including interpreter start-up; its peak RSS from its own VmHWM);
+- DuckDB in-process, one ``COPY (SELECT …, CASE … END AS category …) TO …``, 2 threads;
+- Polars in-process, ``scan_csv/scan_parquet(…).with_columns(…).sink_csv/sink_parquet(…)``, 2 threads.
+The CASE and the Polars expression are generated from the standard's rule list. Every output
+is compared row by row with the CLI's. Runs are interleaved, best of ``--repeat``.
+Goals (issue 13): CLI ≤ 1.2 × the faster anchor; CLI peak memory ≤ 150 bytes a row.
+``--profile`` adds an in-process phase breakdown and a cProfile listing of the CLI (CSV → CSV).
 """
 from __future__ import annotations
 
@@ -30,7 +34,8 @@ import pyarrow.parquet as pq  # noqa: E402
 
 from chungtay.core.standards import get_standard  # noqa: E402
 
-GOAL_RATIO = 3.0
+GOAL_RATIO = 1.2
+GOAL_BYTES_PER_ROW = 150
 
 
 def make_csv(path, rows: int, seed: int, codes) -> None:
@@ -64,13 +69,41 @@ def category_sql(std) -> str:
     return "CASE " + " ".join(parts) + " END"
 
 
+def _reader(src) -> str:
+    if str(src).endswith(".parquet"):
+        return f"read_parquet('{src}')"
+    return f"read_csv('{src}', header = true, types = {{'household_id': 'VARCHAR', 'area': 'VARCHAR'}})"
+
+
 def duck_query(std, src, dst, fmt: str) -> str:
     dep = " + ".join(std.indicator_codes)
     return (f"COPY (SELECT *, {category_sql(std)} AS category, "
             f"CAST({dep} AS SMALLINT) AS deprivation_count, '{std.code}' AS standard "
-            f"FROM read_csv('{src}', header = true, "
-            f"types = {{'household_id': 'VARCHAR', 'area': 'VARCHAR'}})) "
-            f"TO '{dst}' (FORMAT {fmt})")
+            f"FROM {_reader(src)}) TO '{dst}' (FORMAT {fmt})")
+
+
+def polars_run(std, src, dst) -> None:
+    """The same classification as one Polars lazy query (rules from the data, first match)."""
+    import polars as pl
+    dep = pl.sum_horizontal([pl.col(c) for c in std.indicator_codes]).cast(pl.Int16)
+    expr = None
+    for r in std.rules:
+        cond = None
+        if r.income_at_most is not None:
+            ln = std.lines[r.income_at_most]
+            cond = pl.col("income") <= pl.when(pl.col("area") == "urban").then(ln.urban).otherwise(ln.rural)
+        if r.deprivations_at_least is not None:
+            c2 = dep >= r.deprivations_at_least
+            cond = c2 if cond is None else cond & c2
+        lit = pl.lit(r.category)
+        if cond is None:
+            expr = lit if expr is None else expr.otherwise(lit)
+        else:
+            expr = pl.when(cond).then(lit) if expr is None else expr.when(cond).then(lit)
+    scan = (pl.scan_parquet(src) if str(src).endswith(".parquet") else
+            pl.scan_csv(src, schema_overrides={"household_id": pl.Utf8, "area": pl.Utf8}))
+    q = scan.with_columns(expr.alias("category"), dep.alias("deprivation_count"), pl.lit(std.code).alias("standard"))
+    (q.sink_parquet if str(dst).endswith(".parquet") else q.sink_csv)(dst)
 
 
 def _children_cpu() -> float:
@@ -136,19 +169,36 @@ def check_same(cli_path, duck_path, codes) -> int:
     return a.num_rows
 
 
-def phases(src, dst, std, repeat=1):
-    """In-process breakdown of the CLI's steps (same functions cmd_classify calls)."""
+def phases(src, dst, std):
+    """The CLI's CSV path stage by stage, one chunk after another on one thread (seconds summed
+    over the chunks), and the wall time of the real thing (two chunks at once)."""
+    import collections
+
     from chungtay.core import tables
     from chungtay.core.vector import classify_arrays
-    out = {}
-    t = time.perf_counter(); table = tables.read_table(src); out["read_table"] = time.perf_counter() - t
-    t = time.perf_counter(); p = tables.prepare(table, std); out["prepare"] = time.perf_counter() - t
-    t = time.perf_counter(); classify_arrays(std, p.urban, p.income, p.score_a, p.deprivations)
-    out["classify_arrays"] = time.perf_counter() - t
-    t = time.perf_counter(); res = tables.classify_table(table, std, src)
-    out["classify_table(prepare+classify+columns)"] = time.perf_counter() - t
-    t = time.perf_counter(); tables.write_table(res, dst); out["write_table"] = time.perf_counter() - t
-    return {k: round(v, 3) for k, v in out.items()}
+    out = collections.Counter()
+
+    def timed(name, fn, *a):
+        t = time.perf_counter()
+        r = fn(*a)
+        out[name] += time.perf_counter() - t
+        return r
+    types = timed("limits scan + header", tables._csv_types, src, ("household_id", "area"))
+    header = open(src, "rb").readline()
+    types.update({n: pa.int8() for n in tables._csv_names(header) if n in std.indicator_codes})
+    for chunk in tables._chunks(src):
+        t = timed("parse (pyarrow)", tables._parse_chunk, src, header, chunk, types)
+        p = timed("prepare (checks)", tables.prepare, t, std)
+        codes = timed("classify_arrays", classify_arrays, std, p.urban, p.income, p.score_a, p.deprivations)
+        t = timed("formula_safe", tables.formula_safe, t)
+        o = timed("append columns", tables._with_result, t, codes, p.deprivations, std.code)
+        timed("encode CSV (pyarrow)", tables._csv_bytes, o, True, False)
+    res = {k: round(v, 3) for k, v in out.items()}
+    res["sum on one thread"] = round(sum(out.values()), 3)
+    t = time.perf_counter()
+    tables.classify_file(src, std, dst)
+    res["classify_file wall (2 threads, writing included)"] = round(time.perf_counter() - t, 3)
+    return res
 
 
 def profile(src, dst, std, top=25) -> str:
@@ -165,7 +215,7 @@ def profile(src, dst, std, top=25) -> str:
 
 def main(argv=None) -> dict:
     ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    ap.add_argument("--rows", type=int, default=1_000_000)
+    ap.add_argument("--rows", default="1000000,5000000", help="comma-separated sizes")
     ap.add_argument("--repeat", type=int, default=3)
     ap.add_argument("--seed", type=int, default=_common.SEED)
     ap.add_argument("--profile", action="store_true", help="phase breakdown + cProfile of the CLI")
@@ -176,66 +226,61 @@ def main(argv=None) -> dict:
     contention = _common.Contention()
     std = get_standard(_common.STANDARD)
     d = _common.out_dir("cli")
-    src = d / "in.csv"
-
-    t0 = time.perf_counter()
-    make_csv(src, args.rows, args.seed, std.indicator_codes)
-    print(f"{args.rows:,} rows -> {src} ({src.stat().st_size / 2**20:.0f} MiB) in {time.perf_counter() - t0:.1f}s")
-
     py = sys.executable
     startup_s = min(run_child([py, "-c", "import chungtay.cli, chungtay.core.tables"], _common.ROOT)[0]
                     for _ in range(args.repeat))
-    res = {"rows": args.rows, "input_mib": round(src.stat().st_size / 2**20, 1),
-           "python_startup_and_imports_s": round(startup_s, 3)}
-
+    import polars as pl
+    res = {"python_startup_and_imports_s": round(startup_s, 3), "polars": pl.__version__, "sizes": {}}
     con = duckdb.connect()
-    default_threads = con.execute("SELECT current_setting('threads')").fetchone()[0]
-    res["duckdb_default_threads"] = default_threads
-    for fmt, ext in (("csv", ".csv"), ("parquet", ".parquet")):
-        cli_out, duck_out = d / f"out{ext}", d / f"duck{ext}"
-        cli_cmd = [py, "-m", "chungtay", "classify", str(src), "--standard", std.code, "-o", str(cli_out)]
-        sql = duck_query(std, src, duck_out, fmt)
-        # interleaved (CLI, DuckDB 2 threads, DuckDB 1 thread) × repeat, so that a burst of
-        # load from other processes hits all three alike; best of each
-        cli_runs, cli_cpu, duck_runs, duck_cpu = [], [], {2: [], 1: []}, {2: [], 1: []}
-        for _ in range(args.repeat):
-            wall, cpu = run_child(cli_cmd, _common.ROOT)
-            cli_runs.append(round(wall, 3))
-            cli_cpu.append(cpu)
-            for threads in (2, 1):
-                con.execute(f"SET threads = {threads}")
-                c, t = time.process_time(), time.perf_counter()
-                con.execute(sql)
-                duck_runs[threads].append(round(time.perf_counter() - t, 3))
-                duck_cpu[threads].append(time.process_time() - c)
-        con.execute(f"SET threads = {default_threads}")
-        cli_s = min(cli_runs)
-        duck = {k: min(v) for k, v in duck_runs.items()}
-        cli_rss = child_peak_mib(cli_cmd[3:], _common.ROOT)
-        n = check_same(cli_out, duck_out, std.indicator_codes)
-        ratio = cli_s / duck[2]
-        print(f"[{fmt}] CLI {cli_s:6.2f}s (runs {cli_runs}, peak RSS {cli_rss:.0f} MiB, "
-              f"{args.rows / cli_s / 1e6:.2f} M rows/s) | DuckDB 2 threads {duck[2]:6.2f}s, 1 thread {duck[1]:6.2f}s "
-              f"| CLI/DuckDB(2) = {ratio:.1f}x, CLI/DuckDB(1) = {cli_s / duck[1]:.1f}x | {n:,} rows agree")
-        print(f"          CPU seconds: CLI {min(cli_cpu):.2f}, DuckDB 2 threads {min(duck_cpu[2]):.2f}, "
-              f"1 thread {min(duck_cpu[1]):.2f}")
-        res[fmt] = {"cli_s": round(cli_s, 3), "cli_runs_s": cli_runs, "cli_peak_rss_mib": round(cli_rss),
-                    "cli_rows_per_s": round(args.rows / cli_s),
-                    "duckdb_2t_s": round(duck[2], 3), "duckdb_1t_s": round(duck[1], 3),
-                    "duckdb_2t_runs_s": duck_runs[2], "duckdb_1t_runs_s": duck_runs[1],
-                    "cli_cpu_s": round(min(cli_cpu), 3), "duckdb_2t_cpu_s": round(min(duck_cpu[2]), 3),
-                    "duckdb_1t_cpu_s": round(min(duck_cpu[1]), 3),
-                    "cpu_ratio_cli_vs_duckdb": round(min(cli_cpu) / min(duck_cpu[2]), 2),
-                    "ratio_cli_vs_duckdb_2t": round(ratio, 2), "ratio_cli_vs_duckdb_1t": round(cli_s / duck[1], 2),
-                    "goal_met": ratio <= GOAL_RATIO, "rows_agree": n,
-                    "output_mib": round(cli_out.stat().st_size / 2**20, 1)}
-    res["sql"] = duck_query(std, src, d / "duck.csv", "csv")
+    con.execute("SET threads = 2")
+    for rows in [int(x) for x in args.rows.split(",")]:
+        src_csv, src_pq = d / f"in{rows}.csv", d / f"in{rows}.parquet"
+        t0 = time.perf_counter()
+        make_csv(src_csv, rows, args.seed, std.indicator_codes)
+        pq.write_table(read_out(src_csv), src_pq)
+        print(f"{rows:,} rows -> {src_csv.name} ({src_csv.stat().st_size / 2**20:.0f} MiB), "
+              f"{src_pq.name} ({src_pq.stat().st_size / 2**20:.0f} MiB) in {time.perf_counter() - t0:.1f}s")
+        size = res["sizes"][rows] = {}
+        for src in (src_csv, src_pq):
+            for ext in (".csv", ".parquet"):
+                case = f"{src.suffix[1:]}->{ext[1:]}"
+                cli_out, duck_out, pl_out = d / f"out{ext}", d / f"duck{ext}", d / f"polars{ext}"
+                cli_cmd = [py, "-m", "chungtay", "classify", str(src), "--standard", std.code, "-o", str(cli_out)]
+                sql = duck_query(std, src, duck_out, ext[1:])
+                cli_runs, duck_runs, pl_runs = [], [], []
+                for _ in range(args.repeat):
+                    cli_runs.append(run_child(cli_cmd, _common.ROOT)[0])
+                    t = time.perf_counter()
+                    con.execute(sql)
+                    duck_runs.append(time.perf_counter() - t)
+                    t = time.perf_counter()
+                    polars_run(std, src, pl_out)
+                    pl_runs.append(time.perf_counter() - t)
+                cli_s, duck_s, pl_s = min(cli_runs), min(duck_runs), min(pl_runs)
+                rss = child_peak_mib(cli_cmd[3:], _common.ROOT)
+                check_same(cli_out, duck_out, std.indicator_codes)
+                n = check_same(cli_out, pl_out, std.indicator_codes)
+                best = min(duck_s, pl_s)
+                per_row = rss * 2**20 / rows
+                size[case] = {"cli_s": round(cli_s, 3), "duckdb_s": round(duck_s, 3), "polars_s": round(pl_s, 3),
+                              "ratio_vs_faster": round(cli_s / best, 2), "ratio_vs_duckdb": round(cli_s / duck_s, 2),
+                              "ratio_vs_polars": round(cli_s / pl_s, 2), "cli_peak_rss_mib": round(rss),
+                              "bytes_per_row": round(per_row), "goal_time_met": cli_s <= GOAL_RATIO * best,
+                              "goal_memory_met": per_row <= GOAL_BYTES_PER_ROW, "rows_agree": n}
+                print(f"  [{case:<15}] CLI {cli_s:6.2f}s | DuckDB {duck_s:6.2f}s | Polars {pl_s:6.2f}s | "
+                      f"CLI / faster = {cli_s / best:.2f}x (goal {GOAL_RATIO}) | peak {rss:.0f} MiB = "
+                      f"{per_row:.0f} B/row (goal {GOAL_BYTES_PER_ROW}) | {n:,} rows agree")
+        for p in (src_csv, src_pq):
+            p.unlink()
     res["parent_peak_rss_mib"] = round(_common.maxrss_mib())
     if args.profile:
+        src = d / "in_profile.csv"
+        make_csv(src, 1_000_000, args.seed, std.indicator_codes)
         ph = phases(src, d / "phases.csv", std)
         res["cli_phases_s"] = ph
-        print("in-process phases of the CLI:", ph)
+        print("in-process phases of the CLI (1 M rows):", ph)
         print(profile(src, d / "prof.csv", std))
+        src.unlink()
     _common.summary("classify_cli", contention, **res)
     return res
 

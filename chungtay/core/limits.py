@@ -17,6 +17,8 @@ import re
 import zipfile
 from pathlib import Path
 
+import numpy as np
+
 from .fmt import number
 
 # --- limits (named, documented in docs/import.md) -------------------------------------------
@@ -456,14 +458,15 @@ def check_csv(path: str | Path, name: str, *, max_bytes: int = MAX_FILE_BYTES, m
                             "hoặc 1252): hãy lưu lại bằng Excel dạng 'CSV UTF-8'",
                       f"not UTF-8 (bad byte at offset {offset + e.start:,}; Windows-1258 or 1252?): "
                       "save it from Excel as 'CSV UTF-8'")
-            n = b.count(b"\n")
+            ends = np.flatnonzero(np.frombuffer(b, np.uint8) == 10)
+            n = len(ends)
             if n == 0:
                 cur += len(b)
             else:
-                first, last = b.index(b"\n"), b.rindex(b"\n")
+                first, last = int(ends[0]), int(ends[-1])
                 longest = cur + first
                 if n > 1:
-                    longest = max(longest, max(map(len, b[first + 1:last].split(b"\n"))))
+                    longest = max(longest, int(np.diff(ends).max()) - 1)
                 if longest > MAX_LINE_BYTES:
                     cur = longest
                 else:
