@@ -54,10 +54,14 @@ def _list(text: str) -> list[str]:
     return [p.strip() for p in text.split(",") if p.strip()]
 
 
-def _load(path: str, needed: list[str], text_columns: tuple[str, ...] = ()):
-    from chungtay.core.tables import ID_COLUMN, InputError, read_table
+def _load(path: str, needed: list[str], text_columns: tuple[str, ...] = (), also: tuple[str, ...] = ()):
+    """The file's ``needed`` columns (and ``also`` when there), checked; every column if the header
+    lacks one or repeats one, so that the message can name them all."""
+    from chungtay.core.tables import ID_COLUMN, InputError, column_names, read_table
     try:
-        table = read_table(path, text_columns=(ID_COLUMN, "area", *(c.lower() for c in text_columns)))
+        there = column_names(path) or []
+        table = read_table(path, text_columns=(ID_COLUMN, "area", *(c.lower() for c in text_columns)),
+                           columns=[*needed, *(c for c in also if c in there)])   # only these, if each is there once
     except InputError as e:
         raise BadInput(str(e)) from None
     problems = []
@@ -81,8 +85,16 @@ def _problems(path, problems: list[str]) -> str:
 
 
 def _zero_one(table, code: str, problems: list[str]) -> np.ndarray | None:
+    import pyarrow as pa
+
     from chungtay.core.tables import _fmt_rows, _numeric
-    vals, bad = _numeric(table.column(code))
+    col = table.column(code)
+    if (pa.types.is_integer(col.type) or pa.types.is_boolean(col.type)) and col.null_count == 0 and len(col):
+        col = col.cast(pa.int8()) if pa.types.is_boolean(col.type) else col
+        vals = col.chunks[0].to_numpy() if col.num_chunks == 1 else np.concatenate([c.to_numpy() for c in col.chunks])
+        if vals.min() >= 0 and vals.max() <= 1:       # checked where it lies: no float copy
+            return vals.astype(np.int8, copy=False)
+    vals, bad = _numeric(col)
     wrong = bad | np.isnan(vals) | ((vals != 0) & (vals != 1))
     if wrong.any():
         problems.append(f"column {code}: value must be 0 or 1 at {_fmt_rows(np.flatnonzero(wrong))}")
@@ -191,6 +203,9 @@ def cmd_mpi(args) -> int:
             if not (0 < k <= 1):
                 raise BadInput(f"--k must be in (0, 1], a fraction of the weights' sum "
                                f"(for 'K of {len(indicators)}' write K/{len(indicators)}); got {args.k}")
+        res = _mpi_pieces(args, indicators, weights, k)
+        if res is not None:
+            return _print_mpi(args, indicators, weights, *res)
         needed = indicators + [c for c in (args.by, args.weight_column) if c]
         table = _load(args.input, needed, (args.by,) if args.by else ())
         problems: list[str] = []
@@ -206,6 +221,38 @@ def cmd_mpi(args) -> int:
             res = dec.total
     except (BadInput, ValueError) as e:
         return _err(str(e))
+    return _print_mpi(args, indicators, weights, res, dec)
+
+
+def _mpi_pieces(args, indicators: list[str], weights, k):
+    """(result, decomposition or None) counted a piece of the file at a time in the memory of one
+    piece (:class:`~chungtay.core.measures.AFStream`), reading only the columns asked for; None when
+    the file must be read whole: a weight column, a workbook, or anything the plain path must
+    report (it then says exactly what, as it always has)."""
+    from chungtay.core.measures import AFStream
+    from chungtay.core.tables import Unexpected, batches
+    if args.weight_column or not str(args.input).lower().endswith((".csv", ".parquet")):
+        return None
+    stream = AFStream(indicators, weights, k, by=bool(args.by))
+    by = (args.by,) if args.by else ()
+    try:
+        for t in batches(args.input, indicators + list(by), text_columns=tuple(c.lower() for c in by),
+                         byte_columns=tuple(indicators)):
+            problems: list[str] = []
+            cols = [_zero_one(t, c, problems) for c in indicators]
+            groups = _groups(t, args.by, problems) if args.by else None
+            if problems:
+                return None
+            stream.add(cols, groups)
+        res = stream.result() if stream.n else None
+    except (Unexpected, ValueError):
+        return None
+    if res is None or not args.by:
+        return None if res is None else (res, None)
+    return res.total, res
+
+
+def _print_mpi(args, indicators, weights, res, dec) -> int:
     out = {"input": str(args.input), **res.to_dict(), "weight_column": args.weight_column,
            "by": args.by, "groups": dec.to_dict(("M0", "H")) if dec is not None else {}}
     if args.format == "json":
@@ -318,7 +365,7 @@ def cmd_near_escape(args) -> int:
             except InputError as e:
                 raise BadInput(str(e)) from None
         codes = list(standard.indicator_codes)
-        table = _load(args.input, ["area", args.income_column, *codes])
+        table = _load(args.input, ["area", args.income_column, *codes], also=("household_id",))
         problems: list[str] = []
         cols = {c: _zero_one(table, c, problems) for c in codes}
         income = _amount(table, args.income_column, problems, "income")

@@ -358,10 +358,14 @@ def af_by(matrix, groups, weights=None, k: float | None = None, sample_weight=No
     s = _sample_weight(sample_weight, n)
     codes, labels = encode_groups(groups, n)
     acc = _accumulate(cols, codes, len(labels), w, kk, s)
+    return _decomposition(acc, labels, names, w, kk)
+
+
+def _decomposition(acc: dict, labels: list, names, w: np.ndarray, k: float) -> Decomposition:
     present = acc["rows"] > 0
     tot = {key: v.sum(axis=0, keepdims=True) for key, v in acc.items()}
-    total = _result(tot, 0, names, w, kk)
-    res = {labels[g]: _result(acc, g, names, w, kk) for g in np.flatnonzero(present)}
+    total = _result(tot, 0, names, w, k)
+    res = {labels[g]: _result(acc, g, names, w, k) for g in np.flatnonzero(present)}
     share = {g: (r.n / total.n if total.n else math.nan) for g, r in res.items()}
     return Decomposition(res, total, share)
 
@@ -415,6 +419,15 @@ def _raw_scores(bits_cols: Iterable[np.ndarray], w: np.ndarray, size: int) -> np
 
 
 def _accumulate_patterns(cols, codes, G, w, k, s):
+    hist, rows = pattern_counts(cols, codes, G, s)
+    if codes is None:
+        rows[0] = len(cols[0])
+    return _from_patterns(hist, rows, w, k, len(cols))
+
+
+def pattern_counts(cols, codes, G: int, s=None) -> tuple[np.ndarray, np.ndarray]:
+    """(G × 2^d histogram of deprivation patterns, rows per group): everything AF needs, and
+    additive, so a file can be counted a piece at a time (:class:`AFStream`)."""
     d, n = len(cols), len(cols[0])
     P = 1 << d
     ptype = np.uint8 if d <= 8 else np.uint16
@@ -440,9 +453,11 @@ def _accumulate_patterns(cols, codes, G, w, k, s):
             key = codes[a:b].astype(np.int64) * P + pattern[a:b]
             rows += np.bincount(codes[a:b], minlength=G)
         hist += np.bincount(key, weights=None if s is None else s[a:b], minlength=bins)
-    if codes is None:
-        rows[0] = n
-    hist = hist.reshape(G, P)
+    return hist.reshape(G, P), rows
+
+
+def _from_patterns(hist, rows, w, k, d):
+    P = 1 << d
     p = np.arange(P, dtype=np.int64)
     bits = [((p >> j) & 1).astype(np.float64) for j in range(d)]
     raw = _raw_scores(bits, w, P)
@@ -450,6 +465,67 @@ def _accumulate_patterns(cols, codes, G, w, k, s):
     B = np.stack(bits, axis=1)                                   # (P, d)
     return {"rows": rows, "n": hist.sum(axis=1), "q": hist @ poor, "score": hist @ (raw * poor),
             "unc": hist @ B, "cen": hist @ (B * poor[:, None])}
+
+
+class AFStream:
+    """:func:`af` (``by=False``) or :func:`af_by` (``by=True``) of a population given a piece at a
+    time, with the same result to the last bit, in memory of one piece: the pieces' pattern counts
+    (whole numbers, exact in any order) are added up and turned into measures once at the end.
+    Without sample weights only (weighted sums would depend on the order of addition).
+
+    ``add(cols, groups)`` takes one piece's 0/1 columns (checked, in the order of ``names``) and,
+    with ``by``, its group values (as :func:`encode_groups` takes them). :meth:`result` is None when
+    :func:`af` would not count patterns for this population (too many groups × patterns): the
+    caller then computes it whole."""
+
+    def __init__(self, names: Sequence[str], weights=None, k: float | None = None, by: bool = False):
+        self.names = list(names)
+        self.w = _weights(weights, self.names)
+        self.k = _cutoff(k, len(self.names))
+        self.by = by
+        self.index: dict = {}                       # group label -> row of the counts
+        self.hist = np.zeros((0 if by else 1, 1 << len(self.names)), np.int64)
+        self.rows = np.zeros(0 if by else 1, np.int64)
+        self.n = 0
+
+    def add(self, cols: list[np.ndarray], groups=None) -> None:
+        d = len(self.names)
+        if d > _MAX_PATTERN_BITS:
+            raise ValueError(f"AFStream counts patterns of at most {_MAX_PATTERN_BITS} indicators")
+        n = len(cols[0])
+        if n == 0:
+            return
+        self.n += n
+        if not self.by:
+            hist, _ = pattern_counts(cols, None, 1)
+            self.hist += hist.astype(np.int64)
+            self.rows[0] += n
+            return
+        codes, labels = encode_groups(groups, n)
+        hist, rows = pattern_counts(cols, codes, len(labels))
+        new = [g for g in labels if g not in self.index]
+        if new:
+            for g in new:
+                self.index[g] = len(self.index)
+            self.hist = np.vstack([self.hist, np.zeros((len(new), self.hist.shape[1]), np.int64)])
+            self.rows = np.concatenate([self.rows, np.zeros(len(new), np.int64)])
+        at = np.array([self.index[g] for g in labels], np.int64)
+        self.hist[at] += hist.astype(np.int64)
+        self.rows[at] += rows
+
+    def result(self):
+        d = len(self.names)
+        G = len(self.rows)
+        if self.n == 0:
+            raise ValueError("no units (empty matrix)")
+        if (G << d) > min(_MAX_BINS, max(1 << 16, 4 * self.n)):
+            return None
+        labels = sorted(self.index, key=_sort_key) if self.by else [None]
+        order = [self.index[g] for g in labels] if self.by else [0]
+        acc = _from_patterns(self.hist[order].astype(np.float64), self.rows[order], self.w, self.k, d)
+        if not self.by:
+            return _result(acc, 0, self.names, self.w, self.k)
+        return _decomposition(acc, labels, self.names, self.w, self.k)
 
 
 def _accumulate_direct(cols, codes, G, w, k, s):
@@ -634,6 +710,6 @@ def __getattr__(name: str):
     raise AttributeError(f"module {__name__!r} has no attribute {name!r}")
 
 
-__all__ = ["AFResult", "Change", "Decomposition", "FGTResult", "LEGAL_CUTOFF", "NearEscape", "af",
-           "af_by", "af_change", "change", "encode_groups", "escape_tables", "fgt", "fgt_by", "legal_k",
+__all__ = ["AFResult", "AFStream", "Change", "Decomposition", "FGTResult", "LEGAL_CUTOFF", "NearEscape", "af",
+           "af_by", "af_change", "change", "encode_groups", "escape_tables", "fgt", "fgt_by", "legal_k", "pattern_counts",
            "near_escape"]

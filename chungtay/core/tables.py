@@ -48,18 +48,23 @@ def _ext(path: str | Path) -> str:
     return ext
 
 
-def read_table(path: str | Path, text_columns: tuple[str, ...] = (ID_COLUMN, "area")) -> pa.Table:
-    """The limits of :mod:`chungtay.core.limits` are checked before the data is loaded."""
+def read_table(path: str | Path, text_columns: tuple[str, ...] = (ID_COLUMN, "area"),
+               columns: list[str] | None = None) -> pa.Table:
+    """The limits of :mod:`chungtay.core.limits` are checked before the data is loaded.
+
+    ``columns`` (.csv/.parquet): read only these, when each is in the file exactly once (by its
+    normalised name); otherwise every column, so that the caller's checks see the whole header."""
     from . import limits
     path = Path(path)
     ext = _ext(path)
     if not path.exists():
         raise InputError(path, ["file not found"])
     try:
+        raw = _raw_columns(path, ext, columns) if columns is not None else None
         if ext == ".csv":
-            t = _read_csv(path, text_columns)
+            t = _read_csv(path, text_columns, raw)
         elif ext == ".parquet":
-            t = _read_parquet(path)
+            t = _read_parquet(path, raw)
         else:
             limits.check_workbook(path, path.name)
             t = _read_xlsx(path, text_columns)
@@ -79,13 +84,46 @@ def _norm(name: str) -> str:
     return unicodedata.normalize("NFC", name).strip().lstrip("\ufeff")
 
 
-def _read_csv(path: Path, text_columns) -> pa.Table:
+def column_names(path: str | Path) -> list[str] | None:
+    """A .csv/.parquet file's column names as :func:`read_table` names them, from its header or
+    footer alone; None for a workbook or a file that cannot be read (read_table says why)."""
+    path = Path(path)
+    try:
+        return [_norm(n) for n in _file_names(path, _ext(path))]
+    except Exception:  # noqa: BLE001 - read_table reports it properly
+        return None
+
+
+def _file_names(path: Path, ext: str) -> list[str]:
+    if ext == ".csv":
+        with open(path, "rb") as f:
+            return _csv_names(f.readline(4 * 1024 * 1024))
+    if ext == ".parquet":
+        import pyarrow.parquet as pq
+        _check_parquet(path)
+        return pq.ParquetFile(path).schema_arrow.names
+    raise ValueError(ext)
+
+
+def _raw_columns(path: Path, ext: str, wanted: list[str]) -> list[str] | None:
+    """The file's own names of ``wanted`` (normalised names), when each is there exactly once."""
+    if ext not in (".csv", ".parquet"):
+        return None
+    names = _file_names(path, ext)
+    norm = [_norm(n) for n in names]
+    if any(norm.count(c) != 1 for c in wanted):
+        return None
+    return [names[norm.index(c)] for c in dict.fromkeys(wanted)]
+
+
+def _read_csv(path: Path, text_columns, include: list[str] | None = None) -> pa.Table:
     from pyarrow import csv
 
     from . import limits
     types = _csv_types(path, text_columns)
     t = csv.read_csv(path, read_options=csv.ReadOptions(use_threads=True, block_size=2 * limits.MAX_LINE_BYTES),
-                     convert_options=csv.ConvertOptions(column_types=types, strings_can_be_null=False))
+                     convert_options=csv.ConvertOptions(column_types=types, strings_can_be_null=False,
+                                                        include_columns=include))
     _check_cells(path, t)
     return t
 
@@ -110,10 +148,49 @@ def _check_cells(path: Path, t: pa.Table) -> None:
             limits.check_cell(path.name, (f"cột '{name}'", f"column '{name}'"), longest)
 
 
-def _read_parquet(path: Path) -> pa.Table:
+def _read_parquet(path: Path, columns: list[str] | None = None) -> pa.Table:
     import pyarrow.parquet as pq
     _check_parquet(path)
-    return pq.read_table(path)
+    return pq.read_table(path, columns=columns)
+
+
+def batches(path: str | Path, columns: list[str], text_columns: tuple[str, ...] = (),
+            byte_columns: tuple[str, ...] = ()):
+    """A .csv/.parquet file's ``columns`` (each there exactly once) as tables of a few hundred
+    thousand rows, in order, every one with the same types: CSV a chunk of whole lines at a time
+    (``byte_columns`` as int8), Parquet a row group at a time. Raises :class:`Unexpected` for
+    anything a plain :func:`read_table` would report or read differently (a type that changes from
+    one chunk to the next, a quoted newline, a limit): the caller reads the file plainly then."""
+    from . import limits
+    path = Path(path)
+    try:
+        ext = _ext(path)
+        raw = _raw_columns(path, ext, columns) if path.exists() else None
+    except (InputError, limits.LimitError, OSError):
+        raise Unexpected from None
+    if raw is None:
+        raise Unexpected
+    try:
+        if ext == ".parquet":
+            import pyarrow.parquet as pq
+            pf = pq.ParquetFile(path, buffer_size=1 << 20, pre_buffer=False)
+            for batch in pf.iter_batches(batch_size=SLICE_ROWS, columns=raw):
+                yield pa.Table.from_batches([batch]).rename_columns([_norm(c) for c in batch.schema.names])
+            return
+        types = _csv_types(path, text_columns)
+        with open(path, "rb") as f:
+            header = f.readline()
+        types.update({n: pa.int8() for n in raw if _norm(n) in byte_columns and n not in types})
+        first = None
+        for chunk in _chunks(path):
+            t = _parse_chunk(path, header, chunk, types, include=raw)
+            if first is None:
+                first = t.schema
+            elif t.schema != first:
+                raise Unexpected
+            yield t
+    except (limits.LimitError, pa.ArrowException, OSError):
+        raise Unexpected from None
 
 
 def _check_parquet(path: Path) -> None:
@@ -367,7 +444,7 @@ def _classify_csv(src: Path, standard: Standard, dst, out_ext: str) -> int | Non
         t = _parse_chunk(src, header, chunk, types)
         p = prepare(t, standard)
         if p.problems:
-            raise _Unexpected
+            raise Unexpected
         codes = classify_arrays(standard, p.urban, p.income, p.score_a, p.deprivations)
         if out_ext == ".csv":          # the three new columns hold no formula: only the input's are looked at
             out = _with_result(formula_safe(t), codes, p.deprivations, standard.code)
@@ -386,7 +463,7 @@ def _classify_csv(src: Path, standard: Standard, dst, out_ext: str) -> int | Non
                     if first is None:
                         first = schema
                     elif schema != first:
-                        raise _Unexpected
+                        raise Unexpected
                     rows += n
                     if out_ext == ".csv":
                         f.write(out if writer is None else memoryview(out)[out.find(b"\n") + 1:])
@@ -407,7 +484,7 @@ def _classify_csv(src: Path, standard: Standard, dst, out_ext: str) -> int | Non
                     while pending:
                         take()
                     if writer is None:
-                        raise _Unexpected        # no data row: the plain path writes the header alone
+                        raise Unexpected        # no data row: the plain path writes the header alone
                     if group:
                         writer.write_table(pa.concat_tables(group))
                 finally:
@@ -418,7 +495,7 @@ def _classify_csv(src: Path, standard: Standard, dst, out_ext: str) -> int | Non
                     import shutil
                     shutil.copyfileobj(f, sys.stdout.buffer, 1 << 20)
                 sys.stdout.flush()
-    except (_Unexpected, limits.LimitError, pa.ArrowException):
+    except (Unexpected, limits.LimitError, pa.ArrowException):
         return None
     return rows
 
@@ -462,15 +539,16 @@ def _chunks(path: Path):
             yield b[:cut]
 
 
-def _parse_chunk(src: Path, header: bytes, chunk: bytes, types: dict) -> pa.Table:
+def _parse_chunk(src: Path, header: bytes, chunk: bytes, types: dict, include=None) -> pa.Table:
     from pyarrow import csv
     buf = np.frombuffer(chunk, np.uint8)
     quotes = np.flatnonzero(buf == 34)
     if len(quotes) and (np.searchsorted(quotes, np.flatnonzero(buf == 10)) & 1).any():
-        raise _Unexpected                # a newline inside quotes: chunking could change its meaning
+        raise Unexpected                # a newline inside quotes: chunking could change its meaning
     data = header + chunk
     t = csv.read_csv(pa.py_buffer(data), read_options=csv.ReadOptions(use_threads=False, block_size=len(data) + 1),
-                     convert_options=csv.ConvertOptions(column_types=types, strings_can_be_null=False))
+                     convert_options=csv.ConvertOptions(column_types=types, strings_can_be_null=False,
+                                                        include_columns=include))
     _check_cells(src, t)
     return t.rename_columns([_norm(c) for c in t.column_names])
 
@@ -488,24 +566,24 @@ def _classify_parquet(src: Path, standard: Standard, dst, out_ext: str) -> int |
 
     def slices():
         if pf.metadata.num_rows == 0:
-            raise _Unexpected
+            raise Unexpected
         for batch in pf.iter_batches(batch_size=SLICE_ROWS):
             t = pa.Table.from_batches([batch]).rename_columns(names)
             p = prepare(t, standard)
             if p.problems:
-                raise _Unexpected
+                raise Unexpected
             yield _with_result(t, classify_arrays(standard, p.urban, p.income, p.score_a, p.deprivations),
                                p.deprivations, standard.code)
     try:
         _write_slices(slices(), dst, out_ext)
-    except _Unexpected:
+    except Unexpected:
         return None
     except Exception:  # noqa: BLE001 - a damaged row group: the plain read says what is wrong
         return None
     return pf.metadata.num_rows
 
 
-class _Unexpected(Exception):
+class Unexpected(Exception):
     """The fast path met something only the plain path reports properly."""
 
 
