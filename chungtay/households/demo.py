@@ -17,6 +17,7 @@ from django.db import connection, transaction
 from django.db.models import Count
 
 from chungtay.accounts.models import Assignment, AuditEvent
+from chungtay.bulk import indexes_deferred
 from chungtay.core import fmt
 from chungtay.core.standards import get_standard
 from chungtay.units.loader import load_units
@@ -52,23 +53,20 @@ DEMO_USERS = [
     ("mttqtinh", DEMO_PASSWORD, "Ủy ban MTTQ tỉnh / province Front committee"),
     ("mttqtw", DEMO_PASSWORD, "Ủy ban Trung ương MTTQ, Quỹ Trung ương / the Front's Central Committee, national fund"),
 ]
-CHUNK = 20_000
 
 
 def _insert(table: str, columns: list[str], rows) -> int:
-    sql = f'INSERT INTO {table} ({", ".join(columns)}) VALUES ({", ".join(["%s"] * len(columns))})'
-    n, batch = 0, []
-    with connection.cursor() as cur:
-        for r in rows:
-            batch.append(r)
-            if len(batch) >= CHUNK:
-                cur.executemany(sql, batch)
-                n += len(batch)
-                batch = []
-        if batch:
-            cur.executemany(sql, batch)
-            n += len(batch)
-    return n
+    """``executemany`` in batches on SQLite, ``COPY`` on PostgreSQL (the import's writer)."""
+    from chungtay.imports.engine import _insert as insert
+    return insert(table, columns, rows)
+
+
+def _batches(table, columns=None, size: int = 100_000):
+    """A pyarrow table as dicts of Python lists, ``size`` rows at a time (the whole population
+    as Python objects at once was most of the demo load's 2 GB)."""
+    t = table.select(columns) if columns else table
+    for batch in t.to_batches(max_chunksize=size):
+        yield batch.to_pydict()
 
 
 def _next_id(model) -> int:
@@ -190,14 +188,14 @@ def load_population(pop, replace: bool = False, log=lambda m: None, actor=None) 
 
     # Households
     h = pop.households.to_pydict()
-    m = pop.members.to_pydict()
     first_id = _next_id(Household)
     hid = {code: first_id + i for i, code in enumerate(h["household_code"])}
     heads, names = {}, {}
-    for code, name, rel, eth in zip(m["household_code"], m["full_name"], m["relation"], m["ethnicity"]):
-        names.setdefault(code, []).append(name)
-        if rel == "head":
-            heads[code] = (name, eth)
+    for m in _batches(pop.members, ["household_code", "full_name", "relation", "ethnicity"]):
+        for code, name, rel, eth in zip(m["household_code"], m["full_name"], m["relation"], m["ethnicity"]):
+            names.setdefault(code, []).append(name)
+            if rel == "head":
+                heads[code] = (name, eth)
     fold_cache: dict[str, str] = {}
 
     def folded(s):
@@ -217,59 +215,63 @@ def load_population(pop, replace: bool = False, log=lambda m: None, actor=None) 
                    " ".join([folded(code)] + [folded(n) for n in names.get(code, [])])[:400],
                    h["end_reason"][i] or "active", h["start_year"][i], end,
                    hid.get(h["split_from"][i]) if h["split_from"][i] else None, now, Household.DEMO)
-    n_h = _insert("households_household",
-                  ["id", "code", "village_id", "commune_id", "province_id", "address", "is_urban", "head_name",
-                   "ethnic_minority", "search_text", "status", "start_year", "end_year", "split_from_id",
-                   "created_at", "source"], hh_rows())
-    log(f"  {n_h:,} households")
+    # one transaction, the tables' indexes built once at the end (chungtay.bulk)
+    with transaction.atomic(), indexes_deferred("households_household", "households_member",
+                                                "households_assessment"):
+        n_h = _insert("households_household",
+                      ["id", "code", "village_id", "commune_id", "province_id", "address", "is_urban", "head_name",
+                       "ethnic_minority", "search_text", "status", "start_year", "end_year", "split_from_id",
+                       "created_at", "source"], hh_rows())
+        log(f"  {n_h:,} households")
 
-    fk = protect.field_key()
-    aes, key = AESGCM(fk.aes_key), fk.mac_key
-    import hashlib
-    import hmac
+        fk = protect.field_key()
+        aes, key = AESGCM(fk.aes_key), fk.mac_key
+        import hashlib
+        import hmac
 
-    def member_rows():
-        for i, code in enumerate(m["household_code"]):
-            cid = m["citizen_id"][i]
-            enc = dig = ""
-            if cid:
-                nonce = os.urandom(12)
-                enc = fk.prefix + base64.b64encode(nonce + aes.encrypt(nonce, cid.encode(), None)).decode()
-                dig = hmac.new(key, cid.encode(), hashlib.sha256).hexdigest()
-            yield (hid[code], m["member_no"][i], m["full_name"][i], m["sex"][i], m["birth_year"][i],
-                   m["ethnicity"][i], m["relation"][i], enc, dig, m["health_insurance"][i],
-                   m["schooling"][i] or "", m["disability"][i], m["work"][i] or "")
-    n_m = _insert("households_member",
-                  ["household_id", "member_no", "full_name", "sex", "birth_year", "ethnicity", "relation",
-                   "citizen_id_encrypted", "citizen_id_digest", "health_insurance", "schooling", "disability",
-                   "work"], member_rows())
-    log(f"  {n_m:,} members")
+        def member_rows():
+            for m in _batches(pop.members):
+                for i, code in enumerate(m["household_code"]):
+                    cid = m["citizen_id"][i]
+                    enc = dig = ""
+                    if cid:
+                        nonce = os.urandom(12)
+                        enc = fk.prefix + base64.b64encode(nonce + aes.encrypt(nonce, cid.encode(), None)).decode()
+                        dig = hmac.new(key, cid.encode(), hashlib.sha256).hexdigest()
+                    yield (hid[code], m["member_no"][i], m["full_name"][i], m["sex"][i], m["birth_year"][i],
+                           m["ethnicity"][i], m["relation"][i], enc, dig, m["health_insurance"][i],
+                           m["schooling"][i] or "", m["disability"][i], m["work"][i] or "")
+        n_m = _insert("households_member",
+                      ["household_id", "member_no", "full_name", "sex", "birth_year", "ethnicity", "relation",
+                       "citizen_id_encrypted", "citizen_id_digest", "health_insurance", "schooling", "disability",
+                       "work"], member_rows())
+        log(f"  {n_m:,} members")
 
-    a = pop.assessments.to_pydict()
-    hh_village = dict(zip(h["household_code"], h["village_code"]))
-    n_ind = {}
+        hh_village = dict(zip(h["household_code"], h["village_code"]))
+        n_ind = {}
 
-    def assessment_rows():
-        for i, code in enumerate(a["household_code"]):
-            vil = villages[hh_village[code]]
-            lc = vil["legacy_parent_id"]
-            district = _parent(units, lc)
-            std = a["standard"][i]
-            if std not in n_ind:
-                n_ind[std] = len(get_standard(std).indicators)
-            mask = a["deprivation_mask"][i]
-            deps = tuple(bool(mask >> b & 1) if b < n_ind[std] else False for b in range(12))
-            yield (hid[code], a["year"][i], "periodic", 1, True, std, a["area"][i], "income", a["income"][i],
-                   None, *deps, a["deprivation_count"][i], a["category"][i], "", "", a["ethnic_minority"][i],
-                   a["pledged_escape"][i], vil["id"], vil["parent_id"], _province_of(units, vil["parent_id"]),
-                   lc, district, _parent(units, district), now, "")
-    n_a = _insert("households_assessment",
-                  ["household_id", "year", "kind", "version", "is_current", "standard", "area", "basis", "income",
-                   "score_a"] + [f"dep_{i}" for i in range(1, 13)] +
-                  ["deprivation_count", "category", "explanation_vi", "explanation_en", "ethnic_minority",
-                   "pledged_escape", "village_id", "commune_id", "province_id", "legacy_commune_id", "district_id",
-                   "legacy_province_id", "recorded_at", "reason"], assessment_rows())
-    log(f"  {n_a:,} assessments")
+        def assessment_rows():
+            for a in _batches(pop.assessments):
+                for i, code in enumerate(a["household_code"]):
+                    vil = villages[hh_village[code]]
+                    lc = vil["legacy_parent_id"]
+                    district = _parent(units, lc)
+                    std = a["standard"][i]
+                    if std not in n_ind:
+                        n_ind[std] = len(get_standard(std).indicators)
+                    mask = a["deprivation_mask"][i]
+                    deps = tuple(bool(mask >> b & 1) if b < n_ind[std] else False for b in range(12))
+                    yield (hid[code], a["year"][i], "periodic", 1, True, std, a["area"][i], "income", a["income"][i],
+                           None, *deps, a["deprivation_count"][i], a["category"][i], "", "", a["ethnic_minority"][i],
+                           a["pledged_escape"][i], vil["id"], vil["parent_id"], _province_of(units, vil["parent_id"]),
+                           lc, district, _parent(units, district), now, "")
+        n_a = _insert("households_assessment",
+                      ["household_id", "year", "kind", "version", "is_current", "standard", "area", "basis", "income",
+                       "score_a"] + [f"dep_{i}" for i in range(1, 13)] +
+                      ["deprivation_count", "category", "explanation_vi", "explanation_en", "ethnic_minority",
+                       "pledged_escape", "village_id", "commune_id", "province_id", "legacy_commune_id", "district_id",
+                       "legacy_province_id", "recorded_at", "reason"], assessment_rows())
+        log(f"  {n_a:,} assessments")
     _reset_sequences(Household, Member, Assessment)
     from .summary import refresh
     refresh()
