@@ -1,9 +1,10 @@
-"""chungtay.bulk.indexes_deferred: the demo load builds the results' indexes once, after the rows;
-the table ends with exactly the indexes it had, and a failure leaves them in place."""
+"""chungtay.bulk: the demo load builds the results' indexes once after the rows, and on PostgreSQL
+checks their foreign keys once; the tables end with exactly the indexes and keys they had, and a
+failure leaves them in place."""
 import pytest
-from django.db import IntegrityError, connections, transaction
+from django.db import IntegrityError, connection, connections, transaction
 
-from chungtay.bulk import _indexes, indexes_deferred
+from chungtay.bulk import _foreign_keys, _indexes, foreign_keys_deferred, indexes_deferred
 from chungtay.households.models import Assessment, Household
 
 TABLES = ("households_household", "households_member", "households_assessment")
@@ -50,3 +51,32 @@ def test_it_refuses_to_run_outside_a_transaction(db, monkeypatch):
             with indexes_deferred(*TABLES):
                 pass
     assert snapshot() == before
+
+
+def fks():
+    return {t: _foreign_keys(t) for t in (*TABLES, "prepared_householdmovement")}
+
+
+def test_foreign_keys_are_the_same_after(db):
+    before = fks()
+    if connection.vendor == "postgresql":
+        assert len(before["households_assessment"]) >= 8       # household, the unit levels, recorded_by
+    with transaction.atomic(), foreign_keys_deferred(*before):
+        if connection.vendor == "postgresql":
+            assert all(_foreign_keys(t) == [] for t in before)
+    assert fks() == before
+
+
+def test_a_row_that_breaks_a_foreign_key_fails_the_block(db):
+    before, rows = fks(), Assessment.objects.count()
+    a = Assessment.objects.filter(is_current=True).first()
+    with pytest.raises(IntegrityError):
+        with transaction.atomic(), foreign_keys_deferred(*TABLES):
+            Assessment.objects.filter(pk=a.pk).update(village_id=10 ** 9)     # no such unit
+            if connection.vendor != "postgresql":                           # SQLite checks at commit
+                with connection.cursor() as c:
+                    c.execute("PRAGMA foreign_key_check(households_assessment)")
+                    if c.fetchall():
+                        raise IntegrityError("foreign key")
+    assert fks() == before and Assessment.objects.count() == rows
+    assert Assessment.objects.get(pk=a.pk).village_id == a.village_id

@@ -17,7 +17,7 @@ from django.db import connection, transaction
 from django.db.models import Count
 
 from chungtay.accounts.models import Assignment, AuditEvent
-from chungtay.bulk import indexes_deferred
+from chungtay.bulk import foreign_keys_deferred, indexes_deferred
 from chungtay.core import fmt
 from chungtay.core.standards import get_standard
 from chungtay.units.loader import load_units
@@ -216,8 +216,8 @@ def load_population(pop, replace: bool = False, log=lambda m: None, actor=None) 
                    h["end_reason"][i] or "active", h["start_year"][i], end,
                    hid.get(h["split_from"][i]) if h["split_from"][i] else None, now, Household.DEMO)
     # one transaction, the tables' indexes built once at the end (chungtay.bulk)
-    with transaction.atomic(), indexes_deferred("households_household", "households_member",
-                                                "households_assessment"):
+    tables = ("households_household", "households_member", "households_assessment")
+    with transaction.atomic(), foreign_keys_deferred(*tables), indexes_deferred(*tables):
         n_h = _insert("households_household",
                       ["id", "code", "village_id", "commune_id", "province_id", "address", "is_urban", "head_name",
                        "ethnic_minority", "search_text", "status", "start_year", "end_year", "split_from_id",
@@ -273,8 +273,11 @@ def load_population(pop, replace: bool = False, log=lambda m: None, actor=None) 
                        "legacy_province_id", "recorded_at", "reason"], assessment_rows())
         log(f"  {n_a:,} assessments")
     _reset_sequences(Household, Member, Assessment)
+    from chungtay.prepared.refresh import TABLES as PREPARED
+
     from .summary import refresh
-    refresh()
+    with foreign_keys_deferred(YearSummary._meta.db_table, *PREPARED):   # the recount writes millions of rows
+        refresh()
     counts = {"villages": len(villages), "households": n_h, "members": n_m, "assessments": n_a}
     changes = {**counts, "replaced": removed} if removed is not None else counts
     AuditEvent.objects.create(actor=actor if getattr(actor, "pk", None) else None, action="demo.load",

@@ -40,6 +40,11 @@ def _exec(sql: str, params=()) -> None:
         cur.execute(sql, list(params))
 
 
+# the tables a full recount rewrites (households.demo checks their foreign keys once after it)
+TABLES = tuple(m._meta.db_table for m in (DeprivationCount, ProvinceDeprivation, IncomeGap, EscapeCandidate,
+                                           HouseholdMovement, MovementCount, UnitMovement))
+
+
 def _years(year: int | None) -> list[int]:
     """The years with current periodic results: from the year summaries, which summary.refresh
     has just brought up to date (a few thousand rows, not every result)."""
