@@ -295,7 +295,11 @@ def _movement_pair(y: int, vids) -> None:
              f"FROM (SELECT DISTINCT x.household_id AS h FROM {A} x WHERE x.kind = 'periodic' AND x.is_current "
              f"AND x.year IN (%s, %s){sel}) s "
              f"LEFT JOIN {A} b ON b.household_id = s.h AND b.year = %s AND b.kind = 'periodic' AND b.is_current "
-             f"LEFT JOIN {A} a ON a.household_id = s.h AND a.year = %s AND a.kind = 'periodic' AND a.is_current")
+             f"LEFT JOIN {A} a ON a.household_id = s.h AND a.year = %s AND a.kind = 'periodic' AND a.is_current"
+             f"{' OFFSET 0' if connection.vendor == 'postgresql' else ''}")
+    # OFFSET 0 keeps the inner query a query of its own on PostgreSQL: pe and ne (four EXISTS
+    # lookups) are read by every level's movement, and pulled up into the outer SELECT each read
+    # ran its lookups again (half of a pair's time; SQLite evaluates them once either way)
     params += [y - 1, y]                              # the joins of the two years
     mv_cols, mv_sql = [], []
     for level in UNIT_LEVELS:
