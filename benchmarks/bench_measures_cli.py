@@ -35,6 +35,7 @@ DUCK = r"""
 import duckdb, json, sys
 con = duckdb.connect()
 con.execute("SET threads = 2")
+con.execute("SET enable_progress_bar = false")   # a long query would print one into the answer
 sql, by = sys.argv[1], sys.argv[2] == "1"
 rows = con.execute(sql).fetchall()
 cols = [d[0] for d in con.description]
