@@ -588,11 +588,8 @@ class Unexpected(Exception):
 
 
 def _write_slices(slices, path, ext: str) -> None:
-    """Write consecutive slices of one table as :func:`write_table` writes the whole table."""
-    if path is None:
-        _csv_out(slices, sys.stdout.buffer)
-        sys.stdout.flush()
-        return
+    """Write consecutive slices of one table to ``path`` as :func:`write_table` writes the whole
+    table (a file only: the fast Parquet path does not write to standard output)."""
     with _atomic(path, ext) as tmp:
         if ext == ".csv":
             with open(tmp, "wb") as f:
