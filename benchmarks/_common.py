@@ -39,6 +39,26 @@ def maxrss_mib(who: int = resource.RUSAGE_SELF) -> float:
     return resource.getrusage(who).ru_maxrss / 1024
 
 
+# ``python -c CLI_WITH_PEAK ARGS`` runs ``chungtay ARGS`` and prints its peak RSS (VmHWM, KiB) on
+# standard error at exit. (``ru_maxrss`` of a child is no use: Linux carries the parent's
+# high-water mark across fork/exec, so it reports at least the benchmark's own memory.)
+CLI_WITH_PEAK = """
+import atexit, runpy, sys
+def _peak():
+    for line in open('/proc/self/status'):
+        if line.startswith('VmHWM:'):
+            print('VmHWM', int(line.split()[1]), file=sys.stderr)
+atexit.register(_peak)
+sys.argv = ['chungtay'] + sys.argv[1:]
+runpy.run_module('chungtay', run_name='__main__', alter_sys=True)
+"""
+
+
+def peak_mib(stderr: str) -> float:
+    """The peak printed by CLI_WITH_PEAK (or a script doing the same) in a child's standard error."""
+    return int(stderr.split("VmHWM")[-1].split()[0]) / 1024 if "VmHWM" in stderr else float("nan")
+
+
 def best_of(fn, repeat: int = 3):
     """(best seconds, all seconds, last result)."""
     times, result = [], None

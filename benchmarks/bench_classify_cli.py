@@ -121,28 +121,12 @@ def run_child(cmd, cwd) -> tuple[float, float]:
     return wall, _children_cpu() - c0
 
 
-PEAK_WRAPPER = """
-import atexit, runpy, sys
-def _peak():
-    for line in open('/proc/self/status'):
-        if line.startswith('VmHWM:'):
-            print('VmHWM', int(line.split()[1]), file=sys.stderr)
-atexit.register(_peak)
-sys.argv = ['chungtay'] + sys.argv[1:]
-runpy.run_module('chungtay', run_name='__main__', alter_sys=True)
-"""
-
-
 def child_peak_mib(args, cwd) -> float:
-    """Peak RSS of ``python -m chungtay ARGS``, from the child's own VmHWM.
-
-    (``ru_maxrss`` of a child is no use here: Linux carries the parent's high-water mark
-    across fork/exec, so it reports at least this benchmark's own memory.)
-    """
-    p = subprocess.run([sys.executable, "-c", PEAK_WRAPPER, *args], cwd=cwd, capture_output=True, text=True)
+    """Peak RSS of ``python -m chungtay ARGS``, from the child's own VmHWM."""
+    p = subprocess.run([sys.executable, "-c", _common.CLI_WITH_PEAK, *args], cwd=cwd, capture_output=True, text=True)
     if p.returncode != 0:
         raise SystemExit(f"chungtay {' '.join(args)} failed: {p.stderr}")
-    return int(p.stderr.split("VmHWM")[-1].split()[0]) / 1024
+    return _common.peak_mib(p.stderr)
 
 
 def read_out(path):

@@ -80,20 +80,7 @@ def run(cmd, cwd=None) -> tuple[float, str, float]:
     wall = time.perf_counter() - t
     if p.returncode != 0:
         raise SystemExit(f"{' '.join(map(str, cmd[:4]))} failed: {p.stderr[-2000:]}")
-    peak = int(p.stderr.split("VmHWM")[-1].split()[0]) / 1024 if "VmHWM" in p.stderr else float("nan")
-    return wall, p.stdout, peak
-
-
-CLI = r"""
-import atexit, runpy, sys
-def _peak():
-    for line in open('/proc/self/status'):
-        if line.startswith('VmHWM:'):
-            print('VmHWM', int(line.split()[1]), file=sys.stderr)
-atexit.register(_peak)
-sys.argv = ['chungtay'] + sys.argv[1:]
-runpy.run_module('chungtay', run_name='__main__', alter_sys=True)
-"""
+    return wall, p.stdout, _common.peak_mib(p.stderr)
 
 
 def agree(cli: dict, duck: list[dict], codes, by: bool) -> int:
@@ -133,7 +120,7 @@ def main(argv=None) -> dict:
     res = {"households": args.households, "file_mib": round(path.stat().st_size / 2**20)}
     for by in (False, True):
         label = "mpi --by province" if by else "mpi"
-        cli_cmd = [sys.executable, "-c", CLI, "measures", "mpi", str(path), "--indicators", ",".join(codes),
+        cli_cmd = [sys.executable, "-c", _common.CLI_WITH_PEAK, "measures", "mpi", str(path), "--indicators", ",".join(codes),
                    "--format", "json", *(["--by", "province"] if by else [])]
         duck_cmd = [sys.executable, "-c", DUCK, duck_sql(path, codes, k, by), "1" if by else "0"]
         cli_runs, duck_runs = [], []

@@ -59,7 +59,7 @@ def _load(path: str, needed: list[str], text_columns: tuple[str, ...] = (), also
     lacks one or repeats one, so that the message can name them all."""
     from chungtay.core.tables import ID_COLUMN, InputError, column_names, read_table
     try:
-        there = column_names(path) or []
+        there = (column_names(path) or []) if also else []
         table = read_table(path, text_columns=(ID_COLUMN, "area", *(c.lower() for c in text_columns)),
                            columns=[*needed, *(c for c in also if c in there)])   # only these, if each is there once
     except InputError as e:
@@ -87,11 +87,10 @@ def _problems(path, problems: list[str]) -> str:
 def _zero_one(table, code: str, problems: list[str]) -> np.ndarray | None:
     import pyarrow as pa
 
-    from chungtay.core.tables import _fmt_rows, _numeric
+    from chungtay.core.tables import _fmt_rows, _numeric, int_values
     col = table.column(code)
     if (pa.types.is_integer(col.type) or pa.types.is_boolean(col.type)) and col.null_count == 0 and len(col):
-        col = col.cast(pa.int8()) if pa.types.is_boolean(col.type) else col
-        vals = col.chunks[0].to_numpy() if col.num_chunks == 1 else np.concatenate([c.to_numpy() for c in col.chunks])
+        vals = int_values(col.cast(pa.int8()) if pa.types.is_boolean(col.type) else col)
         if vals.min() >= 0 and vals.max() <= 1:       # checked where it lies: no float copy
             return vals.astype(np.int8, copy=False)
     vals, bad = _numeric(col)

@@ -177,18 +177,8 @@ def batches(path: str | Path, columns: list[str], text_columns: tuple[str, ...] 
             for batch in pf.iter_batches(batch_size=SLICE_ROWS, columns=raw):
                 yield pa.Table.from_batches([batch]).rename_columns([_norm(c) for c in batch.schema.names])
             return
-        types = _csv_types(path, text_columns)
-        with open(path, "rb") as f:
-            header = f.readline()
-        types.update({n: pa.int8() for n in raw if _norm(n) in byte_columns and n not in types})
-        first = None
-        for chunk in _chunks(path):
-            t = _parse_chunk(path, header, chunk, types, include=raw)
-            if first is None:
-                first = t.schema
-            elif t.schema != first:
-                raise Unexpected
-            yield t
+        header, types = _chunk_types(path, text_columns, byte_columns, raw)
+        yield from _same_schema(_parse_chunk(path, header, c, types, include=raw) for c in _chunks(path))
     except (limits.LimitError, pa.ArrowException, OSError):
         raise Unexpected from None
 
@@ -253,6 +243,11 @@ def _text(v) -> str | None:
     if isinstance(v, float) and v.is_integer():
         return str(int(v))   # Excel stores typed codes as numbers; never print "123.0"
     return str(v)
+
+
+def int_values(col: pa.ChunkedArray) -> np.ndarray:
+    """A non-empty integer column without nulls as numpy values (no copy when it is one chunk)."""
+    return col.chunks[0].to_numpy() if col.num_chunks == 1 else np.concatenate([c.to_numpy() for c in col.chunks])
 
 
 def _numeric(col: pa.ChunkedArray) -> tuple[np.ndarray, np.ndarray]:
@@ -353,8 +348,8 @@ def prepare(table: pa.Table, standard: Standard) -> Prepared:
     counts = np.zeros(n, dtype=np.int16)
     for code in indicators:
         col = table.column(code)
-        if pa.types.is_integer(col.type) and col.null_count == 0:     # no float copy: 0/1 as they are
-            vals = np.concatenate([c.to_numpy() for c in col.chunks]) if col.num_chunks != 1 else col.chunks[0].to_numpy()
+        if pa.types.is_integer(col.type) and col.null_count == 0 and len(col):   # no float copy: 0/1 as they are
+            vals = int_values(col)
             wrong = (vals < 0) | (vals > 1)
             if not wrong.any():
                 counts += vals
@@ -422,82 +417,64 @@ def _classify_csv(src: Path, standard: Standard, dst, out_ext: str) -> int | Non
     pyarrow's reader assumes as well), its 0/1 indicators as int8. None, and the output thrown away,
     if a chunk infers other types than the first, has a quoted newline or a cell :func:`prepare`
     or the limits refuse, so that the plain path reads the file and says what is wrong."""
-    from collections import deque
-    from concurrent.futures import ThreadPoolExecutor
-
     from . import limits
     if out_ext == ".xlsx":
         return None
     try:
-        types = _csv_types(src, (ID_COLUMN, "area"))
+        header, types = _chunk_types(src, (ID_COLUMN, "area"), tuple(standard.indicator_codes))
     except limits.LimitError:
         return None
-    with open(src, "rb") as f:
-        header = f.readline()
-    types.update({n: pa.int8() for n in _csv_names(header) if _norm(n) in standard.indicator_codes
-                  and n not in types})
-    rows = 0
-    first = None
-    group: list[pa.Table] = []       # Parquet: row groups of about SLICE_ROWS rows
 
-    def work(chunk: bytes):
+    def work(chunk: bytes) -> pa.Table:
         t = _parse_chunk(src, header, chunk, types)
         p = prepare(t, standard)
         if p.problems:
             raise Unexpected
-        codes = classify_arrays(standard, p.urban, p.income, p.score_a, p.deprivations)
-        if out_ext == ".csv":          # the three new columns hold no formula: only the input's are looked at
-            out = _with_result(formula_safe(t), codes, p.deprivations, standard.code)
-            return t.schema, len(t), _csv_bytes(out, header=True, safe=False).to_pybytes()
-        out = _with_result(t, codes, p.deprivations, standard.code)
-        return t.schema, len(t), _widen(out)
-
+        out = _with_result(t, classify_arrays(standard, p.urban, p.income, p.score_a, p.deprivations),
+                           p.deprivations, standard.code)
+        return out if out_ext == ".csv" else _widen(out)
     try:
-        with _atomic(dst, out_ext) as tmp, ThreadPoolExecutor(2) as ex:
-            pending: deque = deque()
-            writer = None
-            with open(tmp, "wb") as f:
-                def take():
-                    nonlocal rows, first, writer
-                    schema, n, out = pending.popleft().result()
-                    if first is None:
-                        first = schema
-                    elif schema != first:
-                        raise Unexpected
-                    rows += n
-                    if out_ext == ".csv":
-                        f.write(out if writer is None else memoryview(out)[out.find(b"\n") + 1:])
-                        writer = True
-                    else:
-                        import pyarrow.parquet as pq
-                        if writer is None:
-                            writer = pq.ParquetWriter(f, out.schema)
-                        group.append(out)
-                        if sum(map(len, group)) >= SLICE_ROWS:
-                            writer.write_table(pa.concat_tables(group))
-                            group.clear()
-                try:
-                    for chunk in _chunks(src):
-                        pending.append(ex.submit(work, chunk))
-                        if len(pending) > 2:
-                            take()
-                    while pending:
-                        take()
-                    if writer is None:
-                        raise Unexpected        # no data row: the plain path writes the header alone
-                    if group:
-                        writer.write_table(pa.concat_tables(group))
-                finally:
-                    if writer not in (None, True):
-                        writer.close()
-            if dst is None:
-                with open(tmp, "rb") as f:
-                    import shutil
-                    shutil.copyfileobj(f, sys.stdout.buffer, 1 << 20)
-                sys.stdout.flush()
+        return _write_slices(_same_schema(_in_order(work, _chunks(src))), dst, out_ext)
     except (Unexpected, limits.LimitError, pa.ArrowException):
         return None
-    return rows
+
+
+def _in_order(fn, items, threads: int = 2):
+    """``fn`` of each item on ``threads`` threads (pyarrow and numpy let go of the GIL), the
+    results in the items' order, at most ``threads + 1`` of them waiting."""
+    from collections import deque
+    from concurrent.futures import ThreadPoolExecutor
+    with ThreadPoolExecutor(threads) as ex:
+        pending: deque = deque()
+        for item in items:
+            pending.append(ex.submit(fn, item))
+            if len(pending) > threads:
+                yield pending.popleft().result()
+        while pending:
+            yield pending.popleft().result()
+
+
+def _same_schema(tables):
+    """The tables, as long as each has the first one's schema (Unexpected otherwise: a whole-file
+    read would have promoted the column to a common type)."""
+    first = None
+    for t in tables:
+        if first is None:
+            first = t.schema
+        elif t.schema != first:
+            raise Unexpected
+        yield t
+
+
+def _chunk_types(path: Path, text_columns, byte_columns, names: list[str] | None = None) -> tuple[bytes, dict]:
+    """(the header line, the column types every chunk is parsed with): the text columns as text,
+    ``byte_columns`` as int8, the rest inferred as pyarrow infers them."""
+    types = _csv_types(path, text_columns)
+    with open(path, "rb") as f:
+        header = f.readline()
+    types.update({n: pa.int8() for n in (names if names is not None else _csv_names(header))
+                  if _norm(n) in byte_columns and n not in types})
+    return header, types
 
 
 def _widen(t: pa.Table) -> pa.Table:
@@ -508,10 +485,10 @@ def _widen(t: pa.Table) -> pa.Table:
     return t
 
 
-def _csv_bytes(t: pa.Table, header: bool, safe: bool = True) -> pa.Buffer:
+def _csv_bytes(t: pa.Table, header: bool) -> pa.Buffer:
     from pyarrow import csv
     buf = pa.BufferOutputStream()
-    csv.write_csv(formula_safe(t) if safe else t, buf, csv.WriteOptions(include_header=header))
+    csv.write_csv(formula_safe(t), buf, csv.WriteOptions(include_header=header))
     return buf.getvalue()
 
 
@@ -565,8 +542,6 @@ def _classify_parquet(src: Path, standard: Standard, dst, out_ext: str) -> int |
         return None
 
     def slices():
-        if pf.metadata.num_rows == 0:
-            raise Unexpected
         for batch in pf.iter_batches(batch_size=SLICE_ROWS):
             t = pa.Table.from_batches([batch]).rename_columns(names)
             p = prepare(t, standard)
@@ -575,52 +550,61 @@ def _classify_parquet(src: Path, standard: Standard, dst, out_ext: str) -> int |
             yield _with_result(t, classify_arrays(standard, p.urban, p.income, p.score_a, p.deprivations),
                                p.deprivations, standard.code)
     try:
-        _write_slices(slices(), dst, out_ext)
-    except Unexpected:
+        return _write_slices(slices(), dst, out_ext)
+    except Exception:  # noqa: BLE001 - Unexpected, a damaged row group: the plain read says what is wrong
         return None
-    except Exception:  # noqa: BLE001 - a damaged row group: the plain read says what is wrong
-        return None
-    return pf.metadata.num_rows
 
 
 class Unexpected(Exception):
     """The fast path met something only the plain path reports properly."""
 
 
-def _write_slices(slices, path, ext: str) -> None:
-    """Write consecutive slices of one table to ``path`` as :func:`write_table` writes the whole
-    table (a file only: the fast Parquet path does not write to standard output)."""
+def _write_slices(slices, path, ext: str) -> int:
+    """Write consecutive slices of one table as :func:`write_table` writes the whole table (``path``
+    None: CSV on standard output, once all of it is written); the row count. Unexpected when there
+    is no row: the plain path writes the header alone."""
+    rows = 0
+
+    def counted():
+        nonlocal rows
+        for t in slices:
+            rows += len(t)
+            yield t
     with _atomic(path, ext) as tmp:
         if ext == ".csv":
             with open(tmp, "wb") as f:
-                _csv_out(slices, f)
+                _csv_out(counted(), f)
         elif ext == ".parquet":
             import pyarrow.parquet as pq
-            writer = None
+            writer, group = None, []           # row groups of about SLICE_ROWS rows
             try:
-                for t in slices:
-                    if writer is None:
-                        writer = pq.ParquetWriter(tmp, t.schema)
-                    writer.write_table(t, row_group_size=len(t) or None)
+                for t in counted():
+                    writer = writer or pq.ParquetWriter(tmp, t.schema)
+                    group.append(t)
+                    if sum(map(len, group)) >= SLICE_ROWS:
+                        writer.write_table(pa.concat_tables(group))
+                        group.clear()
+                if group:
+                    writer.write_table(pa.concat_tables(group))
             finally:
                 if writer is not None:
                     writer.close()
         else:
-            _write_xlsx(pa.concat_tables(slices), tmp)
+            _write_xlsx(pa.concat_tables(list(counted())), tmp)
+        if rows == 0:
+            raise Unexpected
+        if path is None:
+            import shutil
+            with open(tmp, "rb") as f:
+                shutil.copyfileobj(f, sys.stdout.buffer, 1 << 20)
+            sys.stdout.flush()
+    return rows
 
 
 def _csv_out(slices, f) -> None:
     """CSV of consecutive slices, two encoded at once (pyarrow's writer lets go of the GIL)."""
-    from collections import deque
-    from concurrent.futures import ThreadPoolExecutor
-    with ThreadPoolExecutor(2) as ex:
-        pending = deque()
-        for i, t in enumerate(slices):
-            pending.append(ex.submit(_csv_bytes, t, i == 0))
-            if len(pending) > 2:
-                f.write(pending.popleft().result())
-        while pending:
-            f.write(pending.popleft().result())
+    for buf in _in_order(lambda it: _csv_bytes(it[1], header=it[0] == 0), enumerate(slices)):
+        f.write(buf)
 
 
 class _atomic:

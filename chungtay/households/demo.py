@@ -55,12 +55,6 @@ DEMO_USERS = [
 ]
 
 
-def _insert(table: str, columns: list[str], rows) -> int:
-    """``executemany`` in batches on SQLite, ``COPY`` on PostgreSQL (the import's writer)."""
-    from chungtay.imports.engine import _insert as insert
-    return insert(table, columns, rows)
-
-
 def _batches(table, columns=None, size: int = 100_000):
     """A pyarrow table as dicts of Python lists, ``size`` rows at a time (the whole population
     as Python objects at once was most of the demo load's 2 GB)."""
@@ -216,6 +210,7 @@ def load_population(pop, replace: bool = False, log=lambda m: None, actor=None) 
                    h["end_reason"][i] or "active", h["start_year"][i], end,
                    hid.get(h["split_from"][i]) if h["split_from"][i] else None, now, Household.DEMO)
     # one transaction, the tables' indexes built once at the end (chungtay.bulk)
+    from chungtay.imports.engine import _insert      # executemany on SQLite, COPY on PostgreSQL
     tables = ("households_household", "households_member", "households_assessment")
     with transaction.atomic(), foreign_keys_deferred(*tables), indexes_deferred(*tables):
         n_h = _insert("households_household",
