@@ -41,6 +41,7 @@ INSTALLED_APPS = [
     "chungtay.groups",
     "chungtay.emulation",
     "chungtay.prepared",
+    "chungtay.analysis",
     "chungtay.reports",
     "chungtay.jobs",
     "chungtay.api",

@@ -14,6 +14,7 @@ urlpatterns = [
     path("reports/", include("chungtay.reports.urls")),
     path("jobs/", include("chungtay.jobs.urls")),
     path("support/", include("chungtay.support.urls")),
+    path("analysis/", include("chungtay.analysis.urls")),
     path("support/revolving/", include("chungtay.revolving.urls")),
     path("support/groups/", include("chungtay.groups.urls")),
     path("fund/", include("chungtay.fund.urls")),

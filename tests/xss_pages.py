@@ -25,7 +25,7 @@ PAGES: dict[str, tuple[str | None, list]] = {
     "dashboards": ("tinh", [
         ("/dashboard/{province}/", TOOLTIPS), ("/dashboard/{commune}/", TOOLTIPS), "/analysis/{province}/", "/plans/",
         "/plans/{plan}/", ("/plans/targets/{target}/", TOOLTIPS), "/units/{province}/"]),
-    "national": ("admin", [("/national/", TOOLTIPS)]),
+    "national": ("admin", [("/national/", TOOLTIPS), "/analysis/national/?programme={q}"]),
     "support": ("xa", [
         "/support/?unit={commune}&year=2025", "/support/?programme={q}&kind=livestock", "/support/programmes/",
         "/support/households/{household}/new/", "/support/{support}/correct/", "/support/distributions/",

@@ -295,3 +295,28 @@ def outcomes(con, t: Tables, first: int, last: int, unit=None, kind: str = "", p
     return Outcomes(supported=int(supported), eligible=eligible, decided=eligible - pending, pending=pending,
                     escaped=escaped, stayed_1_n=s1n, stayed_1=s1, stayed_2_n=s2n, stayed_2=s2, repoverty_n=rn,
                     repoverty=r, value_vnd=int(value), escaped_ids=esc_ids, repoverty_ids=rep_ids)
+
+
+def by_province(con, t: Tables, r: RadarResult) -> dict[str, dict[str, int]]:
+    """The lists of ``r`` (a :func:`radar` of the nation) counted by province: province code → rule →
+    count (rules whose list was not computed are left out). A household is counted where its result
+    of ``r.latest_year`` lies (every listed household has one: the lists start from that year's
+    poor and near-poor); a pledge where the pledge was made."""
+    import pyarrow as pa
+    out: dict[str, dict[str, int]] = {}
+    if r.latest_year is None:
+        return out
+    for rule in RULES:
+        ids = r.ids.get(rule)
+        if ids is None:
+            continue
+        con.register("_by_ids", pa.table({"i": pa.array(ids)}))
+        if rule == "pledges":
+            sql = f"SELECT province_code, count(*) FROM {t.pledges} WHERE pledge_id IN (SELECT i FROM _by_ids) GROUP BY 1"
+        else:
+            sql = (f"SELECT province_code, count(*) FROM {t.assessments} "
+                   f"WHERE year = {int(r.latest_year)} AND household_code IN (SELECT i FROM _by_ids) GROUP BY 1")
+        for code, n in con.execute(sql).fetchall():
+            out.setdefault(str(code), {})[rule] = int(n)
+        con.unregister("_by_ids")
+    return out

@@ -3,7 +3,8 @@
 * task rows of django-tasks that finished more than KEEP_TASK_RESULTS_DAYS ago;
 * lock files of dead workers;
 * every FRESHEN_EVERY seconds, what an app registers in FRESHENERS: figures kept computed that a
-  write has made stale (the prepared radar and outcomes of a province, ``support/prepared.py``);
+  write has made stale (the prepared radar and outcomes of a province, ``support/prepared.py``) and
+  the national snapshot when one is due (``analysis/snapshot.py``);
 * whatever each kind of job registers in CLEANUPS (imports: upload folders no running job needs —
   normally deleted when their job ends — once they are ORPHAN_UPLOADS_AFTER old, and stale
   progress files).
@@ -26,7 +27,7 @@ HOUSEKEEPING_EVERY = 600                 # seconds
 KEEP_TASK_RESULTS_DAYS = 30
 CLEANUPS = ["chungtay.imports.tasks.cleanup", "chungtay.jobs.tasks.cleanup"]
 FRESHEN_EVERY = 15                       # seconds
-FRESHENERS = ["chungtay.support.prepared.refresh_stale"]
+FRESHENERS = ["chungtay.support.prepared.refresh_stale", "chungtay.analysis.snapshot.refresh_if_due"]
 
 
 def run() -> dict:
