@@ -44,8 +44,7 @@ def _setup(args) -> None:
     else:
         os.environ.pop("DATABASE_URL", None)
     env = dict(os.environ, PYTHONPATH=str(ROOT))
-    subprocess.run([sys.executable, "-m", "chungtay", "migrate"], env=env, cwd=ROOT, check=True,
-                   stdout=subprocess.DEVNULL)
+    subprocess.run([sys.executable, "-m", "django", "migrate", "--verbosity", "0"], env=env, cwd=ROOT, check=True)
     sys.path.insert(0, str(ROOT))
     import django
     django.setup()
