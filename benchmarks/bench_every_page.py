@@ -10,8 +10,10 @@ PostgreSQL database), loaded once by the real command and reused while it holds 
 migrations fill their prepared figures).
 
 Method: each (page, role) runs in a **fresh Python process** (a new server process: empty
-in-process caches, new database connection). The process first answers one request to the
-standards page (URLconf, middleware, session: what any first request pays), then:
+in-process caches, new database connection). The process first does what the server's WSGI module
+does when it loads (``chungtay/web/warm.py``: import every view, compile every template; skipped
+with ``--no-warm``), answers one request to the standards page (middleware, session: what any
+first request pays), then:
 
 - **cold**: the first request for the page in that process;
 - **warm**: ``--runs`` further requests; the 95th percentile (nearest rank) and the median.
@@ -161,8 +163,13 @@ def p95(values: list[float]) -> float:
 
 
 def worker(args) -> None:
-    """One fresh process: warm-up request, then the cold request and ``runs`` warm ones."""
+    """One fresh process: what the server's WSGI module does when it loads (``web/warm.py``: every view
+    imported, every template compiled; not with ``--no-warm``), a warm-up request, then the cold
+    request and ``runs`` warm ones."""
     _django(args)
+    if not args.no_warm:
+        from chungtay.web.warm import warm
+        warm()
     from django.contrib.auth import get_user_model
     from django.db import connection, reset_queries
     from django.test import Client
@@ -245,6 +252,8 @@ def main(argv=None) -> None:
     ap.add_argument("--households", type=int, default=HOUSEHOLDS)
     ap.add_argument("--runs", type=int, default=20, help="warm requests per page and role")
     ap.add_argument("--only", default="", help="run only the page kinds containing one of these comma-separated texts")
+    ap.add_argument("--no-warm", action="store_true",
+                    help="start each page's process without the WSGI module's warm-up (web/warm.py)")
     ap.add_argument("--one", type=int, default=None, help=argparse.SUPPRESS)
     ap.add_argument("--prepare-first", action="store_true", help=argparse.SUPPRESS)
     args = ap.parse_args(argv)
@@ -273,7 +282,8 @@ def main(argv=None) -> None:
         if args.only and not any(o.strip() in kind for o in args.only.split(",")):
             continue
         cmd = [sys.executable, str(Path(__file__).resolve()), "--one", str(i), "--runs", str(args.runs),
-               "--data-dir", args.data_dir] + (["--database-url", args.database_url] if args.database_url else [])
+               "--data-dir", args.data_dir] + (["--database-url", args.database_url] if args.database_url else []) \
+            + (["--no-warm"] if args.no_warm else [])
         p = subprocess.run(cmd, env=_env(args), stdout=subprocess.PIPE, text=True, cwd=ROOT)
         if p.returncode:
             print(f"{kind:<40} {role:<6} FAILED")

@@ -1,0 +1,46 @@
+"""Before the first request: import every view and compile every template once.
+
+A new server process otherwise pays, on the first request of each page, for importing that page's
+modules (the pure cores, numpy) and compiling its templates and tag libraries: 150–250 ms on the
+first radar or outcomes page of a process, against the 300 ms page goal (docs/benchmarks.md). The
+WSGI module calls :func:`warm` once after loading the application; under gunicorn with
+``preload_app`` that is once in the master, whose workers inherit the result. Management commands
+and tests do not call it.
+"""
+from __future__ import annotations
+
+import logging
+import time
+from pathlib import Path
+
+log = logging.getLogger(__name__)
+
+
+def _templates() -> list[str]:
+    from django.apps import apps
+    names = []
+    for app in apps.get_app_configs():
+        root = Path(app.path) / "templates"
+        if root.is_dir():
+            names += sorted(str(p.relative_to(root)) for p in root.rglob("*.html"))
+    return names
+
+
+def warm() -> dict:
+    """Import the URLconf's views, compile the apps' templates; what was done, and how long it took."""
+    start = time.perf_counter()
+    from django.template import TemplateDoesNotExist, TemplateSyntaxError
+    from django.template.loader import get_template
+    from django.urls import get_resolver
+    resolver = get_resolver()
+    resolver.reverse_dict                # imports every view module, fills the reverse lookups
+    compiled = 0
+    for name in _templates():
+        try:
+            get_template(name)           # the cached loader keeps it compiled for the process
+            compiled += 1
+        except (TemplateDoesNotExist, TemplateSyntaxError):      # a fragment not meant to stand alone
+            continue
+    seconds = time.perf_counter() - start
+    log.info("warmed: %s templates in %.2f s", compiled, seconds)
+    return {"templates": compiled, "seconds": seconds}
