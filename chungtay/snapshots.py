@@ -24,7 +24,10 @@ COLUMNS = ["household_code", "year", "standard", "area", "basis", "income", "sco
           [f"dep_{i}" for i in range(1, 13)] + ["provisional"]
 
 
-def export(out_dir: str | Path, years: list[int] | None = None, log=lambda m: None) -> list[Path]:
+def export(out_dir: str | Path, years: list[int] | None = None, log=lambda m: None, reuse=None) -> list[Path]:
+    """Write the files; ``reuse(kind, year, province_id, path)`` (optional, kind "assessments" or
+    "supports") may put a file at ``path`` itself — an unchanged copy of an earlier export — and return
+    True, so the partition is not read again (analysis/snapshot.py)."""
     from django.db import connection
 
     from chungtay.households.completeness import final_communes
@@ -42,18 +45,21 @@ def export(out_dir: str | Path, years: list[int] | None = None, log=lambda m: No
                     "JOIN units_unit p ON p.id = a.province_id ORDER BY 1, 3")
         parts = [r for r in cur.fetchall() if years is None or r[0] in years]
         for year, province_id, province_code in parts:
+            path = out / f"year={year}" / f"province={province_code}" / "assessments.parquet"
+            path.parent.mkdir(parents=True, exist_ok=True)
+            if reuse is not None and reuse("assessments", year, province_id, path):
+                written.append(path)
+                continue
             cur.execute(sql, [year, province_id])
             rows = cur.fetchall()
             final = final_communes({r[-1] for r in rows}, year)
             rows = [(*r[:-1], r[-1] not in final) for r in rows]
             cols = list(zip(*rows)) if rows else [[] for _ in COLUMNS]
             table = pa.table({name: _array(name, col) for name, col in zip(COLUMNS, cols)})
-            path = out / f"year={year}" / f"province={province_code}" / "assessments.parquet"
-            path.parent.mkdir(parents=True, exist_ok=True)
             pq.write_table(table, path, compression="zstd")
             written.append(path)
             log(f"{path}: {table.num_rows:,} rows")
-    written += export_supports(out, years, log)
+    written += export_supports(out, years, log, reuse)
     return written
 
 
@@ -63,7 +69,7 @@ SUPPORT_COLUMNS = ["household_code", "support_id", "version", "year", "date", "p
 _FUNDING = pa.list_(pa.struct([("source", pa.string()), ("share", pa.int16()), ("amount_vnd", pa.int64())]))
 
 
-def export_supports(out: Path, years: list[int] | None, log) -> list[Path]:
+def export_supports(out: Path, years: list[int] | None, log, reuse=None) -> list[Path]:
     from django.db import connection
 
     written = []
@@ -81,6 +87,11 @@ def export_supports(out: Path, years: list[int] | None, log) -> list[Path]:
                     "JOIN units_unit p ON p.id = s.province_id WHERE s.is_current ORDER BY 1, 3")
         parts = [r for r in cur.fetchall() if years is None or r[0] in years]
         for year, province_id, province_code in parts:
+            path = out / "supports" / f"year={year}" / f"province={province_code}" / "supports.parquet"
+            path.parent.mkdir(parents=True, exist_ok=True)
+            if reuse is not None and reuse("supports", year, province_id, path):
+                written.append(path)
+                continue
             cur.execute(sql, [year, province_id])
             rows = cur.fetchall()
             ids = [r[-1] for r in rows]
@@ -95,8 +106,6 @@ def export_supports(out: Path, years: list[int] | None, log) -> list[Path]:
             cols = list(zip(*rows)) if rows else [[] for _ in range(len(SUPPORT_COLUMNS) + 1)]
             table = pa.table({name: _support_array(name, col) for name, col in zip(SUPPORT_COLUMNS, cols)}
                              | {"funding": pa.array([funding[i] for i in ids], _FUNDING)})
-            path = out / "supports" / f"year={year}" / f"province={province_code}" / "supports.parquet"
-            path.parent.mkdir(parents=True, exist_ok=True)
             pq.write_table(table, path, compression="zstd")
             written.append(path)
             log(f"{path}: {table.num_rows:,} rows")

@@ -174,3 +174,27 @@ def test_a_figure_that_cannot_be_computed_says_so(data_dir, client, admin_user, 
     r = client.get(URL)
     assert r.status_code == 202 and "Không tính được số liệu cho lựa chọn này" in r.content.decode()
     assert NationalFigure.objects.filter(kind="radar").exclude(message="").exists()
+
+
+def test_a_new_snapshot_links_the_files_that_did_not_change(data_dir, commune_officer, supported):
+    from chungtay.snapshots import export
+    first = _built()
+    assert first.reused == 0
+    root1 = snapshot.path_of(first)
+    files = sorted(p.relative_to(root1) for p in root1.rglob("*.parquet") if p.parent != root1)
+    hh = supported[0]
+    actions.record_support(commune_officer, hh, facts(hh, date=dt.date(2025, 3, 1)))     # a new partition
+    actions.record_support(commune_officer, hh, facts(hh, date=dt.date(2024, 4, 1)))     # a changed one
+    second = _built()
+    root2 = snapshot.path_of(second)
+    assert second.reused == len(files) - 1 and second.supports == 14
+    changed = root2 / "supports" / "year=2024"
+    assert all((root2 / f).stat().st_ino == (root1 / f).stat().st_ino for f in files
+               if not str(f).startswith("supports/year=2024"))
+    assert all(p.stat().st_ino != (root1 / p.relative_to(root2)).stat().st_ino for p in changed.rglob("*.parquet"))
+    fresh = data_dir / "fresh"
+    written = export(fresh)
+    assert sorted(p.relative_to(fresh) for p in written) == sorted(
+        p.relative_to(root2) for p in root2.rglob("*.parquet") if p.parent != root2)
+    for p in written:                                   # linked or written again: what a fresh export writes
+        assert pq.read_table(p).equals(pq.read_table(root2 / p.relative_to(fresh))), p

@@ -17,6 +17,8 @@ class Snapshot(models.Model):
     supports = models.BigIntegerField(default=0)
     seconds = models.FloatField(default=0)
     years = models.JSONField(default=list)             # the review years it holds, oldest first
+    parts = models.JSONField(default=dict)             # "kind/year/province id" → the stamp its file was written at
+    reused = models.IntegerField(default=0)            # files linked unchanged from the snapshot before
     message = models.CharField(max_length=300, blank=True)
 
     class Meta:

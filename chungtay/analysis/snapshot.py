@@ -22,6 +22,7 @@ from __future__ import annotations
 
 import datetime as dt
 import logging
+import os
 import shutil
 import time
 from pathlib import Path
@@ -100,6 +101,35 @@ def start(now: dt.datetime | None = None) -> Snapshot:
     return snap
 
 
+def part_stamps() -> dict[str, str]:
+    """What moves with every write to one file of the export: "assessments/<year>/<province id>" — the
+    partition's year summaries (count, largest id), its recognised rounds and how many of its
+    communes have results of a later year (both decide which rows are provisional,
+    ``completeness.final_communes``); "supports/<year>/<province id>" — the partition's current
+    supports (count) and largest id (a correction adds a row and retires one, in any partition)."""
+    from chungtay.households.completeness import FINAL_STATES
+    from chungtay.households.models import YearSummary
+    from chungtay.reviews.models import ReviewRound
+    from chungtay.support.models import Support
+    latest, province_of = {}, {}
+    for c, p, y in YearSummary.objects.values_list("commune_id", "province_id").annotate(m=Max("year")).order_by():
+        latest[c] = max(latest.get(c, 0), y)
+        province_of[c] = p
+    final: dict[tuple, int] = {}
+    for y, c in (ReviewRound.objects.filter(kind=ReviewRound.PERIODIC, state__in=FINAL_STATES)
+                 .values_list("year", "commune_id")):
+        final[(y, province_of.get(c))] = final.get((y, province_of.get(c)), 0) + 1
+    out = {}
+    for y, p, n, m in (YearSummary.objects.values_list("year", "province_id").annotate(n=Count("id"), m=Max("id"))
+                       .order_by()):
+        later = sum(1 for c, ly in latest.items() if ly > y and province_of[c] == p)
+        out[f"assessments/{y}/{p}"] = f"{n}.{m}/r{final.get((y, p), 0)}/l{later}"
+    for y, p, n, m in (Support.objects.values_list("year", "province_id")
+                       .annotate(n=Count("id", filter=Q(is_current=True)), m=Max("id")).order_by()):
+        out[f"supports/{y}/{p}"] = f"{n}.{m}"
+    return out
+
+
 PLEDGES = pa.schema([("pledge_id", pa.int64()), ("household_code", pa.string()), ("year", pa.int16()),
                      ("commune_code", pa.string()), ("province_code", pa.string())])
 GONE = pa.schema([("household_code", pa.string())])
@@ -118,7 +148,23 @@ def build(pk: int) -> Snapshot | None:
     st = stamp()                  # before reading: a write during the build moves the stamp, so the next check rebuilds
     part = folder() / f"{pk}.part"
     shutil.rmtree(part, ignore_errors=True)
-    files = export(part)
+    parts = part_stamps()
+    before = latest()
+    reused = []
+
+    def reuse(kind: str, year: int, province_id: int, path: Path) -> bool:
+        """Link the file of the snapshot before when its partition has not changed since."""
+        k = f"{kind}/{year}/{province_id}"
+        if before is None or before.parts.get(k) != parts.get(k):
+            return False
+        old = path_of(before) / path.relative_to(part)
+        try:
+            os.link(old, path)
+        except OSError:            # gone, or another file system: export it again
+            return False
+        reused.append(k)
+        return True
+    files = export(part, reuse=reuse)
     with connection.cursor() as cur:
         cur.execute("SELECT p.id, h.code, p.year, c.code, pr.code FROM support_pledge p "
                     "JOIN households_household h ON h.id = p.household_id JOIN units_unit c ON c.id = p.commune_id "
@@ -141,15 +187,15 @@ def build(pk: int) -> Snapshot | None:
     with transaction.atomic():
         n = Snapshot.objects.filter(pk=pk, status=Snapshot.BUILDING).update(
             status=Snapshot.READY, finished_at=timezone.now(), stamp=st, seconds=round(time.perf_counter() - t, 3),
-            years=sorted(held), **counts)
+            years=sorted(held), parts=parts, reused=len(reused), **counts)
         if not n:                  # taken as lost meanwhile: its files go
             shutil.rmtree(final, ignore_errors=True)
             return None
         older = list(Snapshot.objects.filter(status=Snapshot.READY, id__lt=pk).order_by("-id").values_list("id", flat=True))
         Snapshot.objects.filter(id__in=older).update(status=Snapshot.REPLACED)
     sweep(keep={pk, *older[:1]})
-    log.info("analysis snapshot %s: %s results, %s supports, %.1f s", pk, counts["assessments"], counts["supports"],
-             time.perf_counter() - t)
+    log.info("analysis snapshot %s: %s results, %s supports, %s of %s files unchanged, %.1f s", pk,
+             counts["assessments"], counts["supports"], len(reused), len(files), time.perf_counter() - t)
     snap.refresh_from_db()
     return snap
 
