@@ -343,6 +343,7 @@ class PreparedAnalysis(models.Model):
     computed_at = models.DateTimeField()
     seconds = models.FloatField(default=0)             # how long the computation took
     read_at = models.DateTimeField()                   # the last page or API read (the worker keeps recent ones fresh)
+    asked_at = models.DateTimeField(null=True)         # a page found the stamp moved and asked the worker to recompute
 
     class Meta:
         constraints = [models.UniqueConstraint(fields=["kind", "unit", "params"], name="prepared_analysis_once")]

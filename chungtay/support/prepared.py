@@ -14,11 +14,15 @@ the *stamp* of the data they came from:
 - the households of the province that ended (moved away, merged, died out: a count).
 
 A read computes the stamp (four indexed aggregates, a few milliseconds) and answers from the row
-when the stamp matches. Otherwise it computes the figures live, stores them and answers: the
-first read after a write is slow once, never stale. The worker refreshes every row read in the
-last ``KEEP_FRESH_DAYS`` days whose stamp has moved, every ``FRESHEN_EVERY`` seconds
-(:func:`refresh_stale`, ``jobs/housekeeping.py``), so that after a write the next read is normally fast too; the demo
-loader prepares the default pages of its provinces (:func:`prepare_defaults`).
+when the stamp matches. When it has moved (something was written since), a *page* answers at once
+with the figures it has, says that they are being recomputed and as of when, and reloads itself: the
+worker is asked once (``asked_at``) and recomputes them within seconds; if it has not answered
+within ``QUEUED_FOR`` seconds the next read computes them itself. A CSV download and the API
+(``wait=True``) compute them in the request instead: never stale. The worker also refreshes every
+row read in the last ``KEEP_FRESH_DAYS`` days whose stamp has moved, every ``FRESHEN_EVERY``
+seconds (:func:`refresh_stale`, ``jobs/housekeeping.py``), so that after a write the next read is
+normally current; the demo loader prepares the default pages of its provinces
+(:func:`prepare_defaults`).
 
 Communes and villages are computed live (tens of milliseconds). The figures of a unit do not
 depend on who asks: the views let a user ask only for a unit inside their area
@@ -124,7 +128,8 @@ def _compute(kind: str, unit, params: dict):
 
 def _store(kind: str, unit, key: str, st: str, value, seconds: float, read: bool) -> None:
     now = timezone.now()
-    values = {"stamp": st, "payload": CODECS[kind][0](value), "computed_at": now, "seconds": round(seconds, 3)}
+    values = {"stamp": st, "payload": CODECS[kind][0](value), "computed_at": now, "seconds": round(seconds, 3),
+              "asked_at": None}
     if read:
         values["read_at"] = now
     try:
@@ -158,6 +163,19 @@ def _queue(kind: str, unit, key: str, row) -> bool:
     return True
 
 
+def _ask_refresh(kind: str, unit, key: str, row) -> bool:
+    """The stamp of ``row`` has moved: ask the worker once to recompute it. True while the worker has
+    been asked less than ``QUEUED_FOR`` seconds ago (the page shows the figures it has), False when
+    it has not answered in that time (the read computes)."""
+    now = timezone.now()
+    if row.asked_at is not None:
+        return now - row.asked_at < dt.timedelta(seconds=QUEUED_FOR)
+    if PreparedAnalysis.objects.filter(pk=row.pk, asked_at=None).update(asked_at=now):
+        from .tasks import prepare_analysis
+        transaction.on_commit(lambda: prepare_analysis.enqueue(kind, unit.pk, key))
+    return True
+
+
 def _compute_and_keep(kind: str, unit, key: str, st: str, read: bool):
     """(the figures computed now, whether they were stored): stored only when nothing was written
     meanwhile, so that a row's figures always belong to its stamp."""
@@ -171,11 +189,12 @@ def _compute_and_keep(kind: str, unit, key: str, st: str, read: bool):
 
 def _get(kind: str, unit, params: dict, wait: bool = True):
     """The figures; with ``wait=False`` None when they were never computed for these parameters
-    (the worker is asked for them: the page says so and refreshes)."""
+    (the worker is asked for them: the page says so and refreshes), and the figures computed before
+    the latest write, with ``stale_since`` = when they were computed, while the worker recomputes them."""
     key = _params(**params)
     st = stamp(unit)
     row = (PreparedAnalysis.objects.filter(kind=kind, unit=unit, params=key)
-           .only("stamp", "payload", "read_at", "computed_at").first())
+           .only("stamp", "payload", "read_at", "computed_at", "asked_at").first())
     if row is not None and row.stamp == st:
         now = timezone.now()
         if now - row.read_at > dt.timedelta(hours=1):        # one write an hour at most, not one per read
@@ -183,6 +202,10 @@ def _get(kind: str, unit, params: dict, wait: bool = True):
         return CODECS[kind][1](row.payload)
     if not wait and (row is None or row.stamp == QUEUED) and _queue(kind, unit, key, row):
         return None
+    if not wait and row is not None and row.stamp != QUEUED and _ask_refresh(kind, unit, key, row):
+        value = CODECS[kind][1](row.payload)
+        value.stale_since = row.computed_at        # the page says so, and as of when, and reloads itself
+        return value
     return _compute_and_keep(kind, unit, key, st, read=True)[0]
 
 

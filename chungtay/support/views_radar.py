@@ -77,6 +77,7 @@ def radar(request):
                       "more": len(getattr(r, name)) > len(rows)})
     return render(request, "support/radar.html", {
         "unit": unit, "year": year, "r": r, "lists": lists, "full": full, "ry": ry, "status": ry.status,
+        "stale": getattr(r, "stale_since", None), "refresh": PREPARING_REFRESH,
         "addresses": [(names.get(c, (c, c)), [KIND_NAMES[k] for k in ks]) for c, ks in ADDRESSES.items()],
         "units": _filter_units(request.user)})
 
@@ -190,6 +191,7 @@ def outcomes(request):
     info = reads.households(o.escaped_ids[:SHORT] + o.repoverty_ids[:SHORT])
     return render(request, "support/outcomes.html", {
         "unit": unit, "first": first, "last": last, "programme": programme, "kind": kind, "o": o, "ry": ry,
+        "stale": getattr(o, "stale_since", None), "refresh": PREPARING_REFRESH,
         "counted_provisional": counted_provisional(ry, first),
         "rates": {"escape": _pct(o.escape_rate), "stayed_1": _pct(o.stayed_1_rate), "stayed_2": _pct(o.stayed_2_rate),
                   "repoverty": _pct(o.repoverty_rate)},
