@@ -114,6 +114,7 @@ def main() -> int:
     for kind in figures:
         w, c = min(figures[kind])
         print(f"{kind}: {w:.3f} s wall, {c:.3f} s CPU")
+    national.prepare_defaults(snapshot.latest(), dt.date.today().year)     # as the worker does after a build
     from chungtay.web.warm import warm
     warm()                                      # what the server's WSGI module does before the first request
     client = Client()
