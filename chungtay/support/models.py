@@ -327,7 +327,9 @@ class Pledge(models.Model):
     class Meta:
         ordering = ["-year", "-id"]
         constraints = [models.UniqueConstraint(fields=["household", "year"], name="pledge_once_a_year")]
-        indexes = [models.Index(fields=["province", "id"], name="pledge_province_id")]     # prepared.stamp
+        indexes = [models.Index(fields=["province", "id"], name="pledge_province_id"),     # prepared.stamp
+                   # the province's list, newest year first: only the first year's rows are sorted
+                   models.Index(fields=["province", "-year"], name="pledge_province_year")]
 
 
 class PreparedAnalysis(models.Model):

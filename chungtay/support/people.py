@@ -174,9 +174,11 @@ def outcomes(pledges) -> dict[int, Outcome]:
         return {}
     hh = {p.household_id for p in pledges}
     years = {p.year for p in pledges} | {p.year - 1 for p in pledges}
+    # every year of these households (a few hundred rows), the years kept here: with the years in the
+    # query SQLite picks an index led by the year and reads every result of those years
     cats = {(h, y): c for h, y, c in Assessment.objects.filter(
-        household_id__in=hh, year__in=years, kind=Assessment.PERIODIC, is_current=True).values_list(
-        "household_id", "year", "category")}
+        household_id__in=hh, kind=Assessment.PERIODIC, is_current=True).values_list(
+        "household_id", "year", "category") if y in years}
     out = {}
     for p in pledges:
         before, after = cats.get((p.household_id, p.year - 1)), cats.get((p.household_id, p.year))
