@@ -135,6 +135,7 @@ def test_a_snapshot_is_rebuilt_only_when_the_data_changed_and_the_hour_passed(da
     with TestCase.captureOnCommitCallbacks(execute=False):
         assert snapshot.refresh_if_due(now) == 1                  # none yet
         assert snapshot.refresh_if_due(now) == 0                  # one is being built
+        assert snapshot.start(now) is None                        # two workers at once: one build
     first = snapshot.build(Snapshot.objects.get().pk)
     later = now + dt.timedelta(seconds=snapshot.EVERY + 1)
     assert snapshot.refresh_if_due(now + dt.timedelta(seconds=60)) == 0

@@ -23,6 +23,9 @@ class Snapshot(models.Model):
 
     class Meta:
         indexes = [models.Index(fields=["status", "id"], name="analysis_snapshot_status")]
+        # one build at a time, however many workers check at the same moment
+        constraints = [models.UniqueConstraint(fields=["status"], condition=models.Q(status="building"),
+                                               name="analysis_one_building")]
 
     def __str__(self) -> str:
         return f"snapshot {self.pk} ({self.status})"

@@ -30,7 +30,7 @@ from pathlib import Path
 import pyarrow as pa
 import pyarrow.parquet as pq
 from django.conf import settings
-from django.db import transaction
+from django.db import IntegrityError, transaction
 from django.db.models import Count, Max, Q
 from django.utils import timezone
 
@@ -89,13 +89,17 @@ def refresh_if_due(now: dt.datetime | None = None) -> int:
         if stamp() == last.stamp:
             Snapshot.objects.filter(pk=last.pk).update(checked_at=now)
             return 0
-    start(now)
-    return 1
+    return int(start(now) is not None)
 
 
-def start(now: dt.datetime | None = None) -> Snapshot:
-    """A new snapshot, built by the worker (tasks.build_snapshot)."""
-    snap = Snapshot.objects.create(started_at=now or timezone.now())
+def start(now: dt.datetime | None = None) -> Snapshot | None:
+    """A new snapshot, built by the worker (tasks.build_snapshot); None when another worker or page
+    started one at the same moment."""
+    try:
+        with transaction.atomic():
+            snap = Snapshot.objects.create(started_at=now or timezone.now())
+    except IntegrityError:
+        return None
     from .tasks import build_snapshot
     transaction.on_commit(lambda: build_snapshot.enqueue(snap.pk))
     return snap
