@@ -259,3 +259,29 @@ def test_goat_passed_between_two_households_reaches_the_radar_outcomes_and_house
     page.goto(server + "/support/revolving/")
     expect(page.locator("main")).not_to_contain_text("DE-DAKROWA-2025")
     page.close()
+
+
+def test_the_nation_sees_the_lists_counted_by_province(browser, server):
+    """The national administrator's page (analysis app): the served worker makes the snapshot and
+    computes the figures while the page reloads itself, then the province's row and the time of the
+    snapshot show; a province officer gets 404."""
+    page = login(browser, server, "admin")
+    page.goto(server + "/support/")
+    page.click("nav.support-nav a:text-is('Toàn quốc')")
+    for _ in range(20):                          # 202 while the worker builds the snapshot: reloads every 5 s
+        if page.locator("#radar-by-province").count():
+            break
+        with page.expect_navigation(timeout=30_000):
+            pass
+    expect(page.locator("#as-of")).to_contain_text("Số liệu lấy từ bản chụp cơ sở dữ liệu lúc")
+    expect(page.locator("#radar-by-province tbody tr")).to_have_count(1)
+    expect(page.locator("#radar-by-province tbody")).to_contain_text("Quảng Ngãi")
+    total = page.locator("#radar-by-province [data-total=unsupported]").inner_text().replace(".", "")
+    assert total.isdigit() and int(total) > 0
+    assert int(page.locator("#outcome-figures [data-figure=supported]").inner_text().replace(".", "")) > 0
+    _shot(page, "national-analysis")
+    page.close()
+    page = login(browser, server, "tinh")
+    assert page.goto(server + "/analysis/national/").status == 404
+    expect(page.locator("nav.support-nav")).to_have_count(0)
+    page.close()

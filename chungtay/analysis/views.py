@@ -14,19 +14,13 @@ from chungtay.accounts.access import scope_for
 from chungtay.core.outcomes import Outcomes
 from chungtay.core.radar_sql import RULES
 from chungtay.support.models import KINDS, ProgrammePart
-from chungtay.support.views import _int
-from chungtay.support.views_radar import TITLES
+from chungtay.support.views_radar import TITLES, _year
 from chungtay.units.models import Unit
 
 from . import national
 from . import snapshot as snaps
 
 REFRESH = 5                  # seconds before a page whose figures are being computed reloads itself
-
-
-def _year(request, name, default):
-    y = _int(request.GET.get(name))
-    return y if y is not None and 2000 <= y <= 2100 else default
 
 
 def _pct(a, b):
