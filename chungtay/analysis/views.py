@@ -20,6 +20,12 @@ from chungtay.units.models import Unit
 from . import national
 from . import snapshot as snaps
 
+# the column headings of the table by province (the full titles are their tooltips and the legend)
+SHORT = {"persistent": ("Nghèo từ 3 năm liền", "Poor 3+ years"),
+         "unsupported": ("Chưa được hỗ trợ 2 năm", "No support in 2 years"),
+         "fell_back": ("Tái nghèo, rơi xuống", "Fell back"),
+         "pledges": ("Đăng ký chưa có hỗ trợ", "Pledges, no support"),
+         "near_escape": ("Sắp thoát, cản trở chưa hỗ trợ", "Near escape, unaddressed")}
 REFRESH = 5                  # seconds before a page whose figures are being computed reloads itself
 
 
@@ -73,7 +79,8 @@ def _radar(p: dict, year: int) -> dict:
         u = provinces.get(code)
         lines.append({"code": code, "name": u.name if u else code, "pk": u.pk if u else None,
                      "counts": [counts.get(rule, 0) if p["counts"].get(rule) is not None else None for rule in RULES]})
-    rules = [{"name": rule, "vi": TITLES[rule][0], "en": TITLES[rule][1], "total": p["counts"].get(rule)} for rule in RULES]
+    rules = [{"name": rule, "vi": TITLES[rule][0], "en": TITLES[rule][1], "short": SHORT[rule],
+              "total": p["counts"].get(rule)} for rule in RULES]
     return {**p, "provinces": lines, "rules": rules, "provisional_pct": _pct(p["provisional"], p["rows"])}
 
 
