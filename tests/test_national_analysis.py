@@ -107,6 +107,10 @@ def test_the_page_waits_for_the_worker_then_says_as_of_when(data_dir, client, ad
     row.save(update_fields=["payload"])
     page = client.get(URL).content.decode()
     assert "Có số liệu tạm tính" in page and "5 / 10" in page
+    csv = client.get(URL + "?format=csv")
+    lines = csv.content.decode("utf-8-sig").splitlines()
+    assert csv["Content-Type"].startswith("text/csv") and lines[0].startswith("province_code,province,persistent,")
+    assert len(lines) == 3 and lines[2].startswith(",Toàn quốc,") and lines[1].split(",")[2:7] == lines[2].split(",")[2:7]
     # another choice: asked of the worker, then shown
     with TestCase.captureOnCommitCallbacks(execute=True):
         r = client.get(URL + "?from=2025&to=2025&kind=cash")

@@ -7,10 +7,12 @@ import datetime as dt
 from dataclasses import fields
 
 from django.contrib.auth.decorators import login_required
-from django.http import Http404
+from django.http import Http404, HttpResponse
+from django.utils import timezone
 from django.shortcuts import render
 
 from chungtay.accounts.access import scope_for
+from chungtay.core import csvsafe
 from chungtay.core.outcomes import Outcomes
 from chungtay.core.radar_sql import RULES
 from chungtay.support.models import KINDS, ProgrammePart
@@ -62,7 +64,24 @@ def page(request):
     if r.payload is None or o.payload is None:
         return _waiting(request, snap, ctx)
     ctx.update(radar=_radar(r.payload, year), o=o.payload, rates=_rates(o.payload))
+    if request.GET.get("format") == "csv":
+        return _csv(snap, ctx["radar"], year)
     return render(request, "analysis/national.html", ctx)
+
+
+def _csv(snap, radar: dict, year: int) -> HttpResponse:
+    """The table by province as CSV (counts only), with the snapshot's time and the years on every row."""
+    resp = HttpResponse(content_type="text/csv; charset=utf-8")
+    resp["Content-Disposition"] = f'attachment; filename="chungtay-toan-quoc-radar-{year}-snapshot-{snap.pk}.csv"'
+    resp["Cache-Control"] = "no-store, private"
+    resp.write("\ufeff")
+    w = csvsafe.writer(resp)
+    w.writerow(["province_code", "province", *RULES, "reference_year", "results_year", "snapshot_taken_at"])
+    tail = [year, radar["latest_year"] or "", timezone.localtime(snap.started_at).isoformat(timespec="seconds")]
+    for row in radar["provinces"]:
+        w.writerow([row["code"], row["name"], *("" if n is None else n for n in row["counts"]), *tail])
+    w.writerow(["", "Toàn quốc", *("" if r["total"] is None else r["total"] for r in radar["rules"]), *tail])
+    return resp
 
 
 def _waiting(request, snap, ctx):
