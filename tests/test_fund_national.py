@@ -85,6 +85,11 @@ def test_who_sees_and_who_writes_the_national_books(client, tw, national, my_com
     assert "Quỹ Vì người nghèo Trung ương" in page and pf.name in page
     detail = client.get(f"/fund/{national.pk}/")
     assert detail.status_code == 200 and "Ghi ủng hộ" in detail.content.decode()
+    # no button for what the actions refuse it: paying a household, starting a house
+    assert f"/fund/{national.pk}/disburse/" not in detail.content.decode()
+    assert f"/fund/{national.pk}/houses/" not in detail.content.decode()
+    assert f"/fund/{national.pk}/houses/new/" not in client.get(f"/fund/{national.pk}/houses/").content.decode()
+    assert f"/fund/{national.pk}/disburse/" not in client.get(f"/fund/{national.pk}/disbursements/").content.decode()
     transfer = client.get(f"/fund/{national.pk}/transfer/").content.decode()
     assert pf.name in transfer
     client.force_login(pf_user)
