@@ -112,10 +112,6 @@ def tables(snap: Snapshot, latest: int | None = None) -> rs.Tables:
     return t
 
 
-def years(con, t: rs.Tables) -> list[int]:
-    return [int(r[0]) for r in con.execute(f"SELECT DISTINCT year FROM {t.assessments} ORDER BY 1").fetchall()]
-
-
 def _provisional(con, t: rs.Tables, year: int | None) -> dict:
     if year is None:
         return {"rows": 0, "provisional": 0}
@@ -127,7 +123,7 @@ def _provisional(con, t: rs.Tables, year: int | None) -> dict:
 def compute_radar(con, snap: Snapshot, params: dict) -> dict:
     t = tables(snap)
     r = rs.radar(con, t, None, params["year"], params["latest"])
-    return {"year": r.year, "latest_year": r.latest_year, "counts": r.counts(), "years": years(con, t),
+    return {"year": r.year, "latest_year": r.latest_year, "counts": r.counts(),
             "by_province": rs.by_province(con, t, r), **_provisional(con, t, r.latest_year)}
 
 
@@ -136,8 +132,7 @@ def compute_outcomes(con, snap: Snapshot, params: dict) -> dict:
     o = rs.outcomes(con, t, params["first"], params["last"], None, params["kind"], params["programme"])
     out = {f.name: getattr(o, f.name) for f in fields(o) if f.name not in ("escaped_ids", "repoverty_ids", "effect")}
     top = con.execute(f"SELECT max(year) FROM {t.assessments}").fetchone()[0]
-    return {**out, "latest_year": None if top is None else int(top), "years": years(con, tables(snap)),
-            **_provisional(con, t, top)}
+    return {**out, "latest_year": None if top is None else int(top), **_provisional(con, t, top)}
 
 
 COMPUTE = {NationalFigure.RADAR: compute_radar, NationalFigure.OUTCOMES: compute_outcomes}
@@ -168,11 +163,7 @@ def compute(pk: int) -> bool:
 
 def prepare_defaults(snap: Snapshot, today_year: int) -> None:
     """Queue the figures the national page opens with (the worker, right after a snapshot)."""
-    con = connect()
-    try:
-        ys = years(con, tables(snap))
-    finally:
-        con.close()
+    ys = snap.years                   # the review years the snapshot holds
     if not ys:
         return
     for kind, params in ((NationalFigure.RADAR, {"year": today_year, "latest": None}),

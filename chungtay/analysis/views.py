@@ -63,7 +63,7 @@ def page(request):
            "kind": kind, "kinds": KINDS, "years": ys, "programmes": programmes, "failed": r.failed or o.failed}
     if r.payload is None or o.payload is None:
         return _waiting(request, snap, ctx)
-    ctx.update(radar=_radar(r.payload, year), o=o.payload, rates=_rates(o.payload))
+    ctx.update(radar=_radar(r.payload, year), o=_outcomes(o.payload), counted=o.payload, rates=_rates(o.payload))
     if request.GET.get("format") == "csv":
         return _csv(snap, ctx["radar"], year)
     return render(request, "analysis/national.html", ctx)
@@ -103,8 +103,11 @@ def _radar(p: dict, year: int) -> dict:
     return {**p, "provinces": lines, "rules": rules, "provisional_pct": _pct(p["provisional"], p["rows"])}
 
 
+def _outcomes(p: dict) -> Outcomes:
+    return Outcomes(**{f.name: p[f.name] for f in fields(Outcomes) if f.name in p})
+
+
 def _rates(p: dict) -> dict:
-    o = Outcomes(**{f.name: p[f.name] for f in fields(Outcomes) if f.name in p})
-    return {"escape": _pct(o.escaped, o.decided), "stayed_1": _pct(o.stayed_1, o.stayed_1_n),
-            "stayed_2": _pct(o.stayed_2, o.stayed_2_n), "repoverty": _pct(o.repoverty, o.repoverty_n),
-            "cost": o.cost_per_escape, "provisional_pct": _pct(p["provisional"], p["rows"])}
+    return {"escape": _pct(p["escaped"], p["decided"]), "stayed_1": _pct(p["stayed_1"], p["stayed_1_n"]),
+            "stayed_2": _pct(p["stayed_2"], p["stayed_2_n"]), "repoverty": _pct(p["repoverty"], p["repoverty_n"]),
+            "provisional_pct": _pct(p["provisional"], p["rows"])}
