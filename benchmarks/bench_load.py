@@ -119,7 +119,10 @@ def prepare(n: int) -> None:
     specs = [(u, role, given[u].unit_id, None if role == "province_officer" else
               given[u].unit_id if role == "commune_officer" else given[u].unit.parent_id) for u, role, *_ in specs]
     # a 2026 periodic round in each commune, in the survey, with households in every village head's village
-    officers = {c: User.objects.get(username=u) for u, role, _, c in reversed(specs) if role == "commune_officer"}
+    # (any commune officer of the benchmark: a village head placed by an earlier, larger run may work
+    # in a commune whose officer is not among this run's)
+    officers = {a.unit_id: a.user for a in Assignment.objects.filter(
+        user__username__startswith=PREFIX, role="commune_officer").select_related("user").order_by("-user__username")}
     rounds = {}
     for c in sorted({s[3] for s in specs if s[3]}):
         actor, commune = officers[c], Unit.objects.get(pk=c)
