@@ -116,8 +116,8 @@ def prepared_series(user, unit: Unit, years_to: list[int]) -> dict[int, Movement
     """Reports of the pairs (y - 1, y) for each y of ``years_to`` covered by the prepared counts
     (one query for all of them)."""
     from chungtay.accounts.access import scope_for
-    from chungtay.prepared.models import MovementCount
-    covered = {y for y in years_to if MovementCount.objects.filter(year_to=y).exists()}
+    from chungtay.prepared.models import MovementCount, covered_years
+    covered = covered_years() & set(years_to)
     if not covered:
         return {}
     if unit.system == Unit.SYSTEM_2025 and scope_for(user).covers(unit):
@@ -222,8 +222,8 @@ def commune_movements(user, province: Unit, year: int) -> dict[int, Counter] | N
     for its commune (the summary report's rows), from the prepared counts; None when they do
     not cover the pair or the user's area does not hold the whole province."""
     from chungtay.accounts.access import scope_for
-    from chungtay.prepared.models import MovementCount, UnitMovement
-    if not (scope_for(user).covers(province) and MovementCount.objects.filter(year_to=year).exists()):
+    from chungtay.prepared.models import UnitMovement, covered_years
+    if not (scope_for(user).covers(province) and year in covered_years()):
         return None
     communes = Unit.objects.filter(parent=province, system=Unit.SYSTEM_2025, level=Unit.COMMUNE).values("id")
     out: dict[int, Counter] = {}
@@ -237,8 +237,8 @@ def village_movements(user, commune: Unit, year: int) -> dict[int | None, Counte
     """Movement counts of ``year - 1`` → ``year`` classified for the commune, by the village the
     household lives in in ``year`` (None: no result that year), from the prepared counts."""
     from chungtay.accounts.access import scope_for
-    from chungtay.prepared.models import MovementCount
-    if not (scope_for(user).covers(commune) and MovementCount.objects.filter(year_to=year).exists()):
+    from chungtay.prepared.models import MovementCount, covered_years
+    if not (scope_for(user).covers(commune) and year in covered_years()):
         return None
     rows = list(MovementCount.objects.filter(year_to=year)
                 .filter(Q(from_commune_id=commune.id) | Q(to_commune_id=commune.id))

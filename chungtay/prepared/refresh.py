@@ -23,7 +23,7 @@ from chungtay.core.standards import StandardError, standard_for_year
 from chungtay.households.models import Assessment
 
 from .models import (LOCATION, NO_SHARE, DeprivationCount, EscapeCandidate, HouseholdMovement, IncomeGap,
-                     MovementCount, ProvinceDeprivation, UnitMovement, movement_codes)
+                     MovementCount, ProvinceDeprivation, UnitMovement, covered_years, movement_codes)
 
 A = Assessment._meta.db_table
 LOC = [f"{c}_id" for c in LOCATION]
@@ -236,8 +236,9 @@ def _movements(year: int | None, vids) -> None:
     UnitMovement.objects.filter(year_to__gt=years[-1]).delete()
     wide = vids                # already widened by refresh()
     whole = False
+    covered = covered_years()
     for y in [y for y in years if y >= year]:
-        known = MovementCount.objects.filter(year_to=y).exists()
+        known = y in covered
         whole = whole or not known
         _movement_pair(y, wide if known else None)
         _unit_movements(y, wide if known else None)
