@@ -3,6 +3,7 @@ from __future__ import annotations
 
 import math
 import unicodedata
+from functools import lru_cache
 
 
 def number(x: float | int | None, decimals: int = 0, lang: str = "vi") -> str:
@@ -66,6 +67,7 @@ def _letters(text: str):
     return out
 
 
+@lru_cache(maxsize=1 << 16)          # names repeat their words ("Thôn", "Nguyễn"): lists sort thousands a page
 def _word_key(word: str) -> tuple:
     letters: list[tuple] = []
     tones: list[int] = []

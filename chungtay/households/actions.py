@@ -260,7 +260,8 @@ def record_assessment(actor, household: Household, *, year: int, income: float |
     a.save()
     if kind == Assessment.PERIODIC:
         # the version it replaces may have been counted in another village (the household moved)
-        summary.refresh(year, sorted({village.id, previous["village_id"] if previous else village.id}))
+        summary.refresh(year, sorted({village.id, previous["village_id"] if previous else village.id}),
+                        households=[household.pk])
     audit(actor, "assessment.record", household, village, year=year, kind=kind, version=a.version,
           standard=standard.code, category=result.category, basis=result.basis)
     return a

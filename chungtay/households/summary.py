@@ -32,8 +32,9 @@ COUNTS = {
 
 
 @transaction.atomic
-def refresh(year: int | None = None, village_ids: list[int] | None = None) -> None:
-    """Recount the given year/villages (everything when both are None)."""
+def refresh(year: int | None = None, village_ids: list[int] | None = None, households=None) -> None:
+    """Recount the given year/villages (everything when both are None); ``households``: only their
+    results changed (chungtay.prepared.refresh)."""
     where, params = ["kind = %s", "is_current"], [Assessment.PERIODIC]
     stale = YearSummary.objects.all()
     if year is not None:
@@ -57,7 +58,7 @@ def refresh(year: int | None = None, village_ids: list[int] | None = None) -> No
         cur.execute(sql, params)
     # the other prepared figures (movements, Alkire–Foster inputs) of the same write
     from chungtay.prepared.refresh import refresh as refresh_prepared
-    refresh_prepared(year, village_ids)
+    refresh_prepared(year, village_ids, households)
 
 
 def lock_communes(commune_ids) -> None:

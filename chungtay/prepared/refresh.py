@@ -54,9 +54,12 @@ def _years(year: int | None) -> list[int]:
     return sorted(YearSummary.objects.values_list("year", flat=True).distinct().order_by())
 
 
-def refresh(year: int | None = None, village_ids=None) -> None:
+def refresh(year: int | None = None, village_ids=None, households=None) -> None:
     """Recount the prepared figures a write of ``year`` in ``village_ids`` can change (all of
-    them when both are None). Call inside the writer's transaction, after its commune lock."""
+    them when both are None). Call inside the writer's transaction, after its commune lock.
+    ``households``: the write changed only these households' results (one recorded result): their
+    own movement rows are rewritten, not their villages' (a household's movement depends on its
+    own results only); the villages' counts are regrouped all the same."""
     if village_ids is not None and not list(village_ids):
         return
     vids = sorted(set(village_ids)) if village_ids is not None else None
@@ -78,7 +81,7 @@ def refresh(year: int | None = None, village_ids=None) -> None:
         _escapes(y, vids)
     if vids is None:
         _heads(False)
-    _movements(year, vids)
+    _movements(year, vids, sorted(set(households)) if households is not None and vids is not None else None)
     if vids is None and year is None and connection.vendor == "postgresql":
         for model in (DeprivationCount, ProvinceDeprivation, IncomeGap, EscapeCandidate, HouseholdMovement,
                       MovementCount, UnitMovement):
@@ -217,7 +220,7 @@ def _escapes(year: int, vids) -> None:
 # ------------------------------------------------------------------ movements
 
 
-def _movements(year: int | None, vids) -> None:
+def _movements(year: int | None, vids, households=None) -> None:
     years = _years(None)
     if not years:
         MovementCount.objects.all().delete()
@@ -240,7 +243,7 @@ def _movements(year: int | None, vids) -> None:
     for y in [y for y in years if y >= year]:
         known = y in covered
         whole = whole or not known
-        _movement_pair(y, wide if known else None)
+        _movement_pair(y, wide if known else None, households if known else None)
         _unit_movements(y, wide if known else None)
     if whole and vids is not None and connection.vendor == "postgresql":
         # a new pair's rows (a province's households, at the first result of a new year) are unknown to
@@ -280,7 +283,7 @@ def _flag(cat: str, already: str) -> str:
             f"ELSE 0 END)")
 
 
-def _movement_pair(y: int, vids) -> None:
+def _movement_pair(y: int, vids, households=None) -> None:
     """HouseholdMovement of pair ``y`` for the households with a result of ``y - 1`` or ``y`` in
     ``vids`` (all when None), each classified for its units, then MovementCount as their groups."""
     stale = MovementCount.objects.filter(year_to=y)
@@ -290,8 +293,13 @@ def _movement_pair(y: int, vids) -> None:
     if vids is not None:
         from django.db.models import Q
         near = Q(from_village_id__in=vids) | Q(to_village_id__in=vids)
-        stale, stale_h = stale.filter(near), stale_h.filter(near)
-        w, p = _in("x.village_id", vids)
+        stale = stale.filter(near)
+        if households is None:
+            stale_h = stale_h.filter(near)
+            w, p = _in("x.village_id", vids)
+        else:         # only these households' rows change (~1 row instead of a village's ~200)
+            stale_h = stale_h.filter(household_id__in=households)
+            w, p = _in("x.household_id", households)
         sel, params = f" AND {w}", params + p
         wf, pf = _in("from_village_id", vids)
         wt, pt = _in("to_village_id", vids)

@@ -1,4 +1,6 @@
 """Template helpers: bilingual text and Vietnamese number formats."""
+from functools import lru_cache
+
 from django import template
 
 from chungtay.core import fmt
@@ -139,3 +141,31 @@ def unit_label(unit) -> str:
     (``units/labels.py``)."""
     from chungtay.units.labels import unit_label as label
     return label(unit) if unit is not None else ""
+
+
+_SENTINEL = 918_273_640      # an id no table reaches: stands for the arguments in a cached URL
+
+
+@register.simple_tag
+def link(name: str, *ids) -> str:
+    """{% link "household" h.pk %}: ``{% url %}`` for integer ids, for rows of long lists. The URL
+    is reversed once per name (with stand-in ids) and the ids put in its place: ``{% url %}``
+    reversed again on every row (two a row on the household lists, ~40 µs each)."""
+    from django.urls import get_script_prefix
+    try:
+        ints = [int(i) for i in ids]
+    except (TypeError, ValueError):
+        ints = None
+    if ints is None or any(isinstance(i, bool) or i < 0 for i in ints):
+        from django.urls import reverse
+        return reverse(name, args=list(ids))
+    out = _link_pattern(get_script_prefix(), name, len(ints))
+    for k, i in enumerate(ints):
+        out = out.replace(str(_SENTINEL + k), str(i), 1)
+    return out
+
+
+@lru_cache(maxsize=256)
+def _link_pattern(prefix: str, name: str, n: int) -> str:
+    from django.urls import reverse
+    return reverse(name, args=[_SENTINEL + k for k in range(n)])
