@@ -154,6 +154,13 @@ def prepare(n: int) -> None:
         hh = list(Household.objects.filter(status="active", **area).order_by("id").values_list("id", flat=True)[:400:7])
         out.append({"u": u, "role": role, "unit": unit, "commune": c, "round": rid, "survey": mine,
                     "villages": villages.get(c, []) if role == "commune_officer" else [unit], "households": hh})
+    from django.db import connection
+    if connection.vendor == "postgresql":
+        # the statistics autovacuum would gather after the rounds were opened (a production server runs
+        # it, docs/deploy.md; a CI server may not): without them the planner takes the new rounds'
+        # tables for empty
+        with connection.cursor() as cur:
+            cur.execute("ANALYZE")
     print(json.dumps({"province": province.pk, "officers": out, "rounds": len(rounds)}))
 
 
