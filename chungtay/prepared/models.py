@@ -204,15 +204,19 @@ class HouseholdMovement(models.Model):
                    models.Index(fields=["year_to", "to_province", "mv_province_to"])]
 
 
-def covered_years() -> set[int]:
-    """The ``year_to`` of the pairs the prepared movement counts hold, in one query: an index probe
-    a year (a recursive "next year after" walk). ``filter(year_to=y).exists()`` a year cost 6–10 ms for
-    the newest years on PostgreSQL, whose rows sit at the table's end while the planner expects them
-    anywhere and scans from its start."""
+def distinct_years(table: str, column: str) -> set[int]:
+    """The distinct values of a year column led by an index, in one query: an index probe a value
+    (a recursive "next year after" walk), not a scan of the table. ``DISTINCT`` read every row, and
+    ``filter(year=y).exists()`` a year cost 6–10 ms for the newest years on PostgreSQL, whose rows
+    sit at the table's end while the planner expects them anywhere and scans from its start."""
     from django.db import connection
-    t = MovementCount._meta.db_table
     with connection.cursor() as cur:
-        cur.execute(f"WITH RECURSIVE t(y) AS (SELECT MIN(year_to) FROM {t} UNION ALL "
-                    f"SELECT (SELECT MIN(year_to) FROM {t} WHERE year_to > t.y) FROM t WHERE t.y IS NOT NULL) "
+        cur.execute(f"WITH RECURSIVE t(y) AS (SELECT MIN({column}) FROM {table} UNION ALL "
+                    f"SELECT (SELECT MIN({column}) FROM {table} WHERE {column} > t.y) FROM t WHERE t.y IS NOT NULL) "
                     f"SELECT y FROM t WHERE y IS NOT NULL")
         return {r[0] for r in cur.fetchall()}
+
+
+def covered_years() -> set[int]:
+    """The ``year_to`` of the pairs the prepared movement counts hold."""
+    return distinct_years(MovementCount._meta.db_table, "year_to")

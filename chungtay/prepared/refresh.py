@@ -23,7 +23,8 @@ from chungtay.core.standards import StandardError, standard_for_year
 from chungtay.households.models import Assessment
 
 from .models import (LOCATION, NO_SHARE, DeprivationCount, EscapeCandidate, HouseholdMovement, IncomeGap,
-                     MovementCount, ProvinceDeprivation, UnitMovement, covered_years, movement_codes)
+                     MovementCount, ProvinceDeprivation, UnitMovement, covered_years, distinct_years,
+                     movement_codes)
 
 A = Assessment._meta.db_table
 LOC = [f"{c}_id" for c in LOCATION]
@@ -51,7 +52,7 @@ def _years(year: int | None) -> list[int]:
     if year is not None:
         return [year]
     from chungtay.households.models import YearSummary
-    return sorted(YearSummary.objects.values_list("year", flat=True).distinct().order_by())
+    return sorted(distinct_years(YearSummary._meta.db_table, "year"))
 
 
 def refresh(year: int | None = None, village_ids=None, households=None) -> None:
