@@ -241,8 +241,12 @@ def record_assessment(actor, household: Household, *, year: int, income: float |
     if previous:
         Assessment.objects.filter(household=household, year=year, kind=kind, is_current=True).update(is_current=False)
     village = household.village
-    legacy_commune = village.legacy_parent
-    district = legacy_commune.parent if legacy_commune else None
+    # the pre-2025 district and province of the village's old commune, by id in one query (three
+    # lookups through the units before; the result keeps ids only)
+    district_id = legacy_province_id = None
+    if village.legacy_parent_id is not None:
+        district_id, legacy_province_id = (Unit.objects.filter(pk=village.legacy_parent_id)
+                                           .values_list("parent_id", "parent__parent_id").get())
     a = Assessment(
         household=household, year=year, kind=kind, version=(previous["version"] + 1) if previous else 1,
         is_current=True, standard=standard.code, area=result.area, basis=result.basis,
@@ -251,9 +255,8 @@ def record_assessment(actor, household: Household, *, year: int, income: float |
         deprivation_count=result.deprivation_count, category=result.category,
         explanation_vi=result.explanation_vi, explanation_en=result.explanation_en,
         ethnic_minority=household.ethnic_minority, pledged_escape=pledged_escape,
-        village=village, commune=household.commune, province=household.province,
-        legacy_commune=legacy_commune, district=district,
-        legacy_province=district.parent if district else None,
+        village=village, commune_id=household.commune_id, province_id=household.province_id,
+        legacy_commune_id=village.legacy_parent_id, district_id=district_id, legacy_province_id=legacy_province_id,
         recorded_by=actor if getattr(actor, "pk", None) else None, reason=reason[:300])
     for i, code in enumerate(standard.indicator_codes, 1):
         setattr(a, f"dep_{i}", code in result.deprived)

@@ -304,7 +304,8 @@ def round_advance(request, pk: int):
 @login_required
 def round_survey(request, pk: int, hid: int):
     rnd = _round(request, pk)
-    hh = get_object_or_404(Household.objects.for_user(request.user), pk=hid)
+    # the village's chain (the role check walks it) with the household: one query, not three
+    hh = get_object_or_404(Household.objects.for_user(request.user).select_related("village__parent__parent"), pk=hid)
     require(request.user, "round_survey", hh.village)
     rh = get_object_or_404(rnd.members, household=hh)
     try:
