@@ -4,6 +4,7 @@ the stamp, and the next read (or the worker) computes them again (support/prepar
 import datetime as dt
 
 import pytest
+from django.utils import timezone
 
 from chungtay.households import actions as hh_actions
 from chungtay.households.models import Assessment, Household
@@ -118,11 +119,36 @@ def test_the_worker_refreshes_a_stale_row(province_officer, commune_officer, pro
     hh = Household.objects.filter(commune=my_commune, status="active", end_year=None).exclude(
         pledges__year=2025).order_by("-id")[1]
     people.record_pledge(commune_officer, hh, year=2025, plan="Nuôi bò sinh sản")
+    assert prepared.refresh_stale() == 0          # computed a moment ago and nobody asked: not yet
+    _age(province, prepared.FRESHEN_AFTER + 1)
     assert prepared.refresh_stale() == PreparedAnalysis.objects.filter(unit=province).count() >= 2
     assert prepared.refresh_stale() == 0
     row = _row("radar", province)
     assert row.stamp == prepared.stamp(province)
     assert hh.pk in {h for _, h, _ in prepared._radar_in(row.payload).pledges}
+
+
+def _age(unit, seconds: int) -> None:
+    """As if the unit's rows had been computed ``seconds`` ago."""
+    PreparedAnalysis.objects.filter(unit=unit).update(computed_at=timezone.now() - dt.timedelta(seconds=seconds))
+
+
+def test_the_worker_recomputes_a_busy_province_once_in_a_while(province_officer, commune_officer, province,
+                                                                my_commune):
+    """Saves every few seconds move the stamp all day: the worker recomputes each row at most every
+    FRESHEN_AFTER seconds, unless a read asked for it."""
+    radar_for(province_officer, province, 2025)
+    hhs = list(Household.objects.filter(commune=my_commune, status="active", end_year=None).exclude(
+        pledges__year=2025).order_by("-id")[3:6])
+    people.record_pledge(commune_officer, hhs[0], year=2025, plan="Nuôi dê")
+    _age(province, prepared.FRESHEN_AFTER - 30)
+    assert prepared.refresh_stale() == 0
+    _age(province, prepared.FRESHEN_AFTER + 30)
+    assert prepared.refresh_stale() >= 2
+    people.record_pledge(commune_officer, hhs[1], year=2025, plan="Nuôi gà")
+    assert prepared.refresh_stale() == 0                   # just recomputed: the next write waits
+    asked = PreparedAnalysis.objects.filter(unit=province, kind="radar").update(asked_at=timezone.now())
+    assert prepared.refresh_stale() == asked >= 1          # a read asked for the radar: at once
 
 
 def test_the_worker_leaves_rows_nobody_reads(province_officer, commune_officer, province, my_commune):
@@ -161,6 +187,7 @@ def test_the_worker_loop_freshens_them(province_officer, commune_officer, provin
     hh = Household.objects.filter(commune=my_commune, status="active", end_year=None).exclude(
         pledges__year=2025).order_by("-id")[3]
     people.record_pledge(commune_officer, hh, year=2025, plan="Nuôi dê")
+    _age(province, prepared.FRESHEN_AFTER + 1)
     w = Worker("test-freshen")
     w.freshen()
     assert _row("radar", province).stamp == prepared.stamp(province)

@@ -3,6 +3,8 @@
 radar (asked for) and the final one are two rows, and recognising the round never serves the
 figures of the other year. The province page of the provisional year carries the badge."""
 
+import datetime as dt
+
 from chungtay.reviews.models import ReviewRound
 from chungtay.support import prepared
 from chungtay.support.models import PreparedAnalysis
@@ -42,7 +44,7 @@ def test_the_defaults_prepared_by_the_loader_are_the_final_year(one_surveyed, my
 def test_the_worker_recomputes_a_stale_row_of_its_results_year(one_surveyed, province_officer, my_commune):
     province = my_commune.parent
     reads.radar_for(province_officer, province, NEW, NEW)
-    PreparedAnalysis.objects.filter(unit=province).update(stamp="old")
+    PreparedAnalysis.objects.filter(unit=province).update(stamp="old", asked_at=dt.datetime.now(dt.timezone.utc))
     assert prepared.refresh_stale() >= 1
     row = PreparedAnalysis.objects.get(kind="radar", unit=province, params=f"latest={NEW}&year={NEW}")
     assert row.payload["latest_year"] == NEW

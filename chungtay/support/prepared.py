@@ -50,6 +50,11 @@ from .models import Pledge, PreparedAnalysis, Support
 
 log = logging.getLogger("chungtay.support")
 KEEP_FRESH_DAYS = 14          # rows read more recently than this are kept fresh by the worker
+# ... but at most once every FRESHEN_AFTER seconds each, unless a read asked for it: during the review
+# season a save every few seconds moved the province's stamp, and recomputing its radar and outcomes
+# every 15 s kept 0.15 of a core busy (docs/load.md); a read of a stale row shows it marked and asks
+# the worker at once (_ask_refresh)
+FRESHEN_AFTER = 300
 LEVELS = (Unit.PROVINCE,)
 
 
@@ -246,14 +251,18 @@ def _parse(key: str) -> dict:
 
 
 def refresh_stale(limit: int = 50, budget: float = 10.0) -> int:
-    """Recompute the rows read in the last KEEP_FRESH_DAYS days whose stamp has moved (the most
-    recently read first; no new one after ``budget`` seconds, so that jobs wait little); how many.
+    """Recompute the rows read in the last KEEP_FRESH_DAYS days whose stamp has moved, each at most
+    every FRESHEN_AFTER seconds unless a read asked for it (the most recently read first; no new one
+    after ``budget`` seconds, so that jobs wait little); how many.
     Called by the worker every FRESHEN_EVERY seconds (jobs.housekeeping)."""
     start = time.perf_counter()
-    since = timezone.now() - dt.timedelta(days=KEEP_FRESH_DAYS)
+    now = timezone.now()
+    since, recent = now - dt.timedelta(days=KEEP_FRESH_DAYS), now - dt.timedelta(seconds=FRESHEN_AFTER)
     done, stamps = 0, {}
     for row in (PreparedAnalysis.objects.filter(read_at__gte=since).select_related("unit")
-                .only("kind", "unit", "params", "stamp").order_by("-read_at")[:limit]):
+                .only("kind", "unit", "params", "stamp", "computed_at", "asked_at").order_by("-read_at")[:limit]):
+        if row.computed_at > recent and row.asked_at is None:
+            continue          # computed in the last FRESHEN_AFTER seconds and nobody asked: later
         st = stamps.get(row.unit_id) or stamps.setdefault(row.unit_id, stamp(row.unit))
         if row.stamp == st:
             continue
