@@ -100,6 +100,11 @@ elif DATABASES["default"]["ENGINE"].endswith("postgresql"):
     # province's database is a few GB, read from memory or SSD; with 4 the planner hashed the whole
     # household table to sort a round's page of 50 (39 ms) instead of looking up its ~1,000 rows (4 ms).
     DATABASES["default"].setdefault("OPTIONS", {})["options"] = "-c jit=off -c random_page_cost=1.1"
+    # a connection kept 10 minutes (checked before reuse), not one: each new one is a new PostgreSQL
+    # process, whose first statements load the catalogue again (gunicorn's 12 threads reconnected
+    # every minute under load)
+    DATABASES["default"]["CONN_MAX_AGE"] = 600
+    DATABASES["default"]["CONN_HEALTH_CHECKS"] = True
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
 # Background jobs (imports): django-tasks with its database backend — the queue is a table of this

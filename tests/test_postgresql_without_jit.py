@@ -8,7 +8,8 @@ import sys
 
 from django.db import connection
 
-SHOW_OPTIONS = "from django.conf import settings; import json; print(json.dumps(settings.DATABASES['default']['OPTIONS']))"
+SHOW_OPTIONS = ("from django.conf import settings; import json; d = settings.DATABASES['default']; "
+                "print(json.dumps([d['OPTIONS'], d['CONN_MAX_AGE'], d['CONN_HEALTH_CHECKS']]))")
 
 
 def test_the_postgresql_settings_turn_jit_off(tmp_path):
@@ -16,7 +17,9 @@ def test_the_postgresql_settings_turn_jit_off(tmp_path):
                DJANGO_SETTINGS_MODULE="chungtay.settings")
     out = subprocess.run([sys.executable, "-c", "import django; django.setup(); " + SHOW_OPTIONS], env=env,
                          check=True, capture_output=True, text=True).stdout
-    assert json.loads(out)["options"] == "-c jit=off -c random_page_cost=1.1"
+    options, max_age, checks = json.loads(out)
+    assert options["options"] == "-c jit=off -c random_page_cost=1.1"
+    assert (max_age, checks) == (600, True)      # kept, and checked before reuse
 
 
 def test_the_test_database_connection_has_it(db):

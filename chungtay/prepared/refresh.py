@@ -221,6 +221,9 @@ def _escapes(year: int, vids) -> None:
 # ------------------------------------------------------------------ movements
 
 
+PAIR_LOCK = 0x43544D56           # "CTMV": the advisory lock of a movement pair written whole (with the year)
+
+
 def _movements(year: int | None, vids, households=None) -> None:
     years = _years(None)
     if not years:
@@ -241,6 +244,15 @@ def _movements(year: int | None, vids, households=None) -> None:
     wide = vids                # already widened by refresh()
     whole = False
     covered = covered_years()
+    missing = [y for y in years if y >= year and y not in covered]
+    if missing and connection.vendor == "postgresql":
+        # the first results of a new year in two communes at once would each write the whole pair (their
+        # commune locks differ): twice the rows, every count of the year doubled. One at a time: the
+        # second waits for the first to commit, then (a new snapshot: READ COMMITTED) finds its pair.
+        # SQLite's single writer never runs two at once.
+        for y in missing:
+            _exec("SELECT pg_advisory_xact_lock(%s, %s)", [PAIR_LOCK, y])
+        covered = covered_years()
     for y in [y for y in years if y >= year]:
         known = y in covered
         whole = whole or not known
