@@ -1,7 +1,7 @@
 """The cost of each click of the load benchmark's officers, one at a time (docs/load.md).
 
     python benchmarks/bench_load.py --levels 200 --keep --json /tmp/load.json   # a database and a mix
-    python benchmarks/bench_clicks.py --reuse /tmp/chungtay-load-XXXX --mix /tmp/load.json
+    python benchmarks/bench_clicks.py --reuse DIR --mix /tmp/load.json   # DIR: the folder it printed ("kept: …")
 
 Capacity under load is decided by what one request costs the machine: the web process's CPU and the
 database's time. This script opens the kept database of a ``bench_load.py --keep`` run (its officers,

@@ -242,7 +242,6 @@ def _movements(year: int | None, vids, households=None) -> None:
     HouseholdMovement.objects.filter(year_to__gt=years[-1]).delete()
     UnitMovement.objects.filter(year_to__gt=years[-1]).delete()
     wide = vids                # already widened by refresh()
-    whole = False
     covered = covered_years()
     missing = [y for y in years if y >= year and y not in covered]
     if missing and connection.vendor == "postgresql":
@@ -255,10 +254,9 @@ def _movements(year: int | None, vids, households=None) -> None:
         covered = covered_years()
     for y in [y for y in years if y >= year]:
         known = y in covered
-        whole = whole or not known
         _movement_pair(y, wide if known else None, households if known else None)
         _unit_movements(y, wide if known else None)
-    if whole and vids is not None and connection.vendor == "postgresql":
+    if vids is not None and connection.vendor == "postgresql" and not covered.issuperset(missing):
         # a new pair's rows (a province's households, at the first result of a new year) are unknown to
         # the planner's statistics until an analyze, which autovacuum runs only after a tenth of the
         # table changed: meanwhile every save's village rewrite of the pair scanned all of them
