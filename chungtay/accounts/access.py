@@ -88,16 +88,30 @@ def scope_for(user) -> Scope:
         return cached
     if not user.is_authenticated:
         scope = Scope(False, frozenset(), frozenset(), frozenset())
-    elif user.is_superuser or user.assignments.filter(Q(role="national") | Q(role="front_committee", unit=None)).exists():
-        # the national administrator, and the Central Committee of the Front (its fund's area is the nation)
-        scope = Scope(True, frozenset(), frozenset(), frozenset())
     else:
-        rows = list(user.assignments.select_related("unit").exclude(unit=None))
-        by = {lvl: frozenset(a.unit_id for a in rows if a.unit.level == lvl and a.unit.system == Unit.SYSTEM_2025)
-              for lvl in (Unit.PROVINCE, Unit.COMMUNE, Unit.VILLAGE)}
-        scope = Scope(False, by[Unit.PROVINCE], by[Unit.COMMUNE], by[Unit.VILLAGE])
+        rows = assignment_rows(user)
+        if user.is_superuser or any(role == "national" or (role == "front_committee" and unit is None)
+                                    for role, unit, _level, _system in rows):
+            # the national administrator, and the Central Committee of the Front (its fund's area is the nation)
+            scope = Scope(True, frozenset(), frozenset(), frozenset())
+        else:
+            by = {lvl: frozenset(unit for _role, unit, level, system in rows
+                                 if unit is not None and level == lvl and system == Unit.SYSTEM_2025)
+                  for lvl in (Unit.PROVINCE, Unit.COMMUNE, Unit.VILLAGE)}
+            scope = Scope(False, by[Unit.PROVINCE], by[Unit.COMMUNE], by[Unit.VILLAGE])
     user._chungtay_scope = scope
     return scope
+
+
+def assignment_rows(user) -> list[tuple[str, int | None, str | None, str | None]]:
+    """(role, unit id, unit level, unit system) of each of the user's assignments, read once per
+    request (cached on the user object) for both the area (:func:`scope_for`) and the permissions
+    (``roles.can``): one query on every page instead of three."""
+    cached = getattr(user, "_chungtay_assignments", None)
+    if cached is None:
+        cached = list(user.assignments.values_list("role", "unit_id", "unit__level", "unit__system"))
+        user._chungtay_assignments = cached
+    return cached
 
 
 def unit_for_user(user, pk: int) -> Unit:

@@ -144,7 +144,8 @@ def _grants(user) -> list[tuple[str, int | None]]:
     if not getattr(user, "is_authenticated", False):
         grants = []
     else:
-        grants = list(user.assignments.values_list("role", "unit_id"))
+        from .access import assignment_rows
+        grants = [(role, unit) for role, unit, _level, _system in assignment_rows(user)]
         if user.is_superuser and not grants:
             grants = [(NATIONAL, None)]
     user._chungtay_grants = grants
