@@ -527,6 +527,20 @@ async def saturate(drv: Driver, officers: list[Officer], scenario: str, args, st
     return out
 
 
+def host_loop_ms() -> int:
+    """How fast this host runs Python right now: the best of three runs of a fixed loop (~0.1 s on the
+    AMD EPYC host of docs/load.md), taken between levels, when no request is in flight. A shared VM's
+    speed varies with its neighbours, invisible as steal time: the same code and data cost up to 1.5×
+    more CPU a request in one run than in another; this says which runs were slowed."""
+    best = float("inf")
+    for _ in range(3):
+        t, s = time.perf_counter(), 0
+        for i in range(1_500_000):
+            s += i
+        best = min(best, time.perf_counter() - t)
+    return round(best * 1000)
+
+
 async def drive(stack: Stack, world: dict, args) -> dict:
     import httpx
     from http.cookiejar import CookieJar, DefaultCookiePolicy
@@ -542,9 +556,11 @@ async def drive(stack: Stack, world: dict, args) -> dict:
         drv = Driver(client, stack.port, world, rec)
         for n in args.levels:
             print(f"\n{n} officers: logging in the new ones, then {args.duration:.0f} s measured …", flush=True)
+            before = host_loop_ms()
             r = await run_level(drv, officers, n, args, stack, meter)
+            r["host_loop_ms"] = [before, host_loop_ms()]
             results["levels"].append(r)
-            print(level_line(r), flush=True)
+            print(level_line(r) + f"; host loop before/after {before}/{r['host_loop_ms'][1]} ms", flush=True)
         if args.sat_duration > 0:
             for scenario in ("household list (commune officers)", "household list (province officers)",
                              "mixed clicks"):
@@ -574,7 +590,8 @@ def report(results: dict, meta: dict) -> None:
           f"{meta['gunicorn']['threads']} threads, PostgreSQL, {meta['households']:,} households; "
           f"think time {THINK[0]:.0f}–{THINK[1]:.0f} s")
     head = (f"{'officers':>8} {'requests':>8} {'errors':>6} {'p50 ms':>7} {'p95 ms':>7} {'p99 ms':>7} {'req/s':>6} "
-            f"{'saves ok/db':>11} {'srv p50/p99':>11} {'client':>6} {'web':>5} {'db':>5} {'other':>5}  goal")
+            f"{'saves ok/db':>11} {'srv p50/p99':>11} {'client':>6} {'web':>5} {'db':>5} {'other':>5} "
+            f"{'host ms':>7}  goal")
     print(head)
     for r in results["levels"]:
         c = r["cores"]
@@ -584,7 +601,9 @@ def report(results: dict, meta: dict) -> None:
         print(f"{r['officers']:>8} {r['requests']:>8} {r['errors']:>6} {r['p50_ms']:>7} {r['p95_ms']:>7} "
               f"{r['p99_ms']:>7} {r['throughput_rps']:>6} {str(r['saves_ok']) + '/' + str(r['saves_in_database']):>11} "
               f"{str(r['server_p50_ms']) + '/' + str(r['server_p99_ms']):>11} {c['client']:>6} {c['web']:>5} "
-              f"{c['database']:>5} {c['other']:>5}  {goal}")
+              f"{c['database']:>5} {c['other']:>5} {'/'.join(map(str, r.get('host_loop_ms', []))):>7}  {goal}")
+    print("host ms: a fixed Python loop, timed before/after each level (host_loop_ms): the same code costs more "
+          "where it is higher")
     if results["saturation"]:
         print(f"\n{'saturation (no waits)':<36} {'conns':>5} {'requests':>8} {'errors':>6} {'p50 ms':>7} "
               f"{'p95 ms':>7} {'p99 ms':>7} {'req/s':>6} {'client':>6} {'web':>5} {'db':>5} {'other':>5}")
