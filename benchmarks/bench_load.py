@@ -528,8 +528,9 @@ async def saturate(drv: Driver, officers: list[Officer], scenario: str, args, st
 
 
 def host_loop_ms() -> int:
-    """How fast this host runs Python right now: the best of three runs of a fixed loop (~0.1 s on the
-    AMD EPYC host of docs/load.md), taken between levels, when no request is in flight. A shared VM's
+    """How fast this host runs Python right now: the best of three runs of a fixed loop (~45 ms on the
+    AMD EPYC host of docs/load.md when quiet), taken between levels (after 500 officers the server may
+    still be draining its queue, which shows as a higher figure). A shared VM's
     speed varies with its neighbours, invisible as steal time: the same code and data cost up to 1.5×
     more CPU a request in one run than in another; this says which runs were slowed."""
     best = float("inf")
