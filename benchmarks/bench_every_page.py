@@ -1,7 +1,7 @@
 """Server time of every page kind on the full demo province, cold and warm, per role.
 
     python benchmarks/bench_every_page.py [--data-dir /tmp/chungtay-bench-sqlite] [--runs 20]
-    python benchmarks/bench_every_page.py --database-url postgres://postgres:postgres@127.0.0.1:5432/ct_bench
+    python benchmarks/bench_every_page.py --database-url postgres://postgres:postgres@127.0.0.1:5432/ct_bench   # created if missing
 
 Data: the demo province (``chungtay demo --households 129000 --no-serve``, ≈147,000 households,
 1.3 M results of 2016–2025) in its own CHUNGTAY_DATA_DIR (and, with --database-url, its own
@@ -256,9 +256,28 @@ def prepare_first(args) -> None:
             PreparedAnalysis.objects.filter(read_at__gte=t0).delete()
 
 
+def ensure_database(url: str) -> None:
+    """Create the --database-url database when it does not exist yet (it is the benchmark's own)."""
+    import psycopg
+    from urllib.parse import urlsplit
+    parts = urlsplit(url)
+    name = parts.path.lstrip("/")
+    if not name.replace("_", "").isalnum():
+        raise SystemExit(f"--database-url: {name!r} is not a plain database name (letters, digits, _)")
+    try:
+        with psycopg.connect(parts._replace(path="/postgres").geturl(), autocommit=True) as c:
+            if not c.execute("SELECT 1 FROM pg_database WHERE datname = %s", (name,)).fetchone():
+                c.execute(f'CREATE DATABASE "{name}"')
+                print(f"created database {name}", flush=True)
+    except psycopg.OperationalError as e:
+        raise SystemExit(f"--database-url: cannot reach the PostgreSQL server: {str(e).strip().splitlines()[0]}")
+
+
 def ensure_data(args) -> int:
     env = _env(args)
     Path(args.data_dir).mkdir(parents=True, exist_ok=True)
+    if args.database_url:
+        ensure_database(args.database_url)
     subprocess.run([sys.executable, "-m", "django", "migrate", "--verbosity", "0"], env=env, check=True, cwd=ROOT)
     n = subprocess.run([sys.executable, "-c", "import django; django.setup(); "
                         "from chungtay.households.models import Household as H; print(H.objects.count())"],
