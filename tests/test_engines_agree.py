@@ -8,6 +8,7 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from chungtay.core import all_standards, classify
+from tests.kernels import both_kernels  # noqa: F401 (every test on both forms of the engine)
 from chungtay.core.vector import category_names, classify_arrays
 
 STANDARDS = all_standards()

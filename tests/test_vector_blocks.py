@@ -7,6 +7,7 @@ import pytest
 
 from chungtay.core import all_standards, classify
 from chungtay.core.standards import CATEGORIES, StandardError, get_standard, parse_standard
+from tests.kernels import both_kernels  # noqa: F401 (every test on both forms of the engine)
 from chungtay.core.vector import BLOCK, UNSET, classify_arrays, deprivation_count
 
 STANDARDS = all_standards()

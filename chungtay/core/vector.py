@@ -22,8 +22,10 @@ How it works (the rules stay data; nothing here knows a line or a category by na
    no scattering. With fewer than two limits, or more keys than one byte holds, a
    simpler form of the same table is used.
 
-What remains between this and the memory-bandwidth bound is in docs/benchmarks.md
-("Classification engine"): ~13 passes of numpy over each block, each a separate loop.
+3. *Or run compiled* (:mod:`chungtay.core._kernel`, numba): the same table and key in one
+   pass over each row, for long arrays where loading numba pays for itself (see
+   :func:`use_kernel`). What remains between either form and the memory-bandwidth bound is
+   in docs/benchmarks.md ("Classification engine").
 
 The comparisons are the same float64 ``<=``/``>=`` as the single-household engine makes,
 so values exactly on a line, fractions, infinities and negative values all land where
@@ -32,6 +34,7 @@ so values exactly on a line, fractions, infinities and negative values all land 
 from __future__ import annotations
 
 import math
+import os
 from bisect import bisect_left
 
 import numpy as np
@@ -41,6 +44,12 @@ from .standards import AREAS, CATEGORIES, Standard, StandardError
 UNSET = -1
 MARK = -2              # internal: "no income on this row" while a score A column waits
 BLOCK = 3 << 14        # 49,152 rows a block: its inputs and temporaries (~0.8 MB) stay in L2
+
+KERNEL_CHUNK = 1 << 20   # rows per call of the compiled kernel (its float64 copy of other dtypes: 8 MB)
+# Below this many rows the numpy form is used unless numba is already loaded: importing
+# numba and loading the cached kernels costs ~0.35 s once a process; they save ~1 ns a row.
+KERNEL_MIN_ROWS = 300_000_000
+KERNEL_MODES = ("auto", "numpy", "compiled")
 
 _U8 = np.uint8
 _plans: dict[int, tuple[Standard, dict]] = {}   # id(standard) -> (standard, {basis: plan})
@@ -199,14 +208,72 @@ def _float64(x: np.ndarray) -> np.ndarray:
     return x if x.dtype == np.float64 else np.asarray(x, dtype=np.float64)
 
 
+_kernel_module = None
+
+
+def _load_kernel():
+    """The compiled kernels (:mod:`chungtay.core._kernel`), or None where numba is missing."""
+    global _kernel_module
+    if _kernel_module is None:
+        try:
+            from . import _kernel
+        except ImportError:
+            _kernel_module = False
+        else:
+            _kernel_module = _kernel
+    return _kernel_module or None
+
+
+def use_kernel(rows: int, mode: str | None = None) -> bool:
+    """Whether ``rows`` rows run through the compiled kernel.
+
+    ``mode`` (default: the environment variable ``CHUNGTAY_VECTOR_KERNEL``, else "auto"):
+    "numpy" never, "compiled" always (numba must be installed), "auto" when numba is
+    installed and either ``rows >= KERNEL_MIN_ROWS`` or the kernel is already loaded."""
+    mode = mode or os.environ.get("CHUNGTAY_VECTOR_KERNEL") or "auto"
+    if mode not in KERNEL_MODES:
+        raise ValueError(f"kernel mode {mode!r}: expected one of {', '.join(KERNEL_MODES)}")
+    if mode == "numpy":
+        return False
+    if mode == "compiled":
+        if _load_kernel() is None:
+            raise RuntimeError("the compiled kernel needs numba, which is not installed")
+        return True
+    if _kernel_module is None and rows < KERNEL_MIN_ROWS:
+        return False
+    return _load_kernel() is not None
+
+
+def _compiled_fits(plan: _Plan, urban: np.ndarray, deprivations: np.ndarray) -> bool:
+    return plan.lut is not None and deprivations.dtype.kind in "biuf" and urban.dtype == np.bool_
+
+
+def _run_compiled(plan: _Plan, value: np.ndarray, urban: np.ndarray, deprivations: np.ndarray,
+                  out: np.ndarray, missing: bool):
+    """The compiled kernel over one chunk; as :func:`_block`, the positions of rows without
+    a value are returned when ``missing`` (None if there are none)."""
+    T = plan.thresholds
+    lut = np.frombuffer(plan.lut_mark if missing else plan.lut, dtype=np.int8)
+    marked = _kernel_module.classify_lut(value, urban.view(_U8), deprivations, tuple(T[:-1]), T[-1],
+                                         tuple(int(c) for c in plan.cutoffs), len(T), len(plan.cutoffs) + 1,
+                                         lut, out, MARK)
+    if not marked:
+        return None
+    miss = np.flatnonzero(out == MARK)
+    out[miss] = UNSET
+    return miss
+
+
 def classify_arrays(standard: Standard, urban: np.ndarray, income: np.ndarray | None,
-                    score_a: np.ndarray | None, deprivations: np.ndarray) -> np.ndarray:
+                    score_a: np.ndarray | None, deprivations: np.ndarray,
+                    kernel: str | None = None) -> np.ndarray:
     """Category codes (int8) for every row.
 
     ``urban``: bool array; ``income``/``score_a``: float arrays with NaN where absent
     (exactly one of the two must be present per row — validate before calling);
     ``deprivations``: int array of deprivation counts (see :func:`deprivation_count`).
-    Rows with neither value get ``UNSET`` (-1).
+    Rows with neither value get ``UNSET`` (-1). ``kernel``: see :func:`use_kernel`; both
+    forms give the same codes.
     """
     n = len(urban)
     out = np.empty(n, dtype=np.int8)
@@ -237,11 +304,18 @@ def classify_arrays(standard: Standard, urban: np.ndarray, income: np.ndarray | 
     else:
         basis, primary, secondary = "income", income, score_a
     first = plan(basis)
-    buf = _Buffers(min(n, BLOCK))
-    for a in range(0, n, BLOCK):
-        b = min(n, a + BLOCK)
+    compiled = use_kernel(n, kernel) and _compiled_fits(first, urban, deprivations)
+    step = KERNEL_CHUNK if compiled else BLOCK
+    buf = None if compiled else _Buffers(min(n, BLOCK))
+    for a in range(0, n, step):
+        b = min(n, a + step)
         o = out[a:b]
-        miss = _block(first, _float64(primary[a:b]), urban[a:b], deprivations[a:b], o, buf, secondary is not None)
+        if compiled:
+            miss = _run_compiled(first, _float64(primary[a:b]), urban[a:b], deprivations[a:b], o,
+                                 secondary is not None)
+        else:
+            miss = _block(first, _float64(primary[a:b]), urban[a:b], deprivations[a:b], o, buf,
+                          secondary is not None)
         if miss is None:
             continue
         s = _float64(secondary[a:b][miss])
@@ -255,14 +329,21 @@ def classify_arrays(standard: Standard, urban: np.ndarray, income: np.ndarray | 
     return out
 
 
-def deprivation_count(matrix: np.ndarray) -> np.ndarray:
-    """Row sums of a (n, d) 0/1 matrix, or of a list of 0/1 columns (int16)."""
+def deprivation_count(matrix: np.ndarray, kernel: str | None = None) -> np.ndarray:
+    """Row sums of a (n, d) 0/1 matrix, or of a list of 0/1 columns (int16).
+    ``kernel``: see :func:`use_kernel`."""
     if isinstance(matrix, (list, tuple)):
         return _count_columns(matrix)
     if (isinstance(matrix, np.ndarray) and matrix.ndim == 2 and matrix.dtype.itemsize == 1
-            and matrix.dtype.kind in "biu" and matrix.flags.c_contiguous and matrix.shape[1] % 2 == 0
-            and matrix.shape[1] <= 254):
-        return _count_bytes(matrix)
+            and matrix.dtype.kind in "biu" and matrix.flags.c_contiguous):
+        d = matrix.shape[1]
+        if d % 4 == 0 and 0 < d <= 252 and use_kernel(len(matrix), kernel):
+            out = np.empty(len(matrix), dtype=np.int16)
+            raw = matrix.view(_U8) if matrix.dtype.kind == "b" else matrix
+            _kernel_module.row_sums(raw, raw.view(np.uint32), out)
+            return out
+        if matrix.shape[1] % 2 == 0 and matrix.shape[1] <= 254:
+            return _count_bytes(matrix)
     return matrix.sum(axis=1, dtype=np.int16)
 
 
