@@ -88,7 +88,10 @@ def build_workbook(path: Path, n: int, village_labels: list[str], seed: int = _c
         ws.write_string(r, 4, m["ethnicity"][i])
         ws.write_string(r, 5, rel_v)
         if 2024 - year >= 14:                    # children under 14: no ID card
-            ws.write_string(r, 6, m["citizen_id"][i], text)
+            # the world already holds the demo province's ID numbers (its own draw of the same
+            # generator, born in the provinces synth knows) and a number is registered once nationwide:
+            # these people are born in Bắc Kạn (006), a province synth never draws
+            ws.write_string(r, 6, "006" + m["citizen_id"][i][3:], text)
         ws.write_string(r, 7, yes_no[m["health_insurance"][i]])
         if m["schooling"][i]:
             ws.write_string(r, 8, school_l[m["schooling"][i]])
