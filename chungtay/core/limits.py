@@ -13,6 +13,7 @@ Formulas are never evaluated: spreadsheet cells are read as the value Excel save
 """
 from __future__ import annotations
 
+import os
 import re
 import zipfile
 from pathlib import Path
@@ -178,7 +179,7 @@ def _check_zip(path, name: str, ods: bool) -> None:
                 if ods and i.filename == "content.xml":
                     _scan_ods(zf, i, name)
                 elif not ods and (i.filename.lower() in sheets or i.filename.lower().startswith("xl/worksheets/")):
-                    _scan_sheet(zf, i, name, sst_lens)
+                    _scan_sheet(zf, i, name, sst_lens, path)
                 else:
                     _drain(zf, i, name)
         except (zipfile.BadZipFile, zlib_error(), EOFError, OSError, NotImplementedError, RuntimeError, ValueError) as e:
@@ -288,20 +289,93 @@ def _scan_shared_strings(zf, info, name) -> list[int]:
     return [b - a for a, b in zip(starts, starts[1:])]
 
 
-def _scan_sheet(zf, info, name, sst_lens: list[int]) -> None:
+# A sheet part this large (uncompressed) is scanned by two processes at once, each taking every other
+# chunk (the members' sheet of a 100,000-household workbook is ~190 MB: ~6 s of regular expressions).
+SPLIT_FROM_BYTES = 64 * 1024 * 1024
+
+
+def _scan_sheet(zf, info, name, sst_lens: list[int], path=None) -> None:
     """Bounding rectangle of the non-empty cells (what the reader allocates) and the text they hold."""
+    part = info.filename.rsplit("/", 1)[-1]
+    where = (f"bảng ({part})", f"sheet ({part})")
+    found = None
+    if path is not None and info.file_size >= SPLIT_FROM_BYTES and (os.cpu_count() or 1) > 1:
+        found = _scan_split(zf, path, info, name, sst_lens)
+    if found is None:
+        found = _scan_share(zf, info, name, sst_lens)
+    max_col, max_row, noref_cells, noref_rows, text = found
+    if text > MAX_TEXT_BYTES:
+        _fail(name, f"{where[0]} chứa hơn {_n(MAX_TEXT_BYTES // 2**20)} MB chữ, vượt giới hạn",
+              f"{where[1]} holds more than {MAX_TEXT_BYTES // 2**20:,} MB of text, over the limit")
+    _check_rect(name, where, max_row + noref_rows, max_col + noref_cells)
+
+
+def _scan_split(zf, path, info, name, sst_lens) -> tuple | None:
+    """:func:`_scan_share` of the odd chunks in a child process while this one scans the even ones.
+
+    None (the caller then scans the whole part itself, so every message and figure is exactly the
+    sequential scan's) when either half found a problem or a cell without a reference (whose count
+    depends on the chunks before it), or when the child could not run. The child is a plain
+    ``python -c`` (not multiprocessing, which would run the caller's main script again in it)."""
+    import pickle
+    import subprocess
+    import sys
+    root = str(Path(__file__).resolve().parents[2])
+    env = dict(os.environ, PYTHONPATH=root + os.pathsep + os.environ.get("PYTHONPATH", ""))
+    try:
+        child = subprocess.Popen([sys.executable, "-c", "from chungtay.core.limits import _scan_child; _scan_child()"],
+                                 stdin=subprocess.PIPE, stdout=subprocess.PIPE, stderr=subprocess.DEVNULL, env=env)
+    except OSError:
+        return None
+    try:
+        child.stdin.write(pickle.dumps((str(path), info.filename, name, sst_lens, 1, 2, CHUNK), protocol=5))
+        child.stdin.close()
+        even = _scan_share(zf, info, name, sst_lens, 0, 2)
+        odd = pickle.loads(child.stdout.read())
+    except (LimitError, OSError, EOFError, pickle.UnpicklingError):
+        return None
+    finally:
+        if child.poll() is None:
+            child.kill()
+        child.wait()
+    if odd is None or even[2] or odd[2]:
+        return None
+    return (max(even[0], odd[0]), max(even[1], odd[1]), 0, even[3] + odd[3], even[4] + odd[4])
+
+
+def _scan_child() -> None:
+    """The child's half of :func:`_scan_split`: arguments and answer pickled on its standard input and
+    output; None for any problem (the parent then scans the whole part again and reports it)."""
+    import pickle
+    import sys
+    global CHUNK
+    path, part, name, sst_lens, share, of, CHUNK = pickle.loads(sys.stdin.buffer.read())   # the parent's chunks
+    try:
+        with zipfile.ZipFile(path) as zf:
+            out = _scan_share(zf, zf.getinfo(part), name, sst_lens, share, of)
+    except Exception:  # noqa: BLE001 - reported by the parent's own sequential scan
+        out = None
+    sys.stdout.buffer.write(pickle.dumps(out))
+
+
+def _scan_share(zf, info, name, sst_lens: list[int], share: int = 0, of: int = 1) -> tuple:
+    """(max column, max row, cells and rows without a reference, text bytes) of the chunks
+    ``share``, ``share + of``, … of one sheet part (all of them by default)."""
     max_col = max_row = 0
     noref_cells = noref_rows = 0
     text = 0
     part = info.filename.rsplit("/", 1)[-1]
     where = (f"bảng ({part})", f"sheet ({part})")
     n_sst = len(sst_lens)
-    for data in _with_carry(_chunks(zf, info, name, MAX_UNCOMPRESSED_BYTES)):
+    sst_array = np.asarray(sst_lens, dtype=np.int64)
+    for k, data in enumerate(_with_carry(_chunks(zf, info, name, MAX_UNCOMPRESSED_BYTES))):
+        if k % of != share:
+            continue
         refs = _REF.findall(data)
         if refs:
             joined = b" ".join(refs)
             max_col = max(max_col, max(_col_number(c.upper()) for c in set(joined.translate(None, _DIGITS).split())))
-            max_row = max(max_row, max(map(int, set(joined.translate(None, _LETTERS).split()))))
+            max_row = max(max_row, int(_ints(joined.translate(None, _LETTERS)).max()))
         # every cell has a reference in files written by Excel & co.: count '<c' tags (a superset) cheaply
         if noref_cells or data.count(b"<c") + data.count(b":c") > len(refs) + 256:
             noref_cells += len(_CELL_NOREF.findall(data))
@@ -315,16 +389,20 @@ def _scan_sheet(zf, info, name, sst_lens: list[int]) -> None:
             refs = _SST_REF.findall(data)
             if refs:
                 try:
-                    text += sum(sst_lens[int(r)] for r in refs)
+                    text += int(sst_array[_ints(b" ".join(refs))].sum())
                 except IndexError:
                     _fail(name, f"{where[0]} tham chiếu chuỗi không tồn tại (tệp hỏng)",
                           f"{where[1]} refers to a missing shared string (damaged file)")
         if text > MAX_TEXT_BYTES:
             _fail(name, f"{where[0]} chứa hơn {_n(MAX_TEXT_BYTES // 2**20)} MB chữ, vượt giới hạn",
                   f"{where[1]} holds more than {MAX_TEXT_BYTES // 2**20:,} MB of text, over the limit")
-    cols = max_col + noref_cells
-    rows = max_row + noref_rows
-    _check_rect(name, where, rows, cols)
+    return max_col, max_row, noref_cells, noref_rows, text
+
+
+def _ints(digits: bytes) -> np.ndarray:
+    """Whole numbers written in decimal digits and separated by spaces (as the patterns above
+    capture them: at most 12 digits each) -> int64 array, parsed in C."""
+    return np.fromstring(digits, dtype=np.int64, sep=" ")
 
 
 def _check_rect(name: str, where: tuple[str, str], rows: int, cols: int) -> None:
