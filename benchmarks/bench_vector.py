@@ -122,9 +122,11 @@ def c_reference(plan):
         subprocess.run([cc, "-O3", "-march=native", "-mprefer-vector-width=512", "-shared", "-fPIC", f"-DNT={len(plan.thresholds)}",
                         f"-DNC={len(plan.cutoffs)}", f"-DK1={plan.k1}", "-o", str(lib), str(src)],
                        check=True, capture_output=True)
+        fn = ctypes.CDLL(str(lib)).classify        # loaded: the files are no longer needed
     except (OSError, subprocess.CalledProcessError):
         return None
-    fn = ctypes.CDLL(str(lib)).classify
+    finally:
+        shutil.rmtree(tmp, ignore_errors=True)
     T = np.asarray(plan.thresholds, np.float64)
     C = np.asarray(plan.cutoffs, np.int16)
     lut = plan.table.astype(np.int32)
