@@ -126,8 +126,10 @@ def load_population(pop, replace: bool = False, log=lambda m: None, actor=None) 
     from chungtay.synth import POOR_DISTRICTS
     load_units()
     if connection.vendor == "sqlite":
-        with connection.cursor() as cur:   # a larger page cache keeps index inserts in memory
-            cur.execute("PRAGMA cache_size=-400000")
+        # a page cache of 40 MB (SQLite's default is 2 MB) for the index inserts: 400 MB held the peak
+        # at 1.13 GB for no gain over 100 MB (0.83 GB); 40 MB: 0.79 GB, ~3 % slower (docs/benchmarks.md)
+        with connection.cursor() as cur:
+            cur.execute("PRAGMA cache_size=-40000")
     removed = None
     if Household.objects.exists():
         if not replace:
