@@ -53,13 +53,14 @@ def main() -> None:
     _common.add_common_args(ap)
     args = ap.parse_args()
     vendor = "postgresql" if args.database_url else "sqlite"
+    if args.database_url:
+        _fresh_postgres(args.database_url)          # a bad name or an unreachable server: one line, nothing made
     shutil.rmtree(args.data_dir, ignore_errors=True)
     os.makedirs(args.data_dir)
     env = dict(os.environ, CHUNGTAY_DATA_DIR=args.data_dir, DJANGO_SETTINGS_MODULE="chungtay.settings",
                PYTHONUNBUFFERED="1")
     env.pop("DATABASE_URL", None)
     if args.database_url:
-        _fresh_postgres(args.database_url)
         env["DATABASE_URL"] = args.database_url
 
     _common.wait_quiet(args.wait_quiet)
