@@ -296,8 +296,6 @@ SPLIT_FROM_BYTES = 64 * 1024 * 1024
 
 def _scan_sheet(zf, info, name, sst_lens: list[int], path=None) -> None:
     """Bounding rectangle of the non-empty cells (what the reader allocates) and the text they hold."""
-    part = info.filename.rsplit("/", 1)[-1]
-    where = (f"bảng ({part})", f"sheet ({part})")
     found = None
     if path is not None and info.file_size >= SPLIT_FROM_BYTES and (os.cpu_count() or 1) > 1:
         found = _scan_split(zf, path, info, name, sst_lens)
@@ -305,9 +303,18 @@ def _scan_sheet(zf, info, name, sst_lens: list[int], path=None) -> None:
         found = _scan_share(zf, info, name, sst_lens)
     max_col, max_row, noref_cells, noref_rows, text = found
     if text > MAX_TEXT_BYTES:
-        _fail(name, f"{where[0]} chứa hơn {_n(MAX_TEXT_BYTES // 2**20)} MB chữ, vượt giới hạn",
-              f"{where[1]} holds more than {MAX_TEXT_BYTES // 2**20:,} MB of text, over the limit")
-    _check_rect(name, where, max_row + noref_rows, max_col + noref_cells)
+        _too_much_text(name, _where(info))
+    _check_rect(name, _where(info), max_row + noref_rows, max_col + noref_cells)
+
+
+def _where(info) -> tuple[str, str]:
+    part = info.filename.rsplit("/", 1)[-1]
+    return f"bảng ({part})", f"sheet ({part})"
+
+
+def _too_much_text(name: str, where: tuple[str, str]):
+    _fail(name, f"{where[0]} chứa hơn {_n(MAX_TEXT_BYTES // 2**20)} MB chữ, vượt giới hạn",
+          f"{where[1]} holds more than {MAX_TEXT_BYTES // 2**20:,} MB of text, over the limit")
 
 
 def _scan_split(zf, path, info, name, sst_lens) -> tuple | None:
@@ -364,8 +371,7 @@ def _scan_share(zf, info, name, sst_lens: list[int], share: int = 0, of: int = 1
     max_col = max_row = 0
     noref_cells = noref_rows = 0
     text = 0
-    part = info.filename.rsplit("/", 1)[-1]
-    where = (f"bảng ({part})", f"sheet ({part})")
+    where = _where(info)
     n_sst = len(sst_lens)
     sst_array = np.asarray(sst_lens, dtype=np.int64)
     for k, data in enumerate(_with_carry(_chunks(zf, info, name, MAX_UNCOMPRESSED_BYTES))):
@@ -394,8 +400,7 @@ def _scan_share(zf, info, name, sst_lens: list[int], share: int = 0, of: int = 1
                     _fail(name, f"{where[0]} tham chiếu chuỗi không tồn tại (tệp hỏng)",
                           f"{where[1]} refers to a missing shared string (damaged file)")
         if text > MAX_TEXT_BYTES:
-            _fail(name, f"{where[0]} chứa hơn {_n(MAX_TEXT_BYTES // 2**20)} MB chữ, vượt giới hạn",
-                  f"{where[1]} holds more than {MAX_TEXT_BYTES // 2**20:,} MB of text, over the limit")
+            _too_much_text(name, where)
     return max_col, max_row, noref_cells, noref_rows, text
 
 
