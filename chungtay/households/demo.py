@@ -141,7 +141,8 @@ def load_population(pop, replace: bool = False, log=lambda m: None, actor=None) 
         if taken:
             raise ValueError("the new demo population reuses codes of kept (imported or registered) households: "
                              + ", ".join(sorted(taken)))
-    now = datetime.now(timezone.utc)
+    # the stamp as the database's own form, once: not adapted again for each of 1.5 million rows
+    now = connection.ops.adapt_datetimefield_value(datetime.now(timezone.utc))
     units = {(u["system"], u["level"], u["code"]): u for u in
              Unit.objects.filter(level__in=[Unit.PROVINCE, Unit.DISTRICT, Unit.COMMUNE])
              .values("id", "system", "level", "code", "parent_id")}
@@ -212,7 +213,7 @@ def load_population(pop, replace: bool = False, log=lambda m: None, actor=None) 
                    h["end_reason"][i] or "active", h["start_year"][i], end,
                    hid.get(h["split_from"][i]) if h["split_from"][i] else None, now, Household.DEMO)
     # one transaction, the tables' indexes built once at the end (chungtay.bulk)
-    from chungtay.imports.engine import _insert      # executemany on SQLite, COPY on PostgreSQL
+    from chungtay.bulk import insert_rows as _insert     # executemany on SQLite, COPY on PostgreSQL
     tables = ("households_household", "households_member", "households_assessment")
     with transaction.atomic(), foreign_keys_deferred(*tables), indexes_deferred(*tables):
         n_h = _insert("households_household",
@@ -273,7 +274,9 @@ def load_population(pop, replace: bool = False, log=lambda m: None, actor=None) 
     from chungtay.prepared.refresh import TABLES as PREPARED
 
     from .summary import refresh
-    with foreign_keys_deferred(YearSummary._meta.db_table, *PREPARED):   # the recount writes millions of rows
+    # the recount writes millions of rows: their keys checked and their indexes built once at the end
+    with foreign_keys_deferred(YearSummary._meta.db_table, *PREPARED), \
+            indexes_deferred(YearSummary._meta.db_table, *PREPARED):
         refresh()
     counts = {"villages": len(villages), "households": n_h, "members": n_m, "assessments": n_a}
     changes = {**counts, "replaced": removed} if removed is not None else counts

@@ -31,13 +31,15 @@ from chungtay.core import fmt
 from chungtay.core.standards import CATEGORIES, StandardError, standard_for_year
 from chungtay.core.vector import classify_arrays
 
+from chungtay.bulk import executemany_rows as _executemany
+from chungtay.bulk import insert_rows as _insert
+
 from . import spec
 from .reader import Problem, Table
 
 KINH = "Kinh"
 MISSING = object()   # empty cell
 BAD = object()       # a value outside the allowed list
-CHUNK = 20_000
 UPDATE_VIA_TEMP_TABLE = 2000     # PostgreSQL: from this many rows, COPY + one UPDATE … FROM
 
 
@@ -1113,42 +1115,6 @@ def _match_reviews(ch: Changes, R: ReviewRows, commune, final, villages: Village
 # ---------------------------------------------------------------------------------------
 # Phase 3: write (inside the caller's transaction)
 # ---------------------------------------------------------------------------------------
-
-def _executemany(sql: str, rows, progress=None, start=0, end=0, total=0) -> int:
-    from django.db import connection
-    n = 0
-    batch = []
-    with connection.cursor() as cur:
-        for r in rows:
-            batch.append(r)
-            if len(batch) >= CHUNK:
-                cur.executemany(sql, batch)
-                n += len(batch)
-                batch = []
-                if progress and total:
-                    progress(start + (end - start) * min(n / total, 1), "Đang ghi")
-        if batch:
-            cur.executemany(sql, batch)
-            n += len(batch)
-    return n
-
-
-def _insert(table: str, columns: list[str], rows, progress=None, start=0, end=0, total=0) -> int:
-    """INSERT many rows: ``executemany`` on SQLite, ``COPY … FROM STDIN`` on PostgreSQL (an
-    order of magnitude faster there than one statement per row)."""
-    from django.db import connection
-    if connection.vendor != "postgresql":
-        sql = f"INSERT INTO {table} ({', '.join(columns)}) VALUES ({', '.join(['%s'] * len(columns))})"
-        return _executemany(sql, rows, progress, start, end, total)
-    n = 0
-    with connection.cursor() as cur, cur.cursor.copy(f"COPY {table} ({', '.join(columns)}) FROM STDIN") as copy:
-        for r in rows:
-            copy.write_row(r)
-            n += 1
-            if progress and total and n % CHUNK == 0:
-                progress(start + (end - start) * min(n / total, 1), "Đang ghi")
-    return n
-
 
 def _update(table: str, columns: list[str], rows: list[tuple]) -> None:
     """UPDATE table SET columns = … WHERE id = … for each (*values, id) of ``rows``."""

@@ -19,6 +19,7 @@ from __future__ import annotations
 
 from django.db import connection
 
+from chungtay.bulk import insert_rows
 from chungtay.core.standards import StandardError, standard_for_year
 from chungtay.households.models import Assessment
 
@@ -208,14 +209,13 @@ def _escapes(year: int, vids) -> None:
     urban = np.asarray(t[2]) == "urban"
     deps = ((pattern[:, None] >> np.arange(d)) & 1).astype(np.uint8)
     e = escape_arrays(np.asarray(t[1], dtype=np.float64), urban, deps, std, indicators=list(std.indicator_codes))
-    share = e.order_share
-    EscapeCandidate.objects.bulk_create([
-        EscapeCandidate(year=year, **{f"{c}_id": data[r][4 + i] for i, c in enumerate(LOCATION)},
-                        household_id=data[r][0], ethnic_minority=bool(data[r][3]), urban=bool(urban[r]),
-                        income=data[r][1], pattern=int(pattern[r]),
-                        both=bool(e.one_deprivation[j] and e.small_gap[j]),
-                        share=float(share[j]) if np.isfinite(share[j]) else NO_SHARE)
-        for j, r in enumerate(e.rows.tolist())], batch_size=2000)
+    share = np.where(np.isfinite(e.order_share), e.order_share, NO_SHARE).tolist()
+    both = (e.one_deprivation & e.small_gap).tolist()
+    cols = ["year"] + LOC + ["household_id", "ethnic_minority", "urban", "income", "pattern", "both", "share"]
+    insert_rows(EscapeCandidate._meta.db_table, cols,            # rows as they are: no model objects
+                ((year, *data[r][4:10], data[r][0], bool(data[r][3]), r_urban, data[r][1], r_pattern, both[j], share[j])
+                 for j, (r, r_urban, r_pattern) in enumerate(zip(e.rows.tolist(), urban[e.rows].tolist(),
+                                                                 pattern[e.rows].tolist()))))
 
 
 # ------------------------------------------------------------------ movements
