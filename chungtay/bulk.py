@@ -128,3 +128,21 @@ def insert_rows(table: str, columns: list[str], rows, progress=None, start=0, en
             if progress and total and n % CHUNK == 0:
                 progress(start + (end - start) * min(n / total, 1), "Đang ghi")
     return n
+
+
+def release_memory() -> None:
+    """Give the memory that a finished step freed back to the system (between the demo's steps:
+    migrate's model states and the generator's arrays leave ~300 MB that glibc and Arrow keep
+    for later otherwise, and the load's peak sits on top of it)."""
+    import ctypes
+    import gc
+    gc.collect()
+    try:
+        import pyarrow
+        pyarrow.default_memory_pool().release_unused()
+    except ImportError:
+        pass
+    try:
+        ctypes.CDLL("libc.so.6").malloc_trim(0)      # glibc only; elsewhere nothing to do
+    except (OSError, AttributeError):
+        pass

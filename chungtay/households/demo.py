@@ -17,7 +17,7 @@ from django.db import connection, transaction
 from django.db.models import Count
 
 from chungtay.accounts.models import Assignment, AuditEvent
-from chungtay.bulk import foreign_keys_deferred, indexes_deferred
+from chungtay.bulk import foreign_keys_deferred, indexes_deferred, release_memory
 from chungtay.core import fmt
 from chungtay.core.standards import get_standard
 from chungtay.units.loader import load_units
@@ -338,7 +338,9 @@ def setup_demo(households: int = 129_000, seed: int = 20161231, log=print, movem
     load_units()
     if not Household.objects.exists():
         log(f"Generating the demo province ({households:,} households, 2016–2025)…")
+        release_memory()                 # migrate's model states
         pop = synth.generate(households=households, years=range(2016, 2026), seed=seed)
+        release_memory()                 # the generator's working arrays: the load's peak sits on top
         log("Loading into the database…")
         load_population(pop, log=log)
     create_demo_users()
