@@ -738,6 +738,7 @@ class Changes:
     new_member_no: list[int] = field(default_factory=list)
     member_updates: list[tuple] = field(default_factory=list)     # (*MEMBER_FIELDS, id)
     member_id_updates: list[tuple] = field(default_factory=list)  # (number, digest, member id)
+    member_digests: list[str] = field(default_factory=list)       # each member row's ID digest ("" without)
     derived: dict[str, tuple] = field(default_factory=dict)       # code -> (head_name, em, search_text)
     derived_updates: list[tuple] = field(default_factory=list)    # (head_name, em, search_text, id)
     superseded: list[int] = field(default_factory=list)           # assessment ids losing is_current
@@ -890,7 +891,7 @@ def _match_members(ch: Changes, M: MemberRows, final, existing, new_codes, probl
     by_digest = {r[8]: r for r in rows if r[8]}
     digester = Digester()
     # a citizen ID already registered for a person of another household (anywhere) is refused
-    digs = [digester(c) if c else "" for c in cids]
+    digs = ch.member_digests = [digester(c) if c else "" for c in cids]     # write() reuses them
     owner: dict[str, int] = {}
     for chunk in _chunks({d for d in digs if d}, 5000):
         owner.update(_fetch("SELECT citizen_id_digest, household_id FROM households_member WHERE citizen_id_digest "
@@ -1159,7 +1160,7 @@ def write(ch: Changes, commune, progress=lambda p, msg="": None) -> None:
     progress(60, "Đang ghi nhân khẩu")
     M = ch.members
     if ch.new_member_rows:
-        enc, digester = Encrypter(), Digester()
+        enc, digs = Encrypter(), ch.member_digests
         code, name, sex, year, eth, rel, cid = M.code, M.name, M.sex, M.year, M.ethnicity, M.relation, M.cid
         ins, school, dis, work = M.insurance, M.schooling, M.disability, M.work
 
@@ -1167,7 +1168,7 @@ def write(ch: Changes, commune, progress=lambda p, msg="": None) -> None:
             for i, no in zip(ch.new_member_rows, ch.new_member_no):
                 c = cid[i]
                 yield (ids[code[i]], no, name[i], sex[i], year[i], eth[i], rel[i], enc(c) if c else "",
-                       digester(c) if c else "", ins[i], school[i], dis[i], work[i])
+                       digs[i], ins[i], school[i], dis[i], work[i])
         _insert("households_member", [
             "household_id", "member_no", "full_name", "sex", "birth_year", "ethnicity", "relation",
             "citizen_id_encrypted", "citizen_id_digest", "health_insurance", "schooling", "disability", "work"],

@@ -8,7 +8,9 @@ from __future__ import annotations
 import csv
 import io
 import logging
+import threading
 import unicodedata
+from concurrent.futures import ThreadPoolExecutor, as_completed
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -87,22 +89,32 @@ def _table(kind: str, source: str, grid: list[list], problems: list[Problem]) ->
         problems.append(Problem(source, 1, "", "", f"Quá nhiều dòng (tối đa {MAX_ROWS:,})"))
         return None
     cols: dict[str, list] = {}
-    for key, j in index.items():
-        try:
-            cols[key] = [r[j] for r in data]
-        except IndexError:   # ragged rows (CSV)
-            cols[key] = [r[j] if j < len(r) else None for r in data]
-    # keep rows that have at least one recognised non-empty cell
+    width = len(header)
+    if data and all(len(r) == width for r in data):       # a sheet's rectangle: transposed in C
+        every = list(zip(*data))
+        cols = {key: list(every[j]) for key, j in index.items()}
+        del every
+    else:
+        for key, j in index.items():
+            try:
+                cols[key] = [r[j] for r in data]
+            except IndexError:   # ragged rows (CSV)
+                cols[key] = [r[j] if j < len(r) else None for r in data]
+    # keep rows that have at least one recognised non-empty cell: the rows still empty after each
+    # column are the only ones the next column is asked about (after the first: almost none)
     n = len(data)
-    keep = [False] * n
+    empty = range(n)
     for vals in cols.values():
-        for i, v in enumerate(vals):
-            if not keep[i] and not _empty(v):
-                keep[i] = True
-    if all(keep):
+        empty = [i for i in empty if _empty(vals[i])]
+        if not empty:
+            break
+    if not cols:
+        empty = range(n)
+    if not empty:
         rows = list(range(2, n + 2))
     else:
-        idx = [i for i in range(n) if keep[i]]
+        gone = set(empty)
+        idx = [i for i in range(n) if i not in gone]
         rows = [i + 2 for i in idx]
         cols = {k: [v[i] for i in idx] for k, v in cols.items()}
     return Table(kind, source, cols, rows, headers, ignored)
@@ -130,25 +142,48 @@ def read_xlsx(path: str | Path, display_name: str | None = None,
             raise
         raise ReadError([Problem(name, 0, "", "", f"Tệp '{name}': không đọc được tệp bảng tính "
                                                   f"({_short(e, path, name)})")]) from None
-    tables: list[Table] = []
+    opened = [wb]
+    local = threading.local()
+
+    def parse(sheet_name: str):
+        """A sheet's cells, parsed by python-calamine in a worker thread (it lets go of the GIL
+        while it parses), from the thread's own copy of the workbook (one copy refuses two callers)."""
+        book = getattr(local, "wb", None)
+        if book is None:
+            book = local.wb = CalamineWorkbook.from_path(str(path))
+            opened.append(book)
+        return book.get_sheet_by_name(sheet_name)
+
+    pool = ThreadPoolExecutor(max_workers=2, thread_name_prefix="sheet")
     try:
         names = [n for n in wb.sheet_names if not fold_is_instructions(n)]
-        for k, sheet_name in enumerate(names):
-            kind = spec.kind_of_sheet_name(sheet_name)
+        # every sheet parsed in the workers while this thread turns the finished ones into columns,
+        # as they finish; the tables and their problems are kept in the workbook's order
+        todo = {pool.submit(parse, sheet_name): k for k, sheet_name in enumerate(names)}
+        found: dict[int, tuple[Table | None, list[Problem]]] = {}
+        for done, fut in enumerate(as_completed(todo)):
+            k = todo[fut]
+            sheet_name = names[k]
             if progress:
-                progress(k / len(names), f"Đang đọc bảng {sheet_name}")
-            sheet = wb.get_sheet_by_name(sheet_name)
+                progress(done / len(names), f"Đang đọc bảng {sheet_name}")
+            sheet = fut.result()
             limits.check_read_sheet(name, sheet_name, sheet.height, sheet.width)
             grid = sheet.to_python(skip_empty_area=False)
             del sheet          # frees calamine's own copy of the cells before the columns are built
+            kind = spec.kind_of_sheet_name(sheet_name)
             if kind is None:
                 # an oddly named sheet: recognise it by its header
                 keys = {spec.header_key(c, spec.known_keys(k)) for k in spec.KINDS for c in (grid[0] if grid else [])}
                 kind = spec.kind_of_header({k for k in keys if k})
                 if kind is None:
                     continue
-            t = _table(kind, sheet_name, grid, problems)
+            mine: list[Problem] = []
+            found[k] = (_table(kind, sheet_name, grid, mine), mine)
             del grid
+        tables: list[Table] = []
+        for k in sorted(found):
+            t, mine = found[k]
+            problems += mine
             if t is not None:
                 tables.append(t)
     except LimitError as e:
@@ -159,7 +194,9 @@ def read_xlsx(path: str | Path, display_name: str | None = None,
         raise ReadError([Problem(name, 0, "", "", f"Tệp '{name}': không đọc được một bảng trong tệp "
                                                   f"({_short(e, path, name)})")]) from None
     finally:
-        wb.close()
+        pool.shutdown(wait=True, cancel_futures=True)
+        for book in opened:
+            book.close()
     return tables, problems
 
 
