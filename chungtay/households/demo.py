@@ -17,7 +17,7 @@ from django.db import connection, transaction
 from django.db.models import Count
 
 from chungtay.accounts.models import Assignment, AuditEvent
-from chungtay.bulk import foreign_keys_deferred, indexes_deferred, release_memory
+from chungtay.bulk import foreign_keys_deferred, indexes_deferred, next_id, release_memory, reset_sequences
 from chungtay.core import fmt
 from chungtay.core.standards import get_standard
 from chungtay.units.loader import load_units
@@ -61,20 +61,6 @@ def _batches(table, columns=None, size: int = 100_000):
     t = table.select(columns) if columns else table
     for batch in t.to_batches(max_chunksize=size):
         yield batch.to_pydict()
-
-
-def _next_id(model) -> int:
-    last = model.objects.order_by("-id").values_list("id", flat=True).first()
-    return (last or 0) + 1
-
-
-def _reset_sequences(*models) -> None:
-    if connection.vendor != "postgresql":
-        return
-    with connection.cursor() as cur:
-        for m in models:
-            t = m._meta.db_table
-            cur.execute(f"SELECT setval(pg_get_serial_sequence('{t}', 'id'), COALESCE(MAX(id), 1)) FROM {t}")
 
 
 DEMO_TAG_SOURCE = "demo (synthetic)"
@@ -185,7 +171,7 @@ def load_population(pop, replace: bool = False, log=lambda m: None, actor=None) 
 
     # Households
     h = pop.households.to_pydict()
-    first_id = _next_id(Household)
+    first_id = next_id(Household)
     hid = {code: first_id + i for i, code in enumerate(h["household_code"])}
     heads, names = {}, {}
     for m in _batches(pop.members, ["household_code", "full_name", "relation", "ethnicity"]):
@@ -270,7 +256,7 @@ def load_population(pop, replace: bool = False, log=lambda m: None, actor=None) 
                        "pledged_escape", "village_id", "commune_id", "province_id", "legacy_commune_id", "district_id",
                        "legacy_province_id", "recorded_at", "reason"], assessment_rows())
         log(f"  {n_a:,} assessments")
-    _reset_sequences(Household, Member, Assessment)
+    reset_sequences(Household, Member, Assessment)
     from chungtay.prepared.refresh import TABLES as PREPARED
 
     from .summary import refresh
