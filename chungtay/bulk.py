@@ -168,9 +168,9 @@ def reset_sequences(*models) -> None:
 def insert_dicts(model, rows) -> int:
     """Rows of ``model`` given as dicts of column (attname) -> value, written by :func:`insert_rows`
     without model objects (the ORM's bulk_create spends most of its time building and compiling
-    them). A column a row leaves out takes the field's default, ``auto_now`` fields the time of the
-    call, nullable fields None; any other missing column is an error. ``id`` is written when the
-    first row has one. JSON fields are written as their JSON text."""
+    them). A column a row leaves out takes what the ORM would give it (the field's default, else None
+    or ""), ``auto_now`` fields the time of the call. ``id`` is written when the first row has one.
+    JSON fields are written as their JSON text. No signals, as with bulk_create."""
     import json
     from datetime import datetime, timezone
     rows = iter(rows)
@@ -183,10 +183,8 @@ def insert_dicts(model, rows) -> int:
     for k, f in enumerate(fields):
         if getattr(f, "auto_now", False) or getattr(f, "auto_now_add", False):
             fill[f.attname] = stamp
-        elif f.has_default():
-            fill[f.attname] = f.get_default()
-        elif f.null:
-            fill[f.attname] = None
+        else:
+            fill[f.attname] = f.get_default()      # as the ORM: the default, else None or ""
         if f.get_internal_type() == "JSONField":
             dump.append(k)
     names = [f.attname for f in fields]
@@ -196,10 +194,7 @@ def insert_dicts(model, rows) -> int:
 
     def tuples():
         for r in _chain(first, rows):
-            try:
-                t = [r[c] if c in r else fill[c] for c in names]
-            except KeyError as e:
-                raise ValueError(f"{model.__name__}: no value for {e.args[0]}") from None
+            t = [r[c] if c in r else fill[c] for c in names]
             for k in dump:
                 t[k] = json.dumps(t[k])
             yield t
