@@ -1,4 +1,4 @@
-"""The workbook reader parses sheets in worker threads and keeps the workbook's order: the
+"""The workbook reader parses sheets in worker threads and builds them in the workbook's order: the
 tables, their row numbers and their problems come out exactly as a one-sheet-at-a-time read
 would give them, whichever sheet finishes first."""
 import pytest

@@ -10,7 +10,7 @@ import io
 import logging
 import threading
 import unicodedata
-from concurrent.futures import ThreadPoolExecutor, as_completed
+from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -157,16 +157,17 @@ def read_xlsx(path: str | Path, display_name: str | None = None,
     pool = ThreadPoolExecutor(max_workers=2, thread_name_prefix="sheet")
     try:
         names = [n for n in wb.sheet_names if not fold_is_instructions(n)]
-        # every sheet parsed in the workers while this thread turns the finished ones into columns,
-        # as they finish; the tables and their problems are kept in the workbook's order
-        todo = {pool.submit(parse, sheet_name): k for k, sheet_name in enumerate(names)}
-        found: dict[int, tuple[Table | None, list[Problem]]] = {}
-        for done, fut in enumerate(as_completed(todo)):
-            k = todo[fut]
-            sheet_name = names[k]
+        # the sheets are parsed in the workers while this thread turns each one, in the workbook's
+        # order, into columns (in order, not as they finish: an earlier sheet's columns are not held
+        # while the largest one is converted — that took 0.2 GB more at the peak for 0.4 s less)
+        parsed = [pool.submit(parse, sheet_name) for sheet_name in names]
+        tables: list[Table] = []
+        for k, (sheet_name, fut) in enumerate(zip(names, parsed)):
             if progress:
-                progress(done / len(names), f"Đang đọc bảng {sheet_name}")
+                progress(k / len(names), f"Đang đọc bảng {sheet_name}")
             sheet = fut.result()
+            del fut                # the future holds the cells too
+            parsed[k] = None
             limits.check_read_sheet(name, sheet_name, sheet.height, sheet.width)
             grid = sheet.to_python(skip_empty_area=False)
             del sheet          # frees calamine's own copy of the cells before the columns are built
@@ -177,13 +178,8 @@ def read_xlsx(path: str | Path, display_name: str | None = None,
                 kind = spec.kind_of_header({k for k in keys if k})
                 if kind is None:
                     continue
-            mine: list[Problem] = []
-            found[k] = (_table(kind, sheet_name, grid, mine), mine)
+            t = _table(kind, sheet_name, grid, problems)
             del grid
-        tables: list[Table] = []
-        for k in sorted(found):
-            t, mine = found[k]
-            problems += mine
             if t is not None:
                 tables.append(t)
     except LimitError as e:
