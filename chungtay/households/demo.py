@@ -17,7 +17,8 @@ from django.db import connection, transaction
 from django.db.models import Count
 
 from chungtay.accounts.models import Assignment, AuditEvent
-from chungtay.bulk import foreign_keys_deferred, indexes_deferred, next_id, release_memory, reset_sequences
+from chungtay.bulk import (collector_paused, foreign_keys_deferred, indexes_deferred, next_id, release_memory,
+                           reset_sequences)
 from chungtay.core import fmt
 from chungtay.core.standards import get_standard
 from chungtay.units.loader import load_units
@@ -320,6 +321,11 @@ def setup_demo(households: int = 129_000, seed: int = 20161231, log=print, movem
     """The demo province: units, population, personas, historical rounds, the Kon Tum plan and (with
     ``movement``) the movement's records — pledges, supports, partners, pairings (support/demo.py).
     The test world loads it without the movement, so that tests write their own supports."""
+    with collector_paused():             # millions of rows as tuples: see chungtay.bulk.collector_paused
+        _setup_demo(households, seed, log, movement)
+
+
+def _setup_demo(households: int, seed: int, log, movement: bool) -> None:
     from chungtay import synth
     load_units()
     if not Household.objects.exists():

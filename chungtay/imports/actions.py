@@ -28,6 +28,7 @@ from django.utils import timezone
 from chungtay.accounts.access import scope_for
 from chungtay.accounts.models import AuditEvent
 from chungtay.accounts.roles import assigned_units, require
+from chungtay.bulk import collector_paused
 from chungtay.core import fmt
 from chungtay.jobs.hooks import pause_point
 from chungtay.units.models import Unit
@@ -89,7 +90,8 @@ def run_import(actor, commune: Unit, files: list[tuple[str | Path, str]], *, dry
     """
     check_commune(actor, commune)
     try:
-        return _run(actor, commune, files, dry_run, progress, on_stage, source)
+        with collector_paused():
+            return _run(actor, commune, files, dry_run, progress, on_stage, source)
     finally:
         engine.clear_caches()       # a long-running web process keeps nothing of the file
 

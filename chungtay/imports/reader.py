@@ -14,6 +14,7 @@ from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, field
 from pathlib import Path
 
+from chungtay.bulk import collector_paused
 from chungtay.core import limits
 from chungtay.core.limits import LimitError
 
@@ -128,6 +129,11 @@ def _fatal(e: BaseException) -> bool:
 
 def read_xlsx(path: str | Path, display_name: str | None = None,
               progress=None) -> tuple[list[Table], list[Problem]]:
+    with collector_paused():     # millions of row lists: see chungtay.bulk.collector_paused
+        return _read_xlsx(path, display_name, progress)
+
+
+def _read_xlsx(path, display_name, progress) -> tuple[list[Table], list[Problem]]:
     from python_calamine import CalamineWorkbook
     name = display_name or Path(path).name
     problems: list[Problem] = []
