@@ -41,15 +41,20 @@ def test_nested_uses_keep_the_outer_state():
     assert not gc.isenabled()           # it was off before: it stays off
 
 
-def test_a_workbook_read_runs_paused_and_gives_it_back(tmp_path, monkeypatch):
-    from chungtay.imports import reader
-    seen = []
-    real = reader._table
+def _watch(monkeypatch, module, name: str) -> list[bool]:
+    """Whether the collector was on at each call of ``module.name``."""
+    seen, real = [], getattr(module, name)
 
     def spy(*a, **k):
         seen.append(gc.isenabled())
         return real(*a, **k)
-    monkeypatch.setattr(reader, "_table", spy)
+    monkeypatch.setattr(module, name, spy)
+    return seen
+
+
+def test_a_workbook_read_runs_paused_and_gives_it_back(tmp_path, monkeypatch):
+    from chungtay.imports import reader
+    seen = _watch(monkeypatch, reader, "_table")
     read_xlsx(write_xlsx(tmp_path / "ok.xlsx", {"Ho": [HH_HEAD, ["000001", "Thôn 1", "Số 1", "Nông thôn"]]}))
     assert seen == [False] and gc.isenabled()
     bad = tmp_path / "bad.xlsx"
@@ -62,13 +67,7 @@ def test_a_workbook_read_runs_paused_and_gives_it_back(tmp_path, monkeypatch):
 def test_an_import_runs_paused_and_gives_it_back(commune_officer, my_commune, tmp_path, monkeypatch):
     from chungtay.imports import actions
     from tests.test_import_support import run
-    seen = []
-    real = actions._run
-
-    def spy(*a, **k):
-        seen.append(gc.isenabled())
-        return real(*a, **k)
-    monkeypatch.setattr(actions, "_run", spy)
+    seen = _watch(monkeypatch, actions, "_run")
     bad = tmp_path / "bad.xlsx"
     bad.write_bytes(b"PK\x03\x04 not a workbook")
     out = run(commune_officer, my_commune, bad)
