@@ -25,8 +25,9 @@ class Household(models.Model):
               ("died_out", "Không còn thành viên")]
     code = models.CharField(max_length=40, unique=True)
     village = models.ForeignKey("units.Unit", on_delete=models.PROTECT, related_name="households")
-    # Denormalised from the village so every scoped query is one indexed column.
-    commune = models.ForeignKey("units.Unit", on_delete=models.PROTECT, related_name="+")
+    # Denormalised from the village so every scoped query is one indexed column (the commune's is the
+    # (commune, village) index below, which leads with it: no index of its own).
+    commune = models.ForeignKey("units.Unit", on_delete=models.PROTECT, related_name="+", db_index=False)
     province = models.ForeignKey("units.Unit", on_delete=models.PROTECT, related_name="+")
     address = models.CharField(max_length=200, blank=True)
     is_urban = models.BooleanField(default=False)
@@ -49,7 +50,8 @@ class Household(models.Model):
     objects = ScopedQuerySet.as_manager()
 
     class Meta:
-        indexes = [models.Index(fields=["commune", "village"]), models.Index(fields=["province"]),
+        # (province: the foreign key's own index; a second one on the same column was dropped)
+        indexes = [models.Index(fields=["commune", "village"]),
                    # the ended households of a province, counted by the prepared radar's stamp
                    models.Index(fields=["province"], condition=~models.Q(status="active"), name="household_ended_province")]
 
@@ -105,7 +107,8 @@ class Assessment(models.Model):
     version and only the newest version of a round has ``is_current``."""
     PERIODIC, REGULAR = "periodic", "regular"
     KINDS = [(PERIODIC, "Rà soát định kỳ"), (REGULAR, "Rà soát thường xuyên")]
-    household = models.ForeignKey(Household, on_delete=models.PROTECT, related_name="assessments")
+    # no index of its own: the (household, year) index below leads with it
+    household = models.ForeignKey(Household, on_delete=models.PROTECT, related_name="assessments", db_index=False)
     year = models.PositiveSmallIntegerField()
     kind = models.CharField(max_length=10, choices=KINDS, default=PERIODIC)
     version = models.PositiveSmallIntegerField(default=1)
