@@ -171,6 +171,7 @@ def insert_dicts(model, rows) -> int:
     them). A column a row leaves out takes what the ORM would give it (the field's default, else None
     or ""), ``auto_now`` fields the time of the call. ``id`` is written when the first row has one.
     JSON fields are written as their JSON text. No signals, as with bulk_create."""
+    import itertools
     import json
     from datetime import datetime, timezone
     rows = iter(rows)
@@ -193,17 +194,12 @@ def insert_dicts(model, rows) -> int:
         raise ValueError(f"{model.__name__}: no such columns {sorted(unknown)}")
 
     def tuples():
-        for r in _chain(first, rows):
+        for r in itertools.chain([first], rows):
             t = [r[c] if c in r else fill[c] for c in names]
             for k in dump:
                 t[k] = json.dumps(t[k])
             yield t
     return insert_rows(model._meta.db_table, [f.column for f in fields], tuples())
-
-
-def _chain(first, rest):
-    yield first
-    yield from rest
 
 
 @contextmanager

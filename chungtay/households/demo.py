@@ -17,8 +17,8 @@ from django.db import connection, transaction
 from django.db.models import Count
 
 from chungtay.accounts.models import Assignment, AuditEvent
-from chungtay.bulk import (collector_paused, foreign_keys_deferred, indexes_deferred, next_id, release_memory,
-                           reset_sequences)
+from chungtay.bulk import (collector_paused, foreign_keys_deferred, indexes_deferred, insert_rows, next_id,
+                           release_memory, reset_sequences)
 from chungtay.core import fmt
 from chungtay.core.standards import get_standard
 from chungtay.units.loader import load_units
@@ -199,11 +199,10 @@ def load_population(pop, replace: bool = False, log=lambda m: None, actor=None) 
                    " ".join([folded(code)] + [folded(n) for n in names.get(code, [])])[:400],
                    h["end_reason"][i] or "active", h["start_year"][i], end,
                    hid.get(h["split_from"][i]) if h["split_from"][i] else None, now, Household.DEMO)
-    # one transaction, the tables' indexes built once at the end (chungtay.bulk)
-    from chungtay.bulk import insert_rows as _insert     # executemany on SQLite, COPY on PostgreSQL
+    # one transaction, the tables' indexes built once at the end; executemany on SQLite, COPY on PostgreSQL
     tables = ("households_household", "households_member", "households_assessment")
     with transaction.atomic(), foreign_keys_deferred(*tables), indexes_deferred(*tables):
-        n_h = _insert("households_household",
+        n_h = insert_rows("households_household",
                       ["id", "code", "village_id", "commune_id", "province_id", "address", "is_urban", "head_name",
                        "ethnic_minority", "search_text", "status", "start_year", "end_year", "split_from_id",
                        "created_at", "source"], hh_rows())
@@ -226,7 +225,7 @@ def load_population(pop, replace: bool = False, log=lambda m: None, actor=None) 
                     yield (hid[code], m["member_no"][i], m["full_name"][i], m["sex"][i], m["birth_year"][i],
                            m["ethnicity"][i], m["relation"][i], enc, dig, m["health_insurance"][i],
                            m["schooling"][i] or "", m["disability"][i], m["work"][i] or "")
-        n_m = _insert("households_member",
+        n_m = insert_rows("households_member",
                       ["household_id", "member_no", "full_name", "sex", "birth_year", "ethnicity", "relation",
                        "citizen_id_encrypted", "citizen_id_digest", "health_insurance", "schooling", "disability",
                        "work"], member_rows())
@@ -250,7 +249,7 @@ def load_population(pop, replace: bool = False, log=lambda m: None, actor=None) 
                            None, *deps, a["deprivation_count"][i], a["category"][i], "", "", a["ethnic_minority"][i],
                            a["pledged_escape"][i], vil["id"], vil["parent_id"], _province_of(units, vil["parent_id"]),
                            lc, district, _parent(units, district), now, "")
-        n_a = _insert("households_assessment",
+        n_a = insert_rows("households_assessment",
                       ["household_id", "year", "kind", "version", "is_current", "standard", "area", "basis", "income",
                        "score_a"] + [f"dep_{i}" for i in range(1, 13)] +
                       ["deprivation_count", "category", "explanation_vi", "explanation_en", "ethnic_minority",

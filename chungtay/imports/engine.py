@@ -27,12 +27,11 @@ from datetime import date, datetime, timezone
 
 import numpy as np
 
+from chungtay.bulk import executemany_rows as _executemany
+from chungtay.bulk import insert_rows as _insert
 from chungtay.core import fmt
 from chungtay.core.standards import CATEGORIES, StandardError, standard_for_year
 from chungtay.core.vector import classify_arrays
-
-from chungtay.bulk import executemany_rows as _executemany
-from chungtay.bulk import insert_rows as _insert
 
 from . import spec
 from .reader import Problem, Table

@@ -109,8 +109,6 @@ def _table(kind: str, source: str, grid: list[list], problems: list[Problem]) ->
         empty = [i for i in empty if _empty(vals[i])]
         if not empty:
             break
-    if not cols:
-        empty = range(n)
     if not empty:
         rows = list(range(2, n + 2))
     else:

@@ -11,9 +11,10 @@ About one pledge in six gets nothing: the radar's "pledges with no support behin
 Kinds and values follow the Kon Tum 2017–2018 report (movement.md): cows, goats, pigs, ducks,
 seed rice and maize, coffee and avocado seedlings, fertiliser, tools, barns, houses, loans.
 
-Everything is written in bulk, as rows with their ids (a second or two for the demo province), once: a second call changes
-nothing. The rows are ordinary ledger rows (version 1, current, ``source="distribution"``) with
-their funding shares summing exactly to the value, recorded by no user (the demo's loader).
+Everything is written in bulk, as rows with their ids (a few seconds for the demo province), once:
+a second call changes nothing. The rows are ordinary ledger rows (version 1, current,
+``source="distribution"``) with their funding shares summing exactly to the value, recorded by no
+user (the demo's loader).
 """
 from __future__ import annotations
 
