@@ -445,8 +445,9 @@ def _unit_movements(y: int, vids) -> None:
                 m = movement(b, a, pe == 1 or (pe == 2 and (h, u, "poor") in earlier),
                              ne == 1 or (ne == 2 and (h, u, "near_poor") in earlier))
                 out[(u, b, a, m, bool(pl) and a != NONE)] += n
-    UnitMovement.objects.bulk_create([UnitMovement(year_to=y, unit_id=u, before=b, after=a, movement=m, pledged=p, n=n)
-                                      for (u, b, a, m, p), n in out.items()], batch_size=2000)
+    # rows as they are (bulk_create: ~140 rows a statement on SQLite, ~3 s of the demo's 100,000)
+    insert_rows(UnitMovement._meta.db_table, ["year_to", "unit_id", "before", "after", "movement", "pledged", "n"],
+                ((y, u, b, a, m, p, n) for (u, b, a, m, p), n in out.items()))
 
 
 def _earlier_elsewhere(y: int, level: str, households) -> set:
