@@ -114,13 +114,33 @@ def executemany_rows(sql: str, rows, progress=None, start=0, end=0, total=0) -> 
     return n
 
 
-def insert_rows(table: str, columns: list[str], rows, progress=None, start=0, end=0, total=0) -> int:
+def _literal(value) -> str:
+    """A constant as SQL text: None, a bool, an int or a str (nothing else is accepted)."""
+    if value is None:
+        return "NULL"
+    if isinstance(value, (bool, int)):
+        return str(int(value))
+    if isinstance(value, str):
+        return "'" + value.replace("'", "''") + "'"
+    raise TypeError(f"not a constant for SQL: {value!r}")
+
+
+def insert_rows(table: str, columns: list[str], rows, progress=None, start=0, end=0, total=0,
+                constants: dict | None = None) -> int:
     """INSERT many rows: ``executemany`` on SQLite, ``COPY … FROM STDIN`` on PostgreSQL (an
-    order of magnitude faster there than one statement per row)."""
-    cols = ", ".join(connection.ops.quote_name(c) for c in columns)     # "both" is a keyword on PostgreSQL
+    order of magnitude faster there than one statement per row). ``constants``: column → the
+    value every row has (None, bool, int or str), not given in the rows: on SQLite written into
+    the statement (the demo's results: 9 of 37 values a row not bound, 1.3 M times)."""
+    constants = constants or {}
     if connection.vendor != "postgresql":
-        sql = f"INSERT INTO {table} ({cols}) VALUES ({', '.join(['%s'] * len(columns))})"
+        cols = ", ".join(connection.ops.quote_name(c) for c in [*columns, *constants])
+        values = ["%s"] * len(columns) + [_literal(v) for v in constants.values()]
+        sql = f"INSERT INTO {table} ({cols}) VALUES ({', '.join(values)})"
         return executemany_rows(sql, rows, progress, start, end, total)
+    if constants:
+        tail = tuple(constants.values())
+        columns, rows = [*columns, *constants], ((*r, *tail) for r in rows)
+    cols = ", ".join(connection.ops.quote_name(c) for c in columns)     # "both" is a keyword on PostgreSQL
     n = 0
     with connection.cursor() as cur, cur.cursor.copy(f"COPY {table} ({cols}) FROM STDIN") as copy:
         for r in rows:

@@ -231,30 +231,37 @@ def load_population(pop, replace: bool = False, log=lambda m: None, actor=None) 
                        "work"], member_rows())
         log(f"  {n_m:,} members")
 
-        hh_village = dict(zip(h["household_code"], h["village_code"]))
-        n_ind = {}
+        def place(vil):
+            """(village, commune, province, legacy commune, district, legacy province) of a village."""
+            lc = vil["legacy_parent_id"]
+            district = _parent(units, lc)
+            return (vil["id"], vil["parent_id"], _province_of(units, vil["parent_id"]), lc, district,
+                    _parent(units, district))
+        # each household's place and each (standard, mask)'s twelve flags made once, not for every result
+        hh_place = {code: place(villages[vc]) for code, vc in zip(h["household_code"], h["village_code"])}
+        flags: dict[tuple[str, int], tuple] = {}
+
+        def deps_of(std, mask):
+            d = flags.get((std, mask))
+            if d is None:
+                n = len(get_standard(std).indicators)
+                d = flags[(std, mask)] = tuple(bool(mask >> b & 1) if b < n else False for b in range(12))
+            return d
 
         def assessment_rows():
             for a in _batches(pop.assessments):
-                for i, code in enumerate(a["household_code"]):
-                    vil = villages[hh_village[code]]
-                    lc = vil["legacy_parent_id"]
-                    district = _parent(units, lc)
-                    std = a["standard"][i]
-                    if std not in n_ind:
-                        n_ind[std] = len(get_standard(std).indicators)
-                    mask = a["deprivation_mask"][i]
-                    deps = tuple(bool(mask >> b & 1) if b < n_ind[std] else False for b in range(12))
-                    yield (hid[code], a["year"][i], "periodic", 1, True, std, a["area"][i], "income", a["income"][i],
-                           None, *deps, a["deprivation_count"][i], a["category"][i], "", "", a["ethnic_minority"][i],
-                           a["pledged_escape"][i], vil["id"], vil["parent_id"], _province_of(units, vil["parent_id"]),
-                           lc, district, _parent(units, district), now, "")
+                for code, year, std, area, income, mask, n_dep, cat, ethnic, pledged in zip(
+                        a["household_code"], a["year"], a["standard"], a["area"], a["income"], a["deprivation_mask"],
+                        a["deprivation_count"], a["category"], a["ethnic_minority"], a["pledged_escape"]):
+                    yield (hid[code], year, std, area, income, *deps_of(std, mask), n_dep, cat, ethnic, pledged,
+                           *hh_place[code])
         n_a = insert_rows("households_assessment",
-                      ["household_id", "year", "kind", "version", "is_current", "standard", "area", "basis", "income",
-                       "score_a"] + [f"dep_{i}" for i in range(1, 13)] +
-                      ["deprivation_count", "category", "explanation_vi", "explanation_en", "ethnic_minority",
-                       "pledged_escape", "village_id", "commune_id", "province_id", "legacy_commune_id", "district_id",
-                       "legacy_province_id", "recorded_at", "reason"], assessment_rows())
+                      ["household_id", "year", "standard", "area", "income"] + [f"dep_{i}" for i in range(1, 13)] +
+                      ["deprivation_count", "category", "ethnic_minority", "pledged_escape", "village_id", "commune_id",
+                       "province_id", "legacy_commune_id", "district_id", "legacy_province_id"], assessment_rows(),
+                      constants={"kind": "periodic", "version": 1, "is_current": True, "basis": "income",
+                                 "score_a": None, "explanation_vi": "", "explanation_en": "", "recorded_at": now,
+                                 "reason": ""})
         log(f"  {n_a:,} assessments")
     reset_sequences(Household, Member, Assessment)
     from chungtay.prepared.refresh import TABLES as PREPARED
