@@ -235,7 +235,9 @@ def _movements(year: int | None, vids, households=None) -> None:
         HouseholdMovement.objects.all().delete()
         UnitMovement.objects.all().delete()
         for y in years:
-            _movement_pair(y, None)
+            _movement_pair(y, None, counts=False)
+        _movement_counts(None, "", [])          # every pair's groups in one pass over the rows
+        for y in years:
             _unit_movements(y, None)
         return
     MovementCount.objects.filter(year_to__gt=years[-1]).delete()
@@ -294,9 +296,10 @@ def _flag(cat: str, already: str) -> str:
             f"ELSE 0 END)")
 
 
-def _movement_pair(y: int, vids, households=None) -> None:
+def _movement_pair(y: int, vids, households=None, counts: bool = True) -> None:
     """HouseholdMovement of pair ``y`` for the households with a result of ``y - 1`` or ``y`` in
-    ``vids`` (all when None), each classified for its units, then MovementCount as their groups."""
+    ``vids`` (all when None), each classified for its units, then (``counts``) MovementCount as
+    their groups."""
     stale = MovementCount.objects.filter(year_to=y)
     stale_h = HouseholdMovement.objects.filter(year_to=y)
     sel, params = "", [y - 1] * 4 + [y - 1, y]      # 4 EXISTS (pe, ne), then the households' years
@@ -344,15 +347,25 @@ def _movement_pair(y: int, vids, households=None) -> None:
           f"SELECT {int(y)}, h, {', '.join(f'f_{c}' for c in LOC)}, {', '.join(f't_{c}' for c in LOC)}, "
           f"cf, ct, pe, ne, pl, {', '.join(mv_sql)} FROM ({inner}) t", params)
     _resolve_elsewhere(y, vids)
+    if counts:
+        _movement_counts(y, touch, tparams)
+
+
+def _movement_counts(y: int | None, touch: str, tparams: list) -> None:
+    """MovementCount of pair ``y`` (every pair when None: a full recount's one pass, not one scan of
+    the unindexed rows a pair) as the groups of its HouseholdMovement rows (``touch``: the villages'
+    condition, with ``tparams``)."""
+    cols = [f"from_{c}" for c in LOC] + [f"to_{c}" for c in LOC]
     dst = ["year_to"] + cols + ["cat_from", "cat_to", "poor_earlier", "near_earlier", "pledged", "household_id", "n"]
+    where, params = ("year_to = %s", [y]) if y is not None else ("1 = 1", [])
     _exec(f"INSERT INTO {MovementCount._meta.db_table} ({', '.join(dst)}) "
-          f"SELECT {int(y)}, from_village_id, {', '.join(f'MIN(from_{c})' for c in LOC[1:])}, "
+          f"SELECT year_to, from_village_id, {', '.join(f'MIN(from_{c})' for c in LOC[1:])}, "
           f"to_village_id, {', '.join(f'MIN(to_{c})' for c in LOC[1:])}, cat_from, cat_to, poor_earlier, "
           f"near_earlier, pledged, hid, COUNT(*) "
           f"FROM (SELECT m.*, CASE WHEN poor_earlier = 2 OR near_earlier = 2 THEN household_id END AS hid "
-          f"FROM {HouseholdMovement._meta.db_table} m WHERE year_to = %s{touch}) u "
-          f"GROUP BY from_village_id, to_village_id, cat_from, cat_to, poor_earlier, near_earlier, pledged, hid",
-          [y] + tparams)
+          f"FROM {HouseholdMovement._meta.db_table} m WHERE {where}{touch}) u "
+          f"GROUP BY year_to, from_village_id, to_village_id, cat_from, cat_to, poor_earlier, near_earlier, pledged, "
+          f"hid", params + tparams)
 
 
 NONE_ = "none"
