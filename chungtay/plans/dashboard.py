@@ -130,6 +130,19 @@ def province_communes_geojson(province_code: str) -> str | None:
     The layer holds every commune of the country (6 MB: half a second to parse), so the first
     use splits it into one small file per province under DATA_DIR/cache/geo (keyed by the
     layer's size and date); later server processes read only their province's file."""
+    cache_dir = boundaries_by_province()
+    if cache_dir is None:
+        return None
+    f = cache_dir / f"{province_code}.geojson"
+    if not f.exists():
+        return json.dumps({"type": "FeatureCollection", "features": []})
+    return f.read_text(encoding="utf-8")
+
+
+def boundaries_by_province() -> Path | None:
+    """The folder of the boundary layer split into one file per province (split now if it is not
+    yet: the server's warm-up calls this, so that no first page pays for it), or None without a
+    layer."""
     d = geo_dir()
     if d is None:
         return None
@@ -138,10 +151,7 @@ def province_communes_geojson(province_code: str) -> str | None:
     cache_dir = Path(settings.DATA_DIR) / "cache" / "geo" / f"communes-{st.st_size}-{int(st.st_mtime)}"
     if not (cache_dir / "_done").exists():
         _split_by_province(src, cache_dir)
-    f = cache_dir / f"{province_code}.geojson"
-    if not f.exists():
-        return json.dumps({"type": "FeatureCollection", "features": []})
-    return f.read_text(encoding="utf-8")
+    return cache_dir
 
 
 def _split_by_province(src: Path, cache_dir: Path) -> None:
