@@ -53,7 +53,9 @@ def _history(p: Participant, years, poor_in=None) -> dict | None:
     if poor_in is not None:
         qs = qs.filter(household_id__in=_results(p, poor_in).filter(category="poor").values("household_id"))
     out: dict[int, dict[int, str]] = {}
-    for h, y, c in qs.values_list("household_id", "year", "category").iterator():
+    # fetched whole, not by .iterator(): on PostgreSQL that is a server-side cursor, planned for its
+    # first rows (a nested loop over the poor households: 2.4 s for a province instead of 0.16 s)
+    for h, y, c in qs.values_list("household_id", "year", "category"):
         out.setdefault(h, {})[y] = c
     return out
 
