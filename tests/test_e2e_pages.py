@@ -50,7 +50,11 @@ def login(browser, server, username):
     page.goto(server + "/login/")
     page.fill("input[name=username]", username)
     page.fill("input[name=password]", PASSWORD)
-    page.click("button.primary")
+    # the sign-in's own navigation waited for: wait_for_load_state() alone could return while the
+    # login page was still loaded, and a click made then was overtaken by the redirect home (seen once
+    # on a loaded machine: the open-data footer link "clicked" on the login page)
+    with page.expect_navigation():
+        page.click("button.primary")
     page.wait_for_load_state()
     return page
 
