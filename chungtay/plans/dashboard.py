@@ -127,9 +127,10 @@ def province_communes_geojson(province_code: str) -> str | None:
     """Commune boundaries of one province from the deployment's boundary layer (not shipped:
     see docs/dashboards.md on the layer's licence).
 
-    The layer holds every commune of the country (6 MB: half a second to parse), so the first
-    use splits it into one small file per province under DATA_DIR/cache/geo (keyed by the
-    layer's size and date); later server processes read only their province's file."""
+    The layer holds every commune of the country (6 MB: half a second to parse), so it is split
+    once into one small file per province under DATA_DIR/cache/geo (keyed by the layer's size and
+    date: :func:`boundaries_by_province`, which the server's warm-up calls); a page reads only its
+    province's file."""
     cache_dir = boundaries_by_province()
     if cache_dir is None:
         return None

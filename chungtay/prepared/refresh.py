@@ -29,6 +29,7 @@ from .models import (LOCATION, NO_SHARE, DeprivationCount, EscapeCandidate, Hous
 
 A = Assessment._meta.db_table
 LOC = [f"{c}_id" for c in LOCATION]
+SIDES = [f"from_{c}" for c in LOC] + [f"to_{c}" for c in LOC]        # a movement row's two places
 PERIODIC = "a.kind = 'periodic' AND a.is_current"
 
 
@@ -236,7 +237,7 @@ def _movements(year: int | None, vids, households=None) -> None:
         UnitMovement.objects.all().delete()
         for y in years:
             _movement_pair(y, None, counts=False)
-        _movement_counts(None, "", [])          # every pair's groups in one pass over the rows
+        _movement_counts(None)          # every pair's groups in one pass over the rows
         for y in years:
             _unit_movements(y, None)
         return
@@ -341,8 +342,7 @@ def _movement_pair(y: int, vids, households=None, counts: bool = True) -> None:
                    f"{_movement_sql('cf', f'(CASE WHEN {t} = {f} THEN ct ELSE {_q(NONE_)} END)')} END)",
                    f"(CASE WHEN {t} IS NULL THEN NULL ELSE "
                    f"{_movement_sql(f'(CASE WHEN {f} = {t} THEN cf ELSE {_q(NONE_)} END)', 'ct')} END)"]
-    cols = [f"from_{c}" for c in LOC] + [f"to_{c}" for c in LOC]
-    dst = ["year_to", "household_id"] + cols + ["cat_from", "cat_to", "poor_earlier", "near_earlier", "pledged"]
+    dst = ["year_to", "household_id"] + SIDES + ["cat_from", "cat_to", "poor_earlier", "near_earlier", "pledged"]
     _exec(f"INSERT INTO {HouseholdMovement._meta.db_table} ({', '.join(dst + mv_cols)}) "
           f"SELECT {int(y)}, h, {', '.join(f'f_{c}' for c in LOC)}, {', '.join(f't_{c}' for c in LOC)}, "
           f"cf, ct, pe, ne, pl, {', '.join(mv_sql)} FROM ({inner}) t", params)
@@ -351,12 +351,11 @@ def _movement_pair(y: int, vids, households=None, counts: bool = True) -> None:
         _movement_counts(y, touch, tparams)
 
 
-def _movement_counts(y: int | None, touch: str, tparams: list) -> None:
+def _movement_counts(y: int | None, touch: str = "", tparams=()) -> None:
     """MovementCount of pair ``y`` (every pair when None: a full recount's one pass, not one scan of
     the unindexed rows a pair) as the groups of its HouseholdMovement rows (``touch``: the villages'
     condition, with ``tparams``)."""
-    cols = [f"from_{c}" for c in LOC] + [f"to_{c}" for c in LOC]
-    dst = ["year_to"] + cols + ["cat_from", "cat_to", "poor_earlier", "near_earlier", "pledged", "household_id", "n"]
+    dst = ["year_to"] + SIDES + ["cat_from", "cat_to", "poor_earlier", "near_earlier", "pledged", "household_id", "n"]
     where, params = ("year_to = %s", [y]) if y is not None else ("1 = 1", [])
     _exec(f"INSERT INTO {MovementCount._meta.db_table} ({', '.join(dst)}) "
           f"SELECT year_to, from_village_id, {', '.join(f'MIN(from_{c})' for c in LOC[1:])}, "
@@ -365,7 +364,7 @@ def _movement_counts(y: int | None, touch: str, tparams: list) -> None:
           f"FROM (SELECT m.*, CASE WHEN poor_earlier = 2 OR near_earlier = 2 THEN household_id END AS hid "
           f"FROM {HouseholdMovement._meta.db_table} m WHERE {where}{touch}) u "
           f"GROUP BY year_to, from_village_id, to_village_id, cat_from, cat_to, poor_earlier, near_earlier, pledged, "
-          f"hid", params + tparams)
+          f"hid", params + list(tparams))
 
 
 NONE_ = "none"
