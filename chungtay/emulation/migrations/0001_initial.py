@@ -10,11 +10,11 @@ class Migration(migrations.Migration):
     initial = True
 
     dependencies = [
+        ('auth', '__first__'),
         ('households', '0005_unique_current_and_summary'),
         ('plans', '0001_initial'),
         ('support', '0002_support_source_length'),
         ('units', '0002_unit_sort_name'),
-        migrations.swappable_dependency(settings.AUTH_USER_MODEL),
     ]
 
     operations = [
@@ -41,6 +41,7 @@ class Migration(migrations.Migration):
             ],
             options={
                 'ordering': ['-start_year', '-id'],
+                'constraints': [models.CheckConstraint(condition=models.Q(('end_year__gte', models.F('start_year'))), name='movement_period')],
             },
         ),
         migrations.CreateModel(
@@ -71,6 +72,7 @@ class Migration(migrations.Migration):
             ],
             options={
                 'ordering': ['code', '-version'],
+                'constraints': [models.UniqueConstraint(fields=('movement', 'code', 'version'), name='criteria_set_version')],
             },
         ),
         migrations.CreateModel(
@@ -83,6 +85,7 @@ class Migration(migrations.Migration):
             ],
             options={
                 'ordering': ['name'],
+                'constraints': [models.UniqueConstraint(fields=('movement', 'name'), name='cluster_name_once')],
             },
         ),
         migrations.CreateModel(
@@ -95,6 +98,7 @@ class Migration(migrations.Migration):
             ],
             options={
                 'ordering': ['number'],
+                'constraints': [models.UniqueConstraint(fields=('movement', 'number'), name='content_once')],
             },
         ),
         migrations.CreateModel(
@@ -112,6 +116,7 @@ class Migration(migrations.Migration):
             ],
             options={
                 'ordering': ['name', 'id'],
+                'constraints': [models.CheckConstraint(condition=models.Q(models.Q(('household__isnull', True), ('kind', 'unit'), ('partner__isnull', True), ('unit__isnull', False)), models.Q(('household__isnull', True), ('kind', 'partner'), ('partner__isnull', False), ('unit__isnull', True)), models.Q(('household__isnull', False), ('kind', 'household'), ('partner__isnull', True), ('unit__isnull', True)), _connector='OR'), name='participant_one_subject'), models.UniqueConstraint(fields=('movement', 'unit'), name='participant_unit_once'), models.UniqueConstraint(fields=('movement', 'partner'), name='participant_partner_once'), models.UniqueConstraint(fields=('movement', 'household'), name='participant_household_once')],
             },
         ),
         migrations.CreateModel(
@@ -129,6 +134,7 @@ class Migration(migrations.Migration):
             ],
             options={
                 'ordering': ['-year', '-signed_on'],
+                'constraints': [models.UniqueConstraint(fields=('cluster', 'year'), name='pact_once_a_year')],
             },
         ),
         migrations.CreateModel(
@@ -142,6 +148,7 @@ class Migration(migrations.Migration):
             ],
             options={
                 'ordering': ['year', 'cluster', 'participant__name'],
+                'constraints': [models.UniqueConstraint(fields=('participant', 'year'), name='one_cluster_a_year'), models.UniqueConstraint(condition=models.Q(('role', 'head')), fields=('cluster', 'year'), name='one_head_a_year'), models.UniqueConstraint(condition=models.Q(('role', 'deputy')), fields=('cluster', 'year'), name='one_deputy_a_year')],
             },
         ),
         migrations.CreateModel(
@@ -168,6 +175,7 @@ class Migration(migrations.Migration):
             ],
             options={
                 'ordering': ['-date', '-id'],
+                'constraints': [models.CheckConstraint(condition=models.Q(('invited__isnull', True), ('reached__lte', models.F('invited')), _connector='OR'), name='activity_reached_of_invited')],
             },
         ),
         migrations.CreateModel(
@@ -183,6 +191,7 @@ class Migration(migrations.Migration):
             ],
             options={
                 'ordering': ['-year', 'participant__name'],
+                'constraints': [models.UniqueConstraint(fields=('participant', 'year'), name='registration_once_a_year')],
             },
         ),
         migrations.CreateModel(
@@ -215,6 +224,7 @@ class Migration(migrations.Migration):
             ],
             options={
                 'ordering': ['-year', '-id'],
+                'constraints': [models.UniqueConstraint(fields=('criteria_set', 'year'), name='one_run_a_year')],
             },
         ),
         migrations.CreateModel(
@@ -238,6 +248,7 @@ class Migration(migrations.Migration):
             ],
             options={
                 'ordering': ['participant__name', 'id'],
+                'constraints': [models.UniqueConstraint(fields=('run', 'participant', 'criterion'), name='score_once')],
             },
         ),
         migrations.CreateModel(
@@ -253,74 +264,7 @@ class Migration(migrations.Migration):
             ],
             options={
                 'ordering': ['cluster', 'rank', 'participant__name'],
+                'constraints': [models.UniqueConstraint(fields=('run', 'participant'), name='score_total_once')],
             },
-        ),
-        migrations.AddConstraint(
-            model_name='movement',
-            constraint=models.CheckConstraint(condition=models.Q(('end_year__gte', models.F('start_year'))), name='movement_period'),
-        ),
-        migrations.AddConstraint(
-            model_name='criteriaset',
-            constraint=models.UniqueConstraint(fields=('movement', 'code', 'version'), name='criteria_set_version'),
-        ),
-        migrations.AddConstraint(
-            model_name='cluster',
-            constraint=models.UniqueConstraint(fields=('movement', 'name'), name='cluster_name_once'),
-        ),
-        migrations.AddConstraint(
-            model_name='movementcontent',
-            constraint=models.UniqueConstraint(fields=('movement', 'number'), name='content_once'),
-        ),
-        migrations.AddConstraint(
-            model_name='participant',
-            constraint=models.CheckConstraint(condition=models.Q(models.Q(('household__isnull', True), ('kind', 'unit'), ('partner__isnull', True), ('unit__isnull', False)), models.Q(('household__isnull', True), ('kind', 'partner'), ('partner__isnull', False), ('unit__isnull', True)), models.Q(('household__isnull', False), ('kind', 'household'), ('partner__isnull', True), ('unit__isnull', True)), _connector='OR'), name='participant_one_subject'),
-        ),
-        migrations.AddConstraint(
-            model_name='participant',
-            constraint=models.UniqueConstraint(fields=('movement', 'unit'), name='participant_unit_once'),
-        ),
-        migrations.AddConstraint(
-            model_name='participant',
-            constraint=models.UniqueConstraint(fields=('movement', 'partner'), name='participant_partner_once'),
-        ),
-        migrations.AddConstraint(
-            model_name='participant',
-            constraint=models.UniqueConstraint(fields=('movement', 'household'), name='participant_household_once'),
-        ),
-        migrations.AddConstraint(
-            model_name='pact',
-            constraint=models.UniqueConstraint(fields=('cluster', 'year'), name='pact_once_a_year'),
-        ),
-        migrations.AddConstraint(
-            model_name='clustermember',
-            constraint=models.UniqueConstraint(fields=('participant', 'year'), name='one_cluster_a_year'),
-        ),
-        migrations.AddConstraint(
-            model_name='clustermember',
-            constraint=models.UniqueConstraint(condition=models.Q(('role', 'head')), fields=('cluster', 'year'), name='one_head_a_year'),
-        ),
-        migrations.AddConstraint(
-            model_name='clustermember',
-            constraint=models.UniqueConstraint(condition=models.Q(('role', 'deputy')), fields=('cluster', 'year'), name='one_deputy_a_year'),
-        ),
-        migrations.AddConstraint(
-            model_name='activity',
-            constraint=models.CheckConstraint(condition=models.Q(('invited__isnull', True), ('reached__lte', models.F('invited')), _connector='OR'), name='activity_reached_of_invited'),
-        ),
-        migrations.AddConstraint(
-            model_name='registration',
-            constraint=models.UniqueConstraint(fields=('participant', 'year'), name='registration_once_a_year'),
-        ),
-        migrations.AddConstraint(
-            model_name='scorerun',
-            constraint=models.UniqueConstraint(fields=('criteria_set', 'year'), name='one_run_a_year'),
-        ),
-        migrations.AddConstraint(
-            model_name='score',
-            constraint=models.UniqueConstraint(fields=('run', 'participant', 'criterion'), name='score_once'),
-        ),
-        migrations.AddConstraint(
-            model_name='scoretotal',
-            constraint=models.UniqueConstraint(fields=('run', 'participant'), name='score_total_once'),
         ),
     ]

@@ -8,11 +8,11 @@ from django.db import migrations, models
 class Migration(migrations.Migration):
 
     dependencies = [
+        ('auth', '__first__'),
         ('emulation', '0002_national_movements'),
         ('households', '0006_household_ended_province'),
         ('support', '0003_prepared_analysis'),
         ('units', '0002_unit_sort_name'),
-        migrations.swappable_dependency(settings.AUTH_USER_MODEL),
     ]
 
     operations = [
@@ -166,6 +166,7 @@ class Migration(migrations.Migration):
             ],
             options={
                 'ordering': ['id'],
+                'constraints': [models.UniqueConstraint(fields=('nomination', 'code'), name='nomination_item_once')],
             },
         ),
         migrations.CreateModel(
@@ -188,6 +189,7 @@ class Migration(migrations.Migration):
             ],
             options={
                 'ordering': ['-started_on', '-id'],
+                'constraints': [models.CheckConstraint(condition=models.Q(('ended_on__isnull', True), ('ended_on__gte', models.F('started_on')), _connector='OR'), name='restriction_period')],
             },
         ),
         migrations.CreateModel(
@@ -213,13 +215,5 @@ class Migration(migrations.Migration):
         migrations.AddConstraint(
             model_name='awarddecision',
             constraint=models.CheckConstraint(condition=models.Q(('final', False), models.Q(('number', ''), _negated=True), _connector='OR'), name='award_final_has_number'),
-        ),
-        migrations.AddConstraint(
-            model_name='nominationitem',
-            constraint=models.UniqueConstraint(fields=('nomination', 'code'), name='nomination_item_once'),
-        ),
-        migrations.AddConstraint(
-            model_name='restriction',
-            constraint=models.CheckConstraint(condition=models.Q(('ended_on__isnull', True), ('ended_on__gte', models.F('started_on')), _connector='OR'), name='restriction_period'),
         ),
     ]

@@ -10,10 +10,10 @@ class Migration(migrations.Migration):
     initial = True
 
     dependencies = [
+        ('auth', '__first__'),
         ('households', '0005_unique_current_and_summary'),
         ('support', '0002_support_source_length'),
         ('units', '0002_unit_sort_name'),
-        migrations.swappable_dependency(settings.AUTH_USER_MODEL),
     ]
 
     operations = [
@@ -114,6 +114,7 @@ class Migration(migrations.Migration):
             ],
             options={
                 'ordering': ['-start', '-id'],
+                'constraints': [models.CheckConstraint(condition=models.Q(('target_vnd__gte', 0)), name='campaign_target_not_negative'), models.CheckConstraint(condition=models.Q(('end__gte', models.F('start'))), name='campaign_period')],
             },
         ),
         migrations.CreateModel(
@@ -143,6 +144,9 @@ class Migration(migrations.Migration):
                 ('holder', models.CharField(max_length=200)),
                 ('fund', models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='bank_accounts', to='fund.fund')),
             ],
+            options={
+                'constraints': [models.UniqueConstraint(fields=('fund', 'number'), name='fund_bank_account_once')],
+            },
         ),
         migrations.AddField(
             model_name='allocation',
@@ -164,6 +168,7 @@ class Migration(migrations.Migration):
             ],
             options={
                 'ordering': ['due_date', 'id'],
+                'constraints': [models.CheckConstraint(condition=models.Q(('amount_vnd__gt', 0)), name='fund_pledge_positive')],
             },
         ),
         migrations.CreateModel(
@@ -213,6 +218,8 @@ class Migration(migrations.Migration):
             ],
             options={
                 'ordering': ['id'],
+                'indexes': [models.Index(fields=['fund', 'account'], name='fund_ledger_fund_id_1a0dca_idx')],
+                'constraints': [models.CheckConstraint(condition=models.Q(('amount', 0), _negated=True), name='ledger_line_not_zero')],
             },
         ),
         migrations.CreateModel(
@@ -236,6 +243,8 @@ class Migration(migrations.Migration):
             ],
             options={
                 'ordering': ['-date', '-id'],
+                'indexes': [models.Index(fields=['fund', 'date'], name='fund_donati_fund_id_6c640f_idx')],
+                'constraints': [models.UniqueConstraint(fields=('fund', 'receipt_year', 'receipt_no'), name='donation_receipt_once'), models.CheckConstraint(condition=models.Q(('value_vnd__gt', 0)), name='donation_positive')],
             },
         ),
         migrations.AddField(
@@ -260,6 +269,7 @@ class Migration(migrations.Migration):
             ],
             options={
                 'ordering': ['-end'],
+                'constraints': [models.UniqueConstraint(fields=('fund', 'start', 'end'), name='published_period_once')],
             },
         ),
         migrations.CreateModel(
@@ -270,6 +280,9 @@ class Migration(migrations.Migration):
                 ('last', models.PositiveIntegerField(default=0)),
                 ('fund', models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='+', to='fund.fund')),
             ],
+            options={
+                'constraints': [models.UniqueConstraint(fields=('fund', 'year'), name='receipt_counter_once')],
+            },
         ),
         migrations.CreateModel(
             name='Transfer',
@@ -286,49 +299,5 @@ class Migration(migrations.Migration):
             options={
                 'ordering': ['-date', '-id'],
             },
-        ),
-        migrations.AddConstraint(
-            model_name='campaign',
-            constraint=models.CheckConstraint(condition=models.Q(('target_vnd__gte', 0)), name='campaign_target_not_negative'),
-        ),
-        migrations.AddConstraint(
-            model_name='campaign',
-            constraint=models.CheckConstraint(condition=models.Q(('end__gte', models.F('start'))), name='campaign_period'),
-        ),
-        migrations.AddConstraint(
-            model_name='bankaccount',
-            constraint=models.UniqueConstraint(fields=('fund', 'number'), name='fund_bank_account_once'),
-        ),
-        migrations.AddConstraint(
-            model_name='fundpledge',
-            constraint=models.CheckConstraint(condition=models.Q(('amount_vnd__gt', 0)), name='fund_pledge_positive'),
-        ),
-        migrations.AddIndex(
-            model_name='ledgerline',
-            index=models.Index(fields=['fund', 'account'], name='fund_ledger_fund_id_1a0dca_idx'),
-        ),
-        migrations.AddConstraint(
-            model_name='ledgerline',
-            constraint=models.CheckConstraint(condition=models.Q(('amount', 0), _negated=True), name='ledger_line_not_zero'),
-        ),
-        migrations.AddIndex(
-            model_name='donation',
-            index=models.Index(fields=['fund', 'date'], name='fund_donati_fund_id_6c640f_idx'),
-        ),
-        migrations.AddConstraint(
-            model_name='donation',
-            constraint=models.UniqueConstraint(fields=('fund', 'receipt_year', 'receipt_no'), name='donation_receipt_once'),
-        ),
-        migrations.AddConstraint(
-            model_name='donation',
-            constraint=models.CheckConstraint(condition=models.Q(('value_vnd__gt', 0)), name='donation_positive'),
-        ),
-        migrations.AddConstraint(
-            model_name='publishedperiod',
-            constraint=models.UniqueConstraint(fields=('fund', 'start', 'end'), name='published_period_once'),
-        ),
-        migrations.AddConstraint(
-            model_name='receiptcounter',
-            constraint=models.UniqueConstraint(fields=('fund', 'year'), name='receipt_counter_once'),
         ),
     ]

@@ -10,10 +10,10 @@ class Migration(migrations.Migration):
     initial = True
 
     dependencies = [
+        ('auth', '__first__'),
         ('households', '0005_unique_current_and_summary'),
         ('support', '0002_support_source_length'),
         ('units', '0002_unit_sort_name'),
-        migrations.swappable_dependency(settings.AUTH_USER_MODEL),
     ]
 
     operations = [
@@ -35,6 +35,7 @@ class Migration(migrations.Migration):
             ],
             options={
                 'ordering': ['commune__sort_name', 'name'],
+                'constraints': [models.UniqueConstraint(fields=('commune', 'name'), name='group_name_once_per_commune')],
             },
         ),
         migrations.CreateModel(
@@ -69,6 +70,7 @@ class Migration(migrations.Migration):
             ],
             options={
                 'ordering': ['left_on', 'joined_on', 'id'],
+                'constraints': [models.CheckConstraint(condition=models.Q(('left_on__isnull', True), ('left_on__gte', models.F('joined_on')), _connector='OR'), name='membership_left_after_joined')],
             },
         ),
         migrations.CreateModel(
@@ -87,18 +89,7 @@ class Migration(migrations.Migration):
             ],
             options={
                 'ordering': ['date', 'id'],
+                'constraints': [models.CheckConstraint(condition=models.Q(('amount_vnd__gt', 0)), name='savings_amount_positive')],
             },
-        ),
-        migrations.AddConstraint(
-            model_name='group',
-            constraint=models.UniqueConstraint(fields=('commune', 'name'), name='group_name_once_per_commune'),
-        ),
-        migrations.AddConstraint(
-            model_name='membership',
-            constraint=models.CheckConstraint(condition=models.Q(('left_on__isnull', True), ('left_on__gte', models.F('joined_on')), _connector='OR'), name='membership_left_after_joined'),
-        ),
-        migrations.AddConstraint(
-            model_name='savingsentry',
-            constraint=models.CheckConstraint(condition=models.Q(('amount_vnd__gt', 0)), name='savings_amount_positive'),
         ),
     ]

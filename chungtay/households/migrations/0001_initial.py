@@ -10,8 +10,8 @@ class Migration(migrations.Migration):
     initial = True
 
     dependencies = [
+        ('auth', '__first__'),
         ('units', '0001_initial'),
-        migrations.swappable_dependency(settings.AUTH_USER_MODEL),
     ]
 
     operations = [
@@ -34,6 +34,9 @@ class Migration(migrations.Migration):
                 ('split_from', models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.SET_NULL, to='households.household')),
                 ('village', models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='households', to='units.unit')),
             ],
+            options={
+                'indexes': [models.Index(fields=['commune', 'village'], name='households__commune_a568f1_idx'), models.Index(fields=['province'], name='households__provinc_ecc977_idx')],
+            },
         ),
         migrations.CreateModel(
             name='Assessment',
@@ -79,6 +82,8 @@ class Migration(migrations.Migration):
             ],
             options={
                 'ordering': ['-year', '-version'],
+                'indexes': [models.Index(fields=['year', 'province', 'is_current', 'kind'], name='households__year_f1d59c_idx'), models.Index(fields=['year', 'commune', 'is_current'], name='households__year_8b3773_idx'), models.Index(fields=['year', 'legacy_province', 'is_current'], name='households__year_b79c28_idx'), models.Index(fields=['household', 'year'], name='households__househo_ee1abb_idx')],
+                'constraints': [models.UniqueConstraint(fields=('household', 'year', 'kind', 'version'), name='assessment_version')],
             },
         ),
         migrations.CreateModel(
@@ -102,33 +107,5 @@ class Migration(migrations.Migration):
             options={
                 'ordering': ['member_no'],
             },
-        ),
-        migrations.AddIndex(
-            model_name='household',
-            index=models.Index(fields=['commune', 'village'], name='households__commune_a568f1_idx'),
-        ),
-        migrations.AddIndex(
-            model_name='household',
-            index=models.Index(fields=['province'], name='households__provinc_ecc977_idx'),
-        ),
-        migrations.AddIndex(
-            model_name='assessment',
-            index=models.Index(fields=['year', 'province', 'is_current', 'kind'], name='households__year_f1d59c_idx'),
-        ),
-        migrations.AddIndex(
-            model_name='assessment',
-            index=models.Index(fields=['year', 'commune', 'is_current'], name='households__year_8b3773_idx'),
-        ),
-        migrations.AddIndex(
-            model_name='assessment',
-            index=models.Index(fields=['year', 'legacy_province', 'is_current'], name='households__year_b79c28_idx'),
-        ),
-        migrations.AddIndex(
-            model_name='assessment',
-            index=models.Index(fields=['household', 'year'], name='households__househo_ee1abb_idx'),
-        ),
-        migrations.AddConstraint(
-            model_name='assessment',
-            constraint=models.UniqueConstraint(fields=('household', 'year', 'kind', 'version'), name='assessment_version'),
         ),
     ]

@@ -10,9 +10,9 @@ class Migration(migrations.Migration):
     initial = True
 
     dependencies = [
+        ('auth', '__first__'),
         ('households', '0003_yearsummary_poor_income'),
         ('units', '0001_initial'),
-        migrations.swappable_dependency(settings.AUTH_USER_MODEL),
     ]
 
     operations = [
@@ -37,6 +37,9 @@ class Migration(migrations.Migration):
                 ('created_by', models.ForeignKey(null=True, on_delete=django.db.models.deletion.SET_NULL, related_name='+', to=settings.AUTH_USER_MODEL)),
                 ('province', models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='+', to='units.unit')),
             ],
+            options={
+                'constraints': [models.UniqueConstraint(condition=models.Q(('kind', 'periodic')), fields=('commune', 'year'), name='one_periodic_round_a_year'), models.UniqueConstraint(condition=models.Q(('kind', 'regular')), fields=('commune', 'year', 'month'), name='one_regular_round_a_month')],
+            },
         ),
         migrations.CreateModel(
             name='Complaint',
@@ -69,6 +72,9 @@ class Migration(migrations.Migration):
                 ('household', models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='round_entries', to='households.household')),
                 ('round', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='members', to='reviews.reviewround')),
             ],
+            options={
+                'constraints': [models.UniqueConstraint(fields=('round', 'household'), name='round_household_once')],
+            },
         ),
         migrations.CreateModel(
             name='VillageMeeting',
@@ -83,17 +89,5 @@ class Migration(migrations.Migration):
                 ('round', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='meetings', to='reviews.reviewround')),
                 ('village', models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='+', to='units.unit')),
             ],
-        ),
-        migrations.AddConstraint(
-            model_name='reviewround',
-            constraint=models.UniqueConstraint(condition=models.Q(('kind', 'periodic')), fields=('commune', 'year'), name='one_periodic_round_a_year'),
-        ),
-        migrations.AddConstraint(
-            model_name='reviewround',
-            constraint=models.UniqueConstraint(condition=models.Q(('kind', 'regular')), fields=('commune', 'year', 'month'), name='one_regular_round_a_month'),
-        ),
-        migrations.AddConstraint(
-            model_name='roundhousehold',
-            constraint=models.UniqueConstraint(fields=('round', 'household'), name='round_household_once'),
         ),
     ]

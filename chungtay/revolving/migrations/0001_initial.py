@@ -10,10 +10,10 @@ class Migration(migrations.Migration):
     initial = True
 
     dependencies = [
+        ('auth', '__first__'),
         ('households', '0005_unique_current_and_summary'),
         ('support', '0002_support_source_length'),
         ('units', '0002_unit_sort_name'),
-        migrations.swappable_dependency(settings.AUTH_USER_MODEL),
     ]
 
     operations = [
@@ -53,6 +53,7 @@ class Migration(migrations.Migration):
             ],
             options={
                 'ordering': ['id'],
+                'constraints': [models.UniqueConstraint(fields=('model', 'code'), name='revolving_asset_code'), models.CheckConstraint(condition=models.Q(('value_vnd__gte', 0)), name='revolving_asset_value')],
             },
         ),
         migrations.CreateModel(
@@ -93,13 +94,5 @@ class Migration(migrations.Migration):
                 'indexes': [models.Index(fields=['model', 'date'], name='revolving_e_model_i_ec7141_idx')],
                 'constraints': [models.CheckConstraint(condition=models.Q(('amount_vnd__isnull', True), ('amount_vnd__gte', 0), _connector='OR'), name='revolving_event_amount')],
             },
-        ),
-        migrations.AddConstraint(
-            model_name='asset',
-            constraint=models.UniqueConstraint(fields=('model', 'code'), name='revolving_asset_code'),
-        ),
-        migrations.AddConstraint(
-            model_name='asset',
-            constraint=models.CheckConstraint(condition=models.Q(('value_vnd__gte', 0)), name='revolving_asset_value'),
         ),
     ]

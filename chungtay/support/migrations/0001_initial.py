@@ -10,9 +10,9 @@ class Migration(migrations.Migration):
     initial = True
 
     dependencies = [
+        ('auth', '__first__'),
         ('households', '0005_unique_current_and_summary'),
         ('units', '0002_unit_sort_name'),
-        migrations.swappable_dependency(settings.AUTH_USER_MODEL),
     ]
 
     operations = [
@@ -89,6 +89,7 @@ class Migration(migrations.Migration):
             ],
             options={
                 'ordering': ['name'],
+                'constraints': [models.UniqueConstraint(fields=('unit', 'name'), name='partner_once_per_unit')],
             },
         ),
         migrations.CreateModel(
@@ -112,6 +113,7 @@ class Migration(migrations.Migration):
             ],
             options={
                 'ordering': ['-start_date', '-id'],
+                'constraints': [models.CheckConstraint(condition=models.Q(('partner__isnull', False), ('officer__isnull', False), _connector='OR'), name='pairing_has_helper')],
             },
         ),
         migrations.CreateModel(
@@ -133,6 +135,7 @@ class Migration(migrations.Migration):
             ],
             options={
                 'ordering': ['-year', '-id'],
+                'constraints': [models.UniqueConstraint(fields=('household', 'year'), name='pledge_once_a_year')],
             },
         ),
         migrations.CreateModel(
@@ -204,6 +207,8 @@ class Migration(migrations.Migration):
             ],
             options={
                 'ordering': ['-date', '-id'],
+                'indexes': [models.Index(fields=['commune', 'year', 'is_current'], name='support_sup_commune_0849c9_idx'), models.Index(fields=['province', 'year', 'is_current'], name='support_sup_provinc_83b518_idx'), models.Index(fields=['household', 'is_current'], name='support_sup_househo_529365_idx')],
+                'constraints': [models.UniqueConstraint(fields=('entry', 'version'), name='support_version'), models.UniqueConstraint(condition=models.Q(('is_current', True)), fields=('entry',), name='support_one_current'), models.CheckConstraint(condition=models.Q(('value_vnd__gte', 0)), name='support_value_not_negative')],
             },
         ),
         migrations.CreateModel(
@@ -217,46 +222,7 @@ class Migration(migrations.Migration):
             ],
             options={
                 'ordering': ['-share', 'id'],
+                'constraints': [models.UniqueConstraint(fields=('support', 'source'), name='funding_source_once')],
             },
-        ),
-        migrations.AddConstraint(
-            model_name='partner',
-            constraint=models.UniqueConstraint(fields=('unit', 'name'), name='partner_once_per_unit'),
-        ),
-        migrations.AddConstraint(
-            model_name='pairing',
-            constraint=models.CheckConstraint(condition=models.Q(('partner__isnull', False), ('officer__isnull', False), _connector='OR'), name='pairing_has_helper'),
-        ),
-        migrations.AddConstraint(
-            model_name='pledge',
-            constraint=models.UniqueConstraint(fields=('household', 'year'), name='pledge_once_a_year'),
-        ),
-        migrations.AddIndex(
-            model_name='support',
-            index=models.Index(fields=['commune', 'year', 'is_current'], name='support_sup_commune_0849c9_idx'),
-        ),
-        migrations.AddIndex(
-            model_name='support',
-            index=models.Index(fields=['province', 'year', 'is_current'], name='support_sup_provinc_83b518_idx'),
-        ),
-        migrations.AddIndex(
-            model_name='support',
-            index=models.Index(fields=['household', 'is_current'], name='support_sup_househo_529365_idx'),
-        ),
-        migrations.AddConstraint(
-            model_name='support',
-            constraint=models.UniqueConstraint(fields=('entry', 'version'), name='support_version'),
-        ),
-        migrations.AddConstraint(
-            model_name='support',
-            constraint=models.UniqueConstraint(condition=models.Q(('is_current', True)), fields=('entry',), name='support_one_current'),
-        ),
-        migrations.AddConstraint(
-            model_name='support',
-            constraint=models.CheckConstraint(condition=models.Q(('value_vnd__gte', 0)), name='support_value_not_negative'),
-        ),
-        migrations.AddConstraint(
-            model_name='supportfunding',
-            constraint=models.UniqueConstraint(fields=('support', 'source'), name='funding_source_once'),
         ),
     ]

@@ -30,6 +30,10 @@ class Migration(migrations.Migration):
                 ('legacy_parent', models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.PROTECT, related_name='legacy_children', to='units.unit')),
                 ('parent', models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.PROTECT, related_name='children', to='units.unit')),
             ],
+            options={
+                'indexes': [models.Index(fields=['parent', 'name'], name='units_unit_parent__681ad4_idx')],
+                'constraints': [models.UniqueConstraint(fields=('system', 'level', 'code'), name='unit_key')],
+            },
         ),
         migrations.CreateModel(
             name='UnitMapping',
@@ -39,6 +43,9 @@ class Migration(migrations.Migration):
                 ('legacy', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='maps_to', to='units.unit')),
                 ('new', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='maps_from', to='units.unit')),
             ],
+            options={
+                'constraints': [models.UniqueConstraint(fields=('legacy', 'new'), name='unit_mapping_pair')],
+            },
         ),
         migrations.CreateModel(
             name='UnitTag',
@@ -50,21 +57,8 @@ class Migration(migrations.Migration):
                 ('source', models.CharField(blank=True, max_length=200)),
                 ('unit', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='tags', to='units.unit')),
             ],
-        ),
-        migrations.AddIndex(
-            model_name='unit',
-            index=models.Index(fields=['parent', 'name'], name='units_unit_parent__681ad4_idx'),
-        ),
-        migrations.AddConstraint(
-            model_name='unit',
-            constraint=models.UniqueConstraint(fields=('system', 'level', 'code'), name='unit_key'),
-        ),
-        migrations.AddConstraint(
-            model_name='unitmapping',
-            constraint=models.UniqueConstraint(fields=('legacy', 'new'), name='unit_mapping_pair'),
-        ),
-        migrations.AddIndex(
-            model_name='unittag',
-            index=models.Index(fields=['tag', 'start_year'], name='units_unitt_tag_e2b2b8_idx'),
+            options={
+                'indexes': [models.Index(fields=['tag', 'start_year'], name='units_unitt_tag_e2b2b8_idx')],
+            },
         ),
     ]
