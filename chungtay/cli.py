@@ -178,8 +178,10 @@ def cmd_demo(args) -> int:
     from django.core.management import call_command
     from chungtay.env import is_production
     from chungtay.households.demo import DEMO_USERS, setup_demo
+    from chungtay import fresh_schema
     t0 = time.perf_counter()
-    call_command("migrate", verbosity=0)
+    if not fresh_schema.create():          # an empty database in one pass; any other through migrate
+        call_command("migrate", verbosity=0)
     url = f"http://{args.host}:{args.port}/"
     queued = None
     if args.no_serve or args.no_worker or is_production():     # load here, in this terminal
