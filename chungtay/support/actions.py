@@ -124,20 +124,47 @@ def _place(household: Household) -> dict:
             "province_id": household.province_id}
 
 
-def _write_version(actor, entry: SupportEntry, household: Household, f: Facts, version: int, reason: str,
-                   source: str) -> Support:
-    s = Support.objects.create(
+def _version(actor, entry: SupportEntry, household: Household, f: Facts, version: int, reason: str,
+             source: str) -> Support:
+    """The unsaved row of a version (its funding lines: :func:`_funding_rows`, once it has an id)."""
+    return Support(
         entry=entry, version=version, is_current=True, household=household, member=f.member, part=f.part,
         programme=f.part.root, kind=f.kind, description=f.description.strip()[:200],
         quantity=Decimal(f.quantity), unit_of_measure=f.unit_of_measure.strip()[:30], value_vnd=f.value_vnd,
         date=f.date, year=f.date.year, provider_unit=f.provider_unit, provider_partner=f.provider_partner,
         document_no=f.document_no.strip()[:60], evidence=f.evidence, status=f.status, reason=reason[:300],
         source=source, recorded_by=actor if getattr(actor, "pk", None) else None, **_place(household))
-    sources = {x.code: x for x in FundingSource.objects.all()}
-    SupportFunding.objects.bulk_create([
-        SupportFunding(support=s, source=sources[ln.source], share=ln.share, amount_vnd=ln.amount)
-        for ln in fund.split(f.value_vnd, list(f.funding))])
+
+
+def _funding_rows(s: Support, f: Facts, sources: dict) -> list[SupportFunding]:
+    return [SupportFunding(support=s, source=sources[ln.source], share=ln.share, amount_vnd=ln.amount)
+            for ln in fund.split(f.value_vnd, list(f.funding))]
+
+
+def _write_version(actor, entry: SupportEntry, household: Household, f: Facts, version: int, reason: str,
+                   source: str) -> Support:
+    s = _version(actor, entry, household, f, version, reason, source)
+    s.save(force_insert=True)
+    SupportFunding.objects.bulk_create(_funding_rows(s, f, {x.code: x for x in FundingSource.objects.all()}))
     return s
+
+
+def write_new(actor, items: list[tuple[Household, Facts]], *, source: str, distribution: Distribution | None = None,
+              extra: dict | None = None) -> list[Support]:
+    """New supports, checked by the caller (:func:`check_facts`, role and area): an entry and its
+    version 1 for each (household, facts), each with its audit record (``extra`` added to it), in
+    a few statements whatever their number (a distribution, the fund's payments of a decision)."""
+    by = actor if getattr(actor, "pk", None) else None
+    entries = SupportEntry.objects.bulk_create([SupportEntry(household=h, distribution=distribution, created_by=by)
+                                                for h, _ in items])
+    rows = Support.objects.bulk_create([_version(actor, e, h, f, 1, "", source) for e, (h, f) in zip(entries, items)])
+    sources = {x.code: x for x in FundingSource.objects.all()}
+    SupportFunding.objects.bulk_create([ln for s, (_, f) in zip(rows, items) for ln in _funding_rows(s, f, sources)])
+    AuditEvent.objects.bulk_create([
+        AuditEvent(actor=by, action="support.record", object_type="support", object_id=str(s.pk), unit=h.village,
+                   changes={"entry": e.pk, "household": h.code, **(extra or {}), **_changes(s, f)})
+        for e, s, (h, f) in zip(entries, rows, items)])
+    return rows
 
 
 def _changes(s: Support, f: Facts) -> dict:
@@ -167,10 +194,7 @@ def record_support(actor, household: Household, facts: Facts, *, source: str = "
     role-matrix action that authorises it (``disbursement_record`` when the Fund for the Poor pays)."""
     _require_household(actor, household, action)
     _raise(check_facts(actor, household, facts))
-    entry = SupportEntry.objects.create(household=household, created_by=actor if getattr(actor, "pk", None) else None)
-    s = _write_version(actor, entry, household, facts, 1, "", source)
-    audit(actor, "support.record", s, household.village, entry=entry.pk, household=household.code, **_changes(s, facts))
-    return s
+    return write_new(actor, [(household, facts)], source=source)[0]
 
 
 def _locked_current(entry_id: int) -> Support:
@@ -297,14 +321,8 @@ def record_distribution(actor, *, unit: Unit, decision_no: str, decision_date: d
         households=len(households), created_by=actor if getattr(actor, "pk", None) else None)
     if not facts.document_no:
         facts.document_no = d.decision_no
-    events = []
-    for h in households:
-        entry = SupportEntry.objects.create(household=h, distribution=d, created_by=d.created_by)
-        s = _write_version(actor, entry, h, facts, 1, "", "distribution")
-        events.append(AuditEvent(actor=d.created_by, action="support.record", object_type="support", object_id=str(s.pk),
-                                 unit=h.village, changes={"entry": entry.pk, "household": h.code,
-                                                          "distribution": d.pk, **_changes(s, facts)}))
-    AuditEvent.objects.bulk_create(events)
+    write_new(actor, [(h, facts) for h in households], source="distribution", distribution=d,
+              extra={"distribution": d.pk})
     audit(actor, "distribution.record", d, unit, decision_no=d.decision_no, households=len(households),
           part=facts.part.code, kind=facts.kind, value_each=facts.value_vnd)
     return d

@@ -16,7 +16,6 @@ from pathlib import Path
 
 from django.db import transaction
 
-from chungtay.accounts.models import AuditEvent
 from chungtay.accounts.roles import can
 from chungtay.core import limits
 from chungtay.core.limits import LimitError
@@ -28,7 +27,7 @@ from chungtay.imports.spec import fold_key
 
 from . import actions
 from . import funding as fund
-from .models import KINDS, STATUSES, FundingSource, Partner, ProgrammePart, SupportEntry
+from .models import KINDS, STATUSES, FundingSource, Partner, ProgrammePart
 
 MAX_ROWS = 20_000
 SHEET = "HoTro"
@@ -310,15 +309,7 @@ def _vi(reason) -> str:
 @retry_on_clash
 @transaction.atomic
 def _write(actor, todo, name: str) -> None:
-    actor_row = actor if getattr(actor, "pk", None) else None
-    events = []
-    for hh, facts in todo:
-        entry = SupportEntry.objects.create(household=hh, created_by=actor_row)
-        s = actions._write_version(actor, entry, hh, facts, 1, "", "import")
-        events.append(AuditEvent(actor=actor_row, action="support.record", object_type="support", object_id=str(s.pk),
-                                 unit=hh.village, changes={"entry": entry.pk, "household": hh.code, "import": True,
-                                                           **actions._changes(s, facts)}))
-    AuditEvent.objects.bulk_create(events)
+    actions.write_new(actor, todo, source="import", extra={"import": True})
     audit(actor, "support.import", todo[0][0], None, rows=len(todo))
 
 
