@@ -65,6 +65,7 @@ CASES = {
     "fund:receipt": [Case("GET", lambda w: [w.donation.pk], READ)],
     "fund:allocation_new": [Case("GET", _fund, BOOKS), Case("POST", _fund, BOOKS, data=lambda w: {})],
     "fund:disbursement_new": [Case("GET", _fund, BOOKS), Case("POST", _fund, BOOKS, data=lambda w: {})],
+    "fund:payment_list_new": [Case("GET", _fund, BOOKS), Case("POST", _fund, BOOKS, data=lambda w: {})],
     "fund:disbursements": [Case("GET", _fund, READ)],
     "fund:transfer_new": [Case("GET", _fund, BOOKS), Case("POST", _fund, BOOKS, data=lambda w: {})],
     "fund:reconcile": [Case("GET", _fund, READ), Case("POST", _fund, BOOKS, data=lambda w: {})],

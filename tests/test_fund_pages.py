@@ -70,7 +70,7 @@ def test_amounts_are_whole_vnd_on_the_form(client, front, fund):
 def test_other_personas_read_but_may_not_write(client, request, fund, who):
     client.force_login(request.getfixturevalue(who))
     assert client.get(f"/fund/{fund.pk}/").status_code == 200
-    for url in ("donations/new/", "allocate/", "disburse/", "transfer/"):
+    for url in ("donations/new/", "allocate/", "disburse/", "pay-list/", "transfer/"):
         assert client.get(f"/fund/{fund.pk}/{url}").status_code == 403
 
 

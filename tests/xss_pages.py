@@ -44,7 +44,7 @@ PAGES: dict[str, tuple[str | None, list]] = {
         "/support/revolving/{revolving}/"]),
     "fund": ("mttq", [
         "/fund/", "/fund/{fund}/", "/fund/{fund}/campaigns/", "/fund/{fund}/pledges/", "/fund/{fund}/donations/",
-        "/fund/{fund}/donations/new/", "/fund/{fund}/allocate/", "/fund/{fund}/disburse/",
+        "/fund/{fund}/donations/new/", "/fund/{fund}/allocate/", "/fund/{fund}/disburse/", "/fund/{fund}/pay-list/",
         "/fund/{fund}/disbursements/", "/fund/{fund}/transfer/", "/fund/{fund}/bank/?statement={statement}",
         "/fund/{fund}/recipients/", "/fund/entries/{reversible}/reverse/", "/fund/{fund}/donors/",
         "/fund/{fund}/houses/", "/fund/{fund}/houses/new/", "/fund/houses/{house}/", "/fund/houses/{house}/stage/",

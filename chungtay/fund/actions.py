@@ -357,15 +357,70 @@ def decide_allocation(actor, fund: Fund, *, decision_no: str, decision_date: dt.
 def household_for(actor, fund: Fund, code: str) -> Household:
     """The household of that code inside the fund's unit and the user's area (else a message that
     does not tell an unknown code from one outside the area)."""
+    found = households_for(actor, fund, [code])
+    if not found:
+        raise ValidationError({"household": not_in_fund(fund, code)})
+    return next(iter(found.values()))
+
+
+def households_for(actor, fund: Fund, codes: list[str]) -> dict[str, Household]:
+    """Code → household, for the codes of households inside the fund's unit and the user's area
+    (one query; the others are left out: :func:`not_in_fund` says so without telling which)."""
     if fund.level == Fund.NATIONAL:
         raise ValidationError({"household": outside_message(fund)})
     qs = Household.objects.for_user(actor).select_related("village", "commune", "province")
     qs = qs.filter(commune=fund.unit) if fund.level == Fund.COMMUNE else qs.filter(province=fund.unit)
-    h = qs.filter(code=(code or "").strip()).first()
-    if h is None:
-        raise ValidationError({"household": tr(f"Mã hộ {code}: không có trong {fund.unit.full_name}",
-                                               f"Household {code}: not in {fund.unit.full_name}")})
-    return h
+    wanted = {(c or "").strip() for c in codes}
+    return {h.code: h for h in qs.filter(code__in=sorted(wanted))}
+
+
+def not_in_fund(fund: Fund, code: str) -> str:
+    return tr(f"Mã hộ {code}: không có trong {fund.unit.full_name}", f"Household {code}: not in {fund.unit.full_name}")
+
+
+def payment_problems(fund: Fund, household: Household, purpose: str, amount_vnd, date, paid_from: str,
+                     allocation: Allocation | None) -> dict[str, str]:
+    """Field → message for paying one household (empty: it may be paid, if the money is there)."""
+    problems: dict[str, str] = {}
+    if purpose not in PURPOSE_NAMES:
+        problems["purpose"] = tr("Mục đích không hợp lệ", "Unknown purpose")
+    if paid_from not in ("cash", "bank", "goods"):
+        problems["paid_from"] = tr("Chi từ tiền mặt, ngân hàng hoặc hiện vật", "Pay from cash, bank or goods")
+    for check, value, name in ((_amount, amount_vnd, "amount_vnd"), (_date, date, "date")):
+        try:
+            check(value, name)
+        except ValidationError as e:
+            problems.update({k: v[0] for k, v in e.message_dict.items()})
+    if not inside(fund, household):
+        problems["household"] = outside_message(fund)
+    if allocation is not None and allocation.fund_id != fund.pk:
+        problems["allocation"] = tr("Quyết định phân bổ của quỹ khác", "An allocation of another fund")
+    return problems
+
+
+def payment_facts(fund: Fund, part, purpose: str, amount_vnd: int, date: dt.date, doc: str, description: str = "",
+                  kind: str | None = None):
+    """The support the household receives with a payment (support ledger: QVNN 100 %, provided by
+    the fund's unit). ``part``: the catalogue part of the purpose (``PURPOSE_SUPPORT``)."""
+    from chungtay.support.actions import Facts
+    _, default_kind, uom = PURPOSE_SUPPORT[purpose]
+    return Facts(part=part, kind=kind or default_kind, quantity=Decimal(1), unit_of_measure=uom, value_vnd=amount_vnd,
+                 date=date, status="delivered", funding=[("QVNN", 100, True)],
+                 description=(description or PURPOSE_NAMES[purpose][0])[:200], provider_unit=fund.unit,
+                 document_no=doc[:60])
+
+
+def payment_memo(purpose: str, household: Household) -> str:
+    return f"Chi {PURPOSE_NAMES[purpose][0].lower()} cho hộ {household.code}"
+
+
+def disbursement_row(actor, fund: Fund, household: Household, purpose: str, paid_from: str, amount_vnd: int,
+                     date: dt.date, doc: str, description: str, allocation: Allocation | None, entry_id: int,
+                     txn: LedgerTransaction) -> Disbursement:
+    return Disbursement(fund=fund, household=household, purpose=purpose, paid_from=paid_from, amount_vnd=amount_vnd,
+                        date=date, document_no=doc[:60], description=(description or "").strip()[:200],
+                        allocation=allocation, support_entry_id=entry_id, txn=txn, village_id=household.village_id,
+                        commune_id=household.commune_id, province_id=household.province_id, created_by=_by(actor))
 
 
 @retry_on_clash
@@ -374,36 +429,25 @@ def record_disbursement(actor, fund: Fund, *, household: Household, purpose: str
                         paid_from: str = "bank", document_no: str = "", description: str = "",
                         allocation: Allocation | None = None, kind: str | None = None) -> Disbursement:
     """Pay a household from the money allocated to ``purpose``; the payment is also a support of
-    the household (support ledger, funding source QVNN 100%, provided by the fund's unit)."""
+    the household (support ledger, funding source QVNN 100%, provided by the fund's unit). Many
+    households of one decision at once: ``payments.pay_households``."""
     require_fund(actor, "disbursement_record", fund)
     from chungtay.support import actions as support
     from chungtay.support.models import ProgrammePart
-    if purpose not in PURPOSE_NAMES:
-        raise ValidationError({"purpose": tr("Mục đích không hợp lệ", "Unknown purpose")})
-    if paid_from not in ("cash", "bank", "goods"):
-        raise ValidationError({"paid_from": tr("Chi từ tiền mặt, ngân hàng hoặc hiện vật", "Pay from cash, bank or goods")})
-    _amount(amount_vnd, "amount_vnd")
-    _date(date)
-    if not inside(fund, household):
-        raise ValidationError({"household": outside_message(fund)})
-    if allocation is not None and allocation.fund_id != fund.pk:
-        raise ValidationError({"allocation": tr("Quyết định phân bổ của quỹ khác", "An allocation of another fund")})
+    problems = payment_problems(fund, household, purpose, amount_vnd, date, paid_from, allocation)
+    if problems:
+        raise ValidationError(dict([next(iter(problems.items()))]))       # the first, as the form shows it
     _lock(fund)
-    part_code, default_kind, uom = PURPOSE_SUPPORT[purpose]
     doc = (document_no or (allocation.decision_no if allocation else "")).strip()
     t = _post(actor, fund, LedgerTransaction.DISBURSEMENT, date,
               [(fund, f"earmarked:{purpose}", amount_vnd), (fund, paid_from, -amount_vnd)],
-              memo=f"Chi {PURPOSE_NAMES[purpose][0].lower()} cho hộ {household.code}", reference=doc)
-    facts = support.Facts(part=ProgrammePart.objects.filter(code=part_code).first(), kind=kind or default_kind,
-                          quantity=Decimal(1), unit_of_measure=uom, value_vnd=amount_vnd, date=date, status="delivered",
-                          funding=[("QVNN", 100, True)], description=(description or PURPOSE_NAMES[purpose][0])[:200],
-                          provider_unit=fund.unit, document_no=doc[:60])
+              memo=payment_memo(purpose, household), reference=doc)
+    facts = payment_facts(fund, ProgrammePart.objects.filter(code=PURPOSE_SUPPORT[purpose][0]).first(), purpose,
+                          amount_vnd, date, doc, description, kind)
     s = support.record_support(actor, household, facts, source="fund", action="disbursement_record")
-    d = Disbursement.objects.create(fund=fund, household=household, purpose=purpose, paid_from=paid_from,
-                                    amount_vnd=amount_vnd, date=date, document_no=doc[:60],
-                                    description=(description or "").strip()[:200], allocation=allocation,
-                                    support_entry=s.entry, txn=t, village=household.village,
-                                    commune=household.commune, province=household.province, created_by=_by(actor))
+    d = disbursement_row(actor, fund, household, purpose, paid_from, amount_vnd, date, doc, description, allocation,
+                         s.entry_id, t)
+    d.save(force_insert=True)
     audit(actor, "fund.disbursement", d, household.village, household=household.code, purpose=purpose,
           amount_vnd=amount_vnd, support_entry=s.entry_id)
     return d

@@ -12,6 +12,7 @@ call changes nothing. Amounts are whole đồng.
 """
 from __future__ import annotations
 
+import dataclasses
 import datetime as dt
 import random
 
@@ -22,7 +23,7 @@ from chungtay.accounts.models import Assignment
 from chungtay.households.models import Assessment, Household
 from chungtay.units.models import Unit
 
-from . import actions, queries
+from . import actions, payments, queries
 from .models import Campaign, Donation, Donor, Fund
 
 SEED = 20251017
@@ -149,19 +150,26 @@ class _Book:
     def balance(self, account: str) -> int:
         return queries.balances(self.fund).get(account, 0)
 
-    def pay(self, household: Household, purpose: str, amount: int, date: dt.date, allocation, description=""):
-        """From the bank when it holds enough, else cash (goods for the emergency purpose)."""
-        if purpose == "emergency":
-            source = "goods"
-        else:
-            b = queries.balances(self.fund)
-            source = "bank" if b.get("bank", 0) >= amount else "cash" if b.get("cash", 0) >= amount else None
-        if source is None:              # allocated, not paid yet: the money is split between bank and cash
-            return None
-        d = actions.record_disbursement(self.user, self.fund, household=household, purpose=purpose, amount_vnd=amount,
-                                        date=date, paid_from=source, allocation=allocation, description=description)
-        self.count["disbursements"] += 1
-        return d
+    def pay_all(self, allocation, plan: list) -> dict:
+        """Pay the plan's households in one list: from the bank while it holds enough, else cash (goods
+        for the emergency purpose); a payment neither holds enough for is left unpaid (allocated, not
+        paid yet: the money is split between bank and cash). Returns {purpose: [disbursements]}."""
+        held = queries.balances(self.fund)
+        todo = []
+        for p in plan:
+            if p.purpose == "emergency":
+                source = "goods"
+            else:
+                source = next((a for a in ("bank", "cash") if held.get(a, 0) >= p.amount_vnd), None)
+                if source is None:
+                    continue
+                held[source] -= p.amount_vnd
+            todo.append(dataclasses.replace(p, paid_from=source))
+        paid: dict[str, list] = {}
+        for d in payments.pay_households(self.user, self.fund, allocation=allocation, payments=todo) if todo else []:
+            paid.setdefault(d.purpose, []).append(d)
+        self.count["disbursements"] += len(todo)
+        return paid
 
 
 # donor kind → (weight, channel choices, amount for a commune, amount for the province)
@@ -312,13 +320,9 @@ def _allocate_and_pay(book: _Book, year: int, poor: list[Household], near: list[
         book.user, fund, decision_no=f"{book.count['allocations']:02d}/QĐ-MTTQ-{'BTT' if book.level == 'province' else 'BTT.X'}",
         decision_date=dt.date(year, 11, 28), title=f"Phân bổ Quỹ Vì người nghèo sau Tháng cao điểm năm {year}",
         lines=[(p, units[u], v) for (p, u), v in sorted(lines.items())])
-    paid: dict[str, list] = {}
-    for i, (purpose, h, amount) in enumerate(plan):
-        day = dt.date(year, 12, 2 + (i * 3) % 27)
-        d = book.pay(h, purpose, amount, day, alloc, NAMES[purpose].format(next=year + 1))
-        if d is not None:
-            paid.setdefault(purpose, []).append(d)
-    return paid
+    return book.pay_all(alloc, [payments.Payment(h, purpose, amount, dt.date(year, 12, 2 + (i * 3) % 27),
+                                                 description=NAMES[purpose].format(next=year + 1))
+                                for i, (purpose, h, amount) in enumerate(plan)])
 
 
 @transaction.atomic

@@ -108,6 +108,30 @@ class DisbursementForm(forms.Form):
                                                            for x in allocations]
 
 
+class PaymentListForm(forms.Form):
+    """Many households of one allocation decision, the same purpose and amount each (a Tết gift, a
+    year's scholarships): ``payments.pay_households``."""
+    allocation = forms.ChoiceField(label=tr("Theo quyết định phân bổ", "Under allocation"))
+    purpose = forms.ChoiceField(label=tr("Mục đích", "Purpose"), choices=bilingual(PURPOSES))
+    amount_vnd = VNDField(label=tr("Số tiền / giá trị mỗi hộ (đồng)", "Amount / value for each household (VND)"))
+    date = forms.DateField(label=tr("Ngày chi", "Date paid"), widget=DATE)
+    paid_from = forms.ChoiceField(label=tr("Chi từ", "Paid from"), choices=[
+        ("bank", tr("Tiền gửi ngân hàng", "Bank")), ("cash", tr("Tiền mặt", "Cash")), ("goods", tr("Hiện vật", "Goods"))])
+    description = forms.CharField(label=tr("Nội dung", "Description"), max_length=200, required=False)
+    households = forms.CharField(
+        label=tr("Mã hộ (mỗi dòng một hộ, hoặc cách nhau bằng dấu phẩy)", "Household codes (one a line, or comma-separated)"),
+        widget=forms.Textarea(attrs={"rows": 8, "spellcheck": "false"}), max_length=5000 * 42)
+
+    def __init__(self, *a, allocations=(), **kw):
+        super().__init__(*a, **kw)
+        self.fields["allocation"].choices = [("", "—")] + [(str(x.pk), f"{x.decision_no} ({x.decision_date:%d/%m/%Y})")
+                                                           for x in allocations]
+
+    def codes(self) -> list[str]:
+        import re
+        return [c for c in (x.strip() for x in re.split(r"[,;\s]+", self.cleaned_data["households"])) if c]
+
+
 class TransferForm(forms.Form):
     to_fund = forms.ChoiceField(label=tr("Chuyển đến quỹ", "To fund"))
     amount_vnd = VNDField(label=tr("Số tiền (đồng)", "Amount (VND)"))

@@ -27,14 +27,21 @@ def add_to_balances(deltas: dict[tuple[int, str], int]) -> None:
 def post(t: LedgerTransaction, lines) -> list[LedgerLine]:
     """Write the lines of ``t`` — (fund, account, amount) — and update the prepared balances and the
     cross-fund index in the same database transaction."""
+    return post_many([(t, lines)])
+
+
+def post_many(postings) -> list[LedgerLine]:
+    """:func:`post` for many transactions at once: [(transaction, lines)], in a few statements."""
     with transaction.atomic():
-        rows = LedgerLine.objects.bulk_create([LedgerLine(txn=t, fund=f, account=a, amount=amt) for f, a, amt in lines])
+        rows = LedgerLine.objects.bulk_create([LedgerLine(txn=t, fund=f, account=a, amount=amt)
+                                               for t, lines in postings for f, a, amt in lines])
         deltas: dict[tuple[int, str], int] = defaultdict(int)
-        for f, a, amt in lines:
-            deltas[(f.pk, a)] += amt
+        for _, lines in postings:
+            for f, a, amt in lines:
+                deltas[(f.pk, a)] += amt
         add_to_balances(deltas)
-        others = sorted({f.pk for f, _, _ in lines} - {t.fund_id})
-        FundCrossEntry.objects.bulk_create([FundCrossEntry(fund_id=fid, txn=t, date=t.date) for fid in others])
+        FundCrossEntry.objects.bulk_create([FundCrossEntry(fund_id=fid, txn=t, date=t.date) for t, lines in postings
+                                            for fid in sorted({f.pk for f, _, _ in lines} - {t.fund_id})])
     return rows
 
 

@@ -15,6 +15,7 @@ urlpatterns = [
     path("donations/<int:pk>/receipt.pdf", views.receipt, name="receipt"),
     path("<int:pk>/allocate/", views.allocation_new, name="allocation_new"),
     path("<int:pk>/disburse/", views.disbursement_new, name="disbursement_new"),
+    path("<int:pk>/pay-list/", views.payment_list_new, name="payment_list_new"),
     path("<int:pk>/disbursements/", views.disbursements, name="disbursements"),
     path("<int:pk>/transfer/", views.transfer_new, name="transfer_new"),
     path("<int:pk>/bank/", views.reconcile, name="reconcile"),

@@ -17,7 +17,7 @@ from chungtay.i18n import tr
 from chungtay.units.models import Unit
 from chungtay.core import fmt
 
-from . import actions, forms, queries
+from . import actions, forms, payments, queries
 from .models import (PURPOSE_NAMES, BankStatement, Campaign, Disbursement, Donation, Fund, LedgerLine,
                      LedgerTransaction, Transfer)
 
@@ -317,6 +317,52 @@ def disbursement_new(request, pk):
             return redirect("fund:disbursements", pk=fund.pk)
     return _form_page(request, fund, form, tr("Chi hỗ trợ hộ từ Quỹ", "Pay a household from the fund"), "fund:detail",
                       extra={"summary": queries.summary(fund)})
+
+
+@login_required
+def payment_list_new(request, pk):
+    """One allocation decision's list of households paid at once (all or none, every bad line named)."""
+    fund = _fund(request, pk)
+    actions.require_fund(request.user, "disbursement_record", fund)
+    allocations = fund.allocations.all()[:100]
+    form = forms.PaymentListForm(request.POST or None, allocations=allocations)
+    if request.method == "POST" and form.is_valid():
+        cd = form.cleaned_data
+        try:
+            paid = payments.pay_households(request.user, fund, allocation=_pick(fund.allocations.all(), cd["allocation"]),
+                                           payments=_payment_list(request.user, fund, form.codes(), cd))
+        except ValidationError as e:
+            _errors(form, e)
+        else:
+            total = sum(d.amount_vnd for d in paid)
+            messages.success(request, tr(f"Đã chi cho {len(paid)} hộ, tổng {fmt.money(total)}, và ghi vào sổ hỗ trợ "
+                                         f"của từng hộ", f"Paid {len(paid)} households, {fmt.money(total, 'en')} in all; "
+                                         f"recorded as their supports"))
+            return redirect("fund:disbursements", pk=fund.pk)
+    return _form_page(request, fund, form, tr("Chi hỗ trợ theo danh sách hộ", "Pay a list of households"), "fund:detail",
+                      extra={"summary": queries.summary(fund)})
+
+
+def _payment_list(user, fund, codes: list[str], cd: dict) -> list:
+    """The form's codes as payments; every unknown or repeated code named (ValidationError)."""
+    if len(codes) > payments.MAX_PAYMENTS:
+        raise ValidationError(tr(f"Một danh sách tối đa {payments.MAX_PAYMENTS} hộ",
+                                 f"At most {payments.MAX_PAYMENTS} households at once"))
+    known = actions.households_for(user, fund, codes)
+    problems, found, seen = [], [], {}
+    for i, code in enumerate(codes, start=1):
+        if code in seen:
+            problems.append(tr(f"Dòng {i}: mã hộ {code} đã có ở dòng {seen[code]}",
+                               f"Line {i}: household {code} is already on line {seen[code]}"))
+        elif code not in known:
+            problems.append(f"{tr('Dòng', 'Line')} {i}: {actions.not_in_fund(fund, code)}")
+        else:
+            found.append(known[code])
+        seen.setdefault(code, i)
+    if problems:
+        raise ValidationError(problems)
+    return [payments.Payment(h, cd["purpose"], cd["amount_vnd"], cd["date"], cd["paid_from"], cd["description"])
+            for h in found]
 
 
 @login_required
