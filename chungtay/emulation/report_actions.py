@@ -24,7 +24,7 @@ from chungtay.i18n import tr
 from chungtay.units.models import Unit
 
 from .models import Movement
-from .report import PUBLISH_ACTION, Report, publications, review_report
+from .report import PUBLISH_ACTION, Report, latest_publication, publications, review_report
 
 
 def check_publish(actor, m: Movement, unit: Unit) -> None:
@@ -46,7 +46,8 @@ def publish_report(actor, m: Movement, unit: Unit, first: int, last: int, *, tod
     audit(actor, PUBLISH_ACTION, m, unit, report_unit=unit.pk, first=first, last=last, version=version,
           fingerprint=r.fingerprint, published_on=on.isoformat(), published_on_vi=on.strftime("%d/%m/%Y"),
           kind=r.kind)
-    return review_report(actor, m, unit, first, last)
+    r.published = latest_publication(m, unit, first, last)      # this one: the figures are those just read
+    return r
 
 
 __all__ = ["check_publish", "publish_report", "PermissionDenied"]

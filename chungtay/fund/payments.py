@@ -111,7 +111,7 @@ def pay_households(actor, fund: Fund, *, allocation: Allocation, payments: list[
         for p, s, t in zip(payments, supports, txns)])
     AuditEvent.objects.bulk_create([
         AuditEvent(actor=by, action="fund.disbursement", object_type="disbursement", object_id=str(d.pk),
-                   unit=p.household.village, changes={"household": p.household.code, "purpose": p.purpose,
+                   unit_id=p.household.village_id, changes={"household": p.household.code, "purpose": p.purpose,
                                                       "amount_vnd": p.amount_vnd, "support_entry": s.entry_id})
         for d, p, s in zip(rows, payments, supports)])
     per_purpose: dict[str, int] = defaultdict(int)

@@ -161,7 +161,7 @@ def write_new(actor, items: list[tuple[Household, Facts]], *, source: str, distr
     sources = {x.code: x for x in FundingSource.objects.all()}
     SupportFunding.objects.bulk_create([ln for s, (_, f) in zip(rows, items) for ln in _funding_rows(s, f, sources)])
     AuditEvent.objects.bulk_create([
-        AuditEvent(actor=by, action="support.record", object_type="support", object_id=str(s.pk), unit=h.village,
+        AuditEvent(actor=by, action="support.record", object_type="support", object_id=str(s.pk), unit_id=h.village_id,
                    changes={"entry": e.pk, "household": h.code, **(extra or {}), **_changes(s, f)})
         for e, s, (h, f) in zip(entries, rows, items)])
     return rows
