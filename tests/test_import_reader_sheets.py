@@ -58,3 +58,4 @@ def test_a_damaged_sheet_among_good_ones_is_one_clear_error(tmp_path):
         read_xlsx(bad)
     (p,) = e.value.problems
     assert p.sheet == "bad.xlsx" and "bad.xlsx" in p.reason and str(tmp_path) not in p.reason
+    assert "bảng 'NhanKhau'" in p.reason            # the damaged sheet named, not the good one

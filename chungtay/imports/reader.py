@@ -159,6 +159,7 @@ def _read_xlsx(path, display_name, progress) -> tuple[list[Table], list[Problem]
         return book.get_sheet_by_name(sheet_name)
 
     pool = ThreadPoolExecutor(max_workers=2, thread_name_prefix="sheet")
+    current = None              # the sheet being read: named in the message if it is damaged
     try:
         names = [n for n in wb.sheet_names if not fold_is_instructions(n)]
         # the sheets are parsed in the workers while this thread turns each one, in the workbook's
@@ -167,6 +168,7 @@ def _read_xlsx(path, display_name, progress) -> tuple[list[Table], list[Problem]
         parsed = [pool.submit(parse, sheet_name) for sheet_name in names]
         tables: list[Table] = []
         for k, (sheet_name, fut) in enumerate(zip(names, parsed)):
+            current = sheet_name
             if progress:
                 progress(k / len(names), f"Đang đọc bảng {sheet_name}")
             sheet = fut.result()
@@ -191,8 +193,9 @@ def _read_xlsx(path, display_name, progress) -> tuple[list[Table], list[Problem]
     except BaseException as e:  # noqa: BLE001 - a damaged sheet inside a readable zip
         if _fatal(e):
             raise
-        raise ReadError([Problem(name, 0, "", "", f"Tệp '{name}': không đọc được một bảng trong tệp "
-                                                  f"({_short(e, path, name)})")]) from None
+        where = f"bảng '{current}'" if current else "một bảng trong tệp"
+        raise ReadError([Problem(name, 0, "", "", f"Tệp '{name}': không đọc được {where} — bảng hỏng hoặc không "
+                                                  f"đúng định dạng Excel ({_short(e, path, name)})")]) from None
     finally:
         pool.shutdown(wait=True, cancel_futures=True)
         for book in opened:
