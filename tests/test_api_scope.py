@@ -133,6 +133,10 @@ def bodies(w):
                                                               "amount_vnd": 1_000_000}]},
         ("POST", "/funds/{fund_id}/disbursements"): {"household_code": w.fund.pay.household.code, "purpose": "house",
                                                      "amount_vnd": 1_000_000, "date": "2025-10-21"},
+        ("POST", "/funds/{fund_id}/disbursement-lists"): {
+            "allocation_id": w.fund.alloc.pk, "payments": [{"household_code": w.fund.pay.household.code,
+                                                            "purpose": "house", "amount_vnd": 1_000_000,
+                                                            "date": "2025-10-21"}]},
         ("POST", "/funds/{fund_id}/transfers"): {"to_fund_id": w.fund.pfund.pk, "amount_vnd": 1_000_000,
                                                  "date": "2025-10-21"},
         ("POST", "/funds/{fund_id}/entries/{ledger_entry_id}/reversal"): {"date": "2025-10-21", "reason": "ghi nhầm"},

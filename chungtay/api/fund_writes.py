@@ -10,11 +10,11 @@ from typing import Literal, Optional
 from django.db.models import Prefetch
 from ninja import Field, Schema, Status
 
-from chungtay.fund import actions
+from chungtay.fund import actions, payments
 from chungtay.fund.models import Allocation, AllocationLine, Disbursement, LedgerTransaction
 from chungtay.units.models import Unit
 
-from .base import write
+from .base import ApiError, write
 from .common import WRITE_ERRORS
 from .fund import (ID, MAX_VND, AllocationOut, DisbursementOut, EntryOut, PaidFrom, Purpose, _allocation, _bad,
                    _disbursement, _entry, _kept, _one, router)
@@ -81,6 +81,62 @@ def create_disbursement(request, fund_id: int, payload: DisbursementIn):
                                         document_no=payload.document_no, description=payload.description,
                                         allocation=allocation)
     return Status(201, _disbursement(Disbursement.objects.select_related("household", "txn__reversal").get(pk=d.pk)))
+
+
+class PaymentIn(Schema):
+    household_code: str = Field(min_length=1, max_length=40, description="a household of the fund's area and yours")
+    purpose: Purpose
+    amount_vnd: int = Field(ge=1, le=MAX_VND, strict=True, description="positive whole VND")
+    date: dt.date = Field(description="from 2000, not after today, after the closed books")
+    paid_from: PaidFrom = "bank"
+    description: str = Field("", max_length=200)
+
+
+class PaymentListIn(Schema):
+    allocation_id: int = Field(**ID, description="the decision the list is paid under (its number: each document_no)")
+    payments: list[PaymentIn] = Field(min_length=1, max_length=payments.MAX_PAYMENTS)
+
+
+class PaymentListOut(Schema):
+    allocation_id: int
+    households: int
+    total_vnd: int
+    disbursements: list[DisbursementOut]
+
+
+@router.post("/funds/{int:fund_id}/disbursement-lists", response={201: PaymentListOut, **WRITE_ERRORS},
+             url_name="fund_disbursement_list_create")
+@write
+def create_disbursement_list(request, fund_id: int, payload: PaymentListIn):
+    """An allocation decision's list paid at once (fund.payments.pay_households; disbursement_record):
+    each payment checked as one, the list's total against the balances, all or nothing — a bad
+    line is named as ``payments[i]`` (or ``payments[i].household_code``). Each payment is also a
+    support in its household's support ledger."""
+    user = request.auth
+    f = _kept(request, fund_id, "disbursement_record")
+    allocation = _one(f.allocations.all(), payload.allocation_id, "allocation_id",
+                      "Không có quyết định phân bổ này trong quỹ", "No such allocation in this fund")
+    with _renamed({"household": "payments"}):
+        known = actions.households_for(user, f, [p.household_code for p in payload.payments])
+    fields, seen = [], {}
+    for i, p in enumerate(payload.payments):
+        code = p.household_code.strip()
+        if code in seen:
+            fields.append((f"payments[{i}].household_code", f"Mã hộ {code} đã có ở payments[{seen[code]}]",
+                           f"Household {code} is already payments[{seen[code]}]"))
+        elif code not in known:
+            fields.append((f"payments[{i}].household_code", f"Mã hộ {code}: không có trong {f.unit.full_name}",
+                           f"Household {code}: not in {f.unit.full_name}"))
+        seen.setdefault(code, i)
+    if fields:
+        raise ApiError(400, "invalid", fields[0][1], fields[0][2], fields)
+    paid = payments.pay_households(user, f, allocation=allocation, payments=[
+        payments.Payment(known[p.household_code.strip()], p.purpose, p.amount_vnd, p.date, p.paid_from, p.description)
+        for p in payload.payments])
+    rows = Disbursement.objects.select_related("household", "txn__reversal").filter(pk__in=[d.pk for d in paid])
+    return Status(201, {"allocation_id": allocation.pk, "households": len(paid),
+                        "total_vnd": sum(d.amount_vnd for d in paid),
+                        "disbursements": [_disbursement(d) for d in sorted(rows, key=lambda d: d.pk)]})
 
 
 class TransferIn(Schema):

@@ -63,8 +63,9 @@ def pay_households(actor, fund: Fund, *, allocation: Allocation, payments: list[
     parts = {code: ProgrammePart.objects.filter(code=code).first() for code, _, _ in actions.PURPOSE_SUPPORT.values()}
     doc = allocation.decision_no
     area: dict[int, str | None] = {}             # village → why the user may not pay there (None: may)
-    problems, facts = [], []
-    for i, p in enumerate(payments, start=1):
+    problems: dict[str, list[str]] = {}          # "payments[i]" (from 0, as the API names them) → messages
+    facts = []
+    for i, p in enumerate(payments):
         found = actions.payment_problems(fund, p.household, p.purpose, p.amount_vnd, p.date, p.paid_from, allocation)
         if not found:
             v = p.household.village_id
@@ -78,15 +79,16 @@ def pay_households(actor, fund: Fund, *, allocation: Allocation, payments: list[
                                       p.date, doc, p.description)
             found = {"area": area[v]} if area[v] else support.check_facts(actor, p.household, f)
             facts.append(f)
-        problems += [_line(i, p, m) for m in found.values()]
+        if found:
+            problems[f"payments[{i}]"] = [_line(i + 1, p, m) for m in found.values()]
     if problems:
         raise ValidationError(problems)
     actions._lock(fund)
     last = max(p.date for p in payments)
     closed = actions.closed_until({fund.pk})
     if closed is not None and min(p.date for p in payments) <= closed[1]:
-        raise ValidationError([_line(i, p, actions.closed_problem({fund.pk}, p.date))
-                               for i, p in enumerate(payments, start=1) if p.date <= closed[1]])
+        raise ValidationError({f"payments[{i}]": [_line(i + 1, p, actions.closed_problem({fund.pk}, p.date))]
+                               for i, p in enumerate(payments) if p.date <= closed[1]})
     totals: dict[str, int] = defaultdict(int)
     for p in payments:
         totals[f"earmarked:{p.purpose}"] += p.amount_vnd
