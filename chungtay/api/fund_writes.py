@@ -53,12 +53,16 @@ def create_allocation(request, fund_id: int, payload: AllocationIn):
     return Status(201, _allocation(a))
 
 
-class DisbursementIn(Schema):
+class PaymentIn(Schema):
     household_code: str = Field(min_length=1, max_length=40, description="a household of the fund's area and yours")
     purpose: Purpose
     amount_vnd: int = Field(ge=1, le=MAX_VND, strict=True, description="positive whole VND")
     date: dt.date = Field(description="from 2000, not after today, after the closed books")
     paid_from: PaidFrom = "bank"
+    description: str = Field("", max_length=200)
+
+
+class DisbursementIn(PaymentIn):
     allocation_id: Optional[int] = Field(None, **ID, description="the decision it is paid under")
     document_no: str = Field("", max_length=60, description="default: the decision's number")
     description: str = Field("", max_length=300)
@@ -81,15 +85,6 @@ def create_disbursement(request, fund_id: int, payload: DisbursementIn):
                                         document_no=payload.document_no, description=payload.description,
                                         allocation=allocation)
     return Status(201, _disbursement(Disbursement.objects.select_related("household", "txn__reversal").get(pk=d.pk)))
-
-
-class PaymentIn(Schema):
-    household_code: str = Field(min_length=1, max_length=40, description="a household of the fund's area and yours")
-    purpose: Purpose
-    amount_vnd: int = Field(ge=1, le=MAX_VND, strict=True, description="positive whole VND")
-    date: dt.date = Field(description="from 2000, not after today, after the closed books")
-    paid_from: PaidFrom = "bank"
-    description: str = Field("", max_length=200)
 
 
 class PaymentListIn(Schema):
