@@ -111,23 +111,18 @@ def create_disbursement_list(request, fund_id: int, payload: PaymentListIn):
     f = _kept(request, fund_id, "disbursement_record")
     allocation = _one(f.allocations.all(), payload.allocation_id, "allocation_id",
                       "Không có quyết định phân bổ này trong quỹ", "No such allocation in this fund")
+    codes = [p.household_code.strip() for p in payload.payments]
     with _renamed({"household": "payments"}):
-        known = actions.households_for(user, f, [p.household_code for p in payload.payments])
-    fields, seen = [], {}
-    for i, p in enumerate(payload.payments):
-        code = p.household_code.strip()
-        if code in seen:
-            fields.append((f"payments[{i}].household_code", f"Mã hộ {code} đã có ở payments[{seen[code]}]",
-                           f"Household {code} is already payments[{seen[code]}]"))
-        elif code not in known:
-            fields.append((f"payments[{i}].household_code", f"Mã hộ {code}: không có trong {f.unit.full_name}",
-                           f"Household {code}: not in {f.unit.full_name}"))
-        seen.setdefault(code, i)
+        known, bad = payments.resolve_codes(user, f, codes)
+    fields = [(f"payments[{i}].household_code", f"Mã hộ {code} đã có ở payments[{j}]",
+               f"Household {code} is already payments[{j}]") if j is not None else
+              (f"payments[{i}].household_code", f"Mã hộ {code}: không có trong {f.unit.full_name}",
+               f"Household {code}: not in {f.unit.full_name}") for i, code, j in bad]
     if fields:
         raise ApiError(400, "invalid", fields[0][1], fields[0][2], fields)
     paid = payments.pay_households(user, f, allocation=allocation, payments=[
-        payments.Payment(known[p.household_code.strip()], p.purpose, p.amount_vnd, p.date, p.paid_from, p.description)
-        for p in payload.payments])
+        payments.Payment(known[code], p.purpose, p.amount_vnd, p.date, p.paid_from, p.description)
+        for code, p in zip(codes, payload.payments)])
     rows = Disbursement.objects.select_related("household", "txn__reversal").filter(pk__in=[d.pk for d in paid])
     return Status(201, {"allocation_id": allocation.pk, "households": len(paid),
                         "total_vnd": sum(d.amount_vnd for d in paid),

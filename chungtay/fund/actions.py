@@ -436,7 +436,8 @@ def record_disbursement(actor, fund: Fund, *, household: Household, purpose: str
     from chungtay.support.models import ProgrammePart
     problems = payment_problems(fund, household, purpose, amount_vnd, date, paid_from, allocation)
     if problems:
-        raise ValidationError(dict([next(iter(problems.items()))]))       # the first, as the form shows it
+        field, message = next(iter(problems.items()))
+        raise ValidationError({field: message})          # the first, as the form has always shown it
     _lock(fund)
     doc = (document_no or (allocation.decision_no if allocation else "")).strip()
     t = _post(actor, fund, LedgerTransaction.DISBURSEMENT, date,

@@ -40,6 +40,25 @@ class Payment:
     description: str = ""
 
 
+def _check_size(n: int) -> None:
+    if n > MAX_PAYMENTS:
+        raise ValidationError(tr(f"Một danh sách tối đa {MAX_PAYMENTS} hộ", f"At most {MAX_PAYMENTS} households at once"))
+
+
+def resolve_codes(actor, fund: Fund, codes: list[str]) -> tuple[dict[str, Household], list[tuple[int, str, int | None]]]:
+    """A list's household codes (stripped) → (code → household of the fund's unit and the user's
+    area, the bad lines). A bad line is (its index, its code, the index of the earlier line with the
+    same code, or None when the code is unknown or outside the area: the two read alike)."""
+    _check_size(len(codes))
+    known = actions.households_for(actor, fund, codes)
+    bad, seen = [], {}
+    for i, code in enumerate(codes):
+        if code in seen or code not in known:
+            bad.append((i, code, seen.get(code)))
+        seen.setdefault(code, i)
+    return known, bad
+
+
 def _line(i: int, p: Payment, message: str) -> str:
     code = getattr(p.household, "code", "?")
     return tr(f"Dòng {i} (hộ {code}): {message}", f"Line {i} (household {code}): {message}")
@@ -58,8 +77,7 @@ def pay_households(actor, fund: Fund, *, allocation: Allocation, payments: list[
         raise ValidationError(tr("Quyết định phân bổ của quỹ khác", "An allocation of another fund"))
     if not payments:
         raise ValidationError(tr("Danh sách chi trả không có hộ nào", "The list pays no household"))
-    if len(payments) > MAX_PAYMENTS:
-        raise ValidationError(tr(f"Một danh sách tối đa {MAX_PAYMENTS} hộ", f"At most {MAX_PAYMENTS} households at once"))
+    _check_size(len(payments))
     parts = {code: ProgrammePart.objects.filter(code=code).first() for code, _, _ in actions.PURPOSE_SUPPORT.values()}
     doc = allocation.decision_no
     area: dict[int, str | None] = {}             # village → why the user may not pay there (None: may)
@@ -116,9 +134,7 @@ def pay_households(actor, fund: Fund, *, allocation: Allocation, payments: list[
                    unit_id=p.household.village_id, changes={"household": p.household.code, "purpose": p.purpose,
                                                       "amount_vnd": p.amount_vnd, "support_entry": s.entry_id})
         for d, p, s in zip(rows, payments, supports)])
-    per_purpose: dict[str, int] = defaultdict(int)
-    for p in payments:
-        per_purpose[p.purpose] += p.amount_vnd
+    per_purpose = {a.split(":", 1)[1]: v for a, v in totals.items() if a.startswith("earmarked:")}
     audit(actor, "fund.payments", allocation, fund.unit, decision_no=doc, households=len(payments),
-          total_vnd=sum(per_purpose.values()), purposes=dict(per_purpose), last_date=last.isoformat())
+          total_vnd=sum(per_purpose.values()), purposes=per_purpose, last_date=last.isoformat())
     return rows

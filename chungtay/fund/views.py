@@ -345,24 +345,14 @@ def payment_list_new(request, pk):
 
 def _payment_list(user, fund, codes: list[str], cd: dict) -> list:
     """The form's codes as payments; every unknown or repeated code named (ValidationError)."""
-    if len(codes) > payments.MAX_PAYMENTS:
-        raise ValidationError(tr(f"Một danh sách tối đa {payments.MAX_PAYMENTS} hộ",
-                                 f"At most {payments.MAX_PAYMENTS} households at once"))
-    known = actions.households_for(user, fund, codes)
-    problems, found, seen = [], [], {}
-    for i, code in enumerate(codes, start=1):
-        if code in seen:
-            problems.append(tr(f"Dòng {i}: mã hộ {code} đã có ở dòng {seen[code]}",
-                               f"Line {i}: household {code} is already on line {seen[code]}"))
-        elif code not in known:
-            problems.append(f"{tr('Dòng', 'Line')} {i}: {actions.not_in_fund(fund, code)}")
-        else:
-            found.append(known[code])
-        seen.setdefault(code, i)
-    if problems:
-        raise ValidationError(problems)
-    return [payments.Payment(h, cd["purpose"], cd["amount_vnd"], cd["date"], cd["paid_from"], cd["description"])
-            for h in found]
+    known, bad = payments.resolve_codes(user, fund, codes)
+    if bad:
+        raise ValidationError([tr(f"Dòng {i + 1}: mã hộ {code} đã có ở dòng {j + 1}",
+                                  f"Line {i + 1}: household {code} is already on line {j + 1}") if j is not None
+                               else f"{tr('Dòng', 'Line')} {i + 1}: {actions.not_in_fund(fund, code)}"
+                               for i, code, j in bad])
+    return [payments.Payment(known[c], cd["purpose"], cd["amount_vnd"], cd["date"], cd["paid_from"], cd["description"])
+            for c in codes]
 
 
 @login_required
