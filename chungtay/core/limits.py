@@ -20,6 +20,7 @@ from pathlib import Path
 
 import numpy as np
 
+from . import sheet_scan
 from .fmt import number
 
 # --- limits (named, documented in docs/import.md) -------------------------------------------
@@ -365,9 +366,11 @@ def _scan_child() -> None:
     sys.stdout.buffer.write(pickle.dumps(out))
 
 
-def _scan_share(zf, info, name, sst_lens: list[int], share: int = 0, of: int = 1) -> tuple:
+def _scan_share(zf, info, name, sst_lens: list[int], share: int = 0, of: int = 1, vectorised: bool = True) -> tuple:
     """(max column, max row, cells and rows without a reference, text bytes) of the chunks
-    ``share``, ``share + of``, … of one sheet part (all of them by default)."""
+    ``share``, ``share + of``, … of one sheet part (all of them by default). ``vectorised``: each
+    chunk's patterns found by :mod:`chungtay.core.sheet_scan` where it can (the same answers; False:
+    the regular expressions only, as the tests compare)."""
     max_col = max_row = 0
     noref_cells = noref_rows = 0
     text = 0
@@ -377,25 +380,38 @@ def _scan_share(zf, info, name, sst_lens: list[int], share: int = 0, of: int = 1
     for k, data in enumerate(_with_carry(_chunks(zf, info, name, MAX_UNCOMPRESSED_BYTES))):
         if k % of != share:
             continue
-        refs = _REF.findall(data)
-        if refs:
-            joined = b" ".join(refs)
-            max_col = max(max_col, max(_col_number(c.upper()) for c in set(joined.translate(None, _DIGITS).split())))
-            max_row = max(max_row, int(_ints(joined.translate(None, _LETTERS)).max()))
+        fast = sheet_scan.chunk_figures(data, MAX_CELL_CHARS, bool(n_sst)) if vectorised else None
+        if fast is not None:          # the patterns' answers found with numpy (sheet_scan: exactly theirs)
+            n_refs, c, r, tags, long, sst_idx = fast
+            max_col, max_row = max(max_col, c), max(max_row, r)
+        else:
+            refs = _REF.findall(data)
+            n_refs, tags, long = len(refs), None, True
+            if refs:
+                joined = b" ".join(refs)
+                max_col = max(max_col, max(_col_number(c.upper()) for c in set(joined.translate(None, _DIGITS).split())))
+                max_row = max(max_row, int(_ints(joined.translate(None, _LETTERS)).max()))
         # every cell has a reference in files written by Excel & co.: count '<c' tags (a superset) cheaply
-        if noref_cells or data.count(b"<c") + data.count(b":c") > len(refs) + 256:
+        if tags is None:
+            tags = data.count(b"<c") + data.count(b":c")
+        if noref_cells or tags > n_refs + 256:
             noref_cells += len(_CELL_NOREF.findall(data))
             noref_rows += len(_ROW_NOREF.findall(data))
             row_refs = _ROW_REF.findall(data)
             if row_refs:
                 max_row = max(max_row, max(map(int, set(row_refs))))
-        _check_long_text(data, name, where)
+        if long:
+            _check_long_text(data, name, where)
         text += len(data)
         if n_sst:
-            refs = _SST_REF.findall(data)
-            if refs:
+            if fast is not None:
+                idx = sst_idx
+            else:
+                refs = _SST_REF.findall(data)
+                idx = _ints(b" ".join(refs)) if refs else None
+            if idx is not None and len(idx):
                 try:
-                    text += int(sst_array[_ints(b" ".join(refs))].sum())
+                    text += int(sst_array[idx].sum())
                 except IndexError:
                     _fail(name, f"{where[0]} tham chiếu chuỗi không tồn tại (tệp hỏng)",
                           f"{where[1]} refers to a missing shared string (damaged file)")
