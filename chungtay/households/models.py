@@ -163,7 +163,7 @@ class Assessment(models.Model):
             models.Index(fields=["year", "province", "is_current", "kind"]),
             models.Index(fields=["year", "commune", "is_current"]),
             models.Index(fields=["year", "legacy_province", "is_current"]),
-            models.Index(fields=["household", "year"]),
+            # (a household's results by year: the leading columns of assessment_version's own index)
         ]
         ordering = ["-year", "-version"]
 
