@@ -17,8 +17,8 @@ from django.db import connection, transaction
 from django.db.models import Count
 
 from chungtay.accounts.models import Assignment, AuditEvent
-from chungtay.bulk import (collector_paused, foreign_keys_deferred, indexes_deferred, insert_rows, next_id,
-                           release_memory, reset_sequences)
+from chungtay.bulk import (atomic_keys_checked_once, collector_paused, foreign_keys_deferred, indexes_deferred,
+                           insert_rows, next_id, release_memory, reset_sequences)
 from chungtay.core import fmt
 from chungtay.core.standards import get_standard
 from chungtay.units.loader import load_units
@@ -105,11 +105,16 @@ def _remove_demo_population() -> dict:
     return removed
 
 
-@transaction.atomic
 def load_population(pop, replace: bool = False, log=lambda m: None, actor=None) -> dict:
     """Load the synthetic population. ``replace``: first delete the previous demo population
     (only it: see :func:`_remove_demo_population`); the caller confirms and names the actor,
-    recorded in the audit event with the counts."""
+    recorded in the audit event with the counts. One transaction; on SQLite its foreign keys are
+    checked once at its end (chungtay.bulk.atomic_keys_checked_once)."""
+    with atomic_keys_checked_once():
+        return _load_population(pop, replace, log, actor)
+
+
+def _load_population(pop, replace: bool, log, actor) -> dict:
     from chungtay.synth import POOR_DISTRICTS
     load_units()
     if connection.vendor == "sqlite":

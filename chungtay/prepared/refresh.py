@@ -18,6 +18,7 @@ Which rows a write of year ``y`` in villages ``V`` can change:
 from __future__ import annotations
 
 from django.db import connection
+from django.db.models import Q
 
 from chungtay.bulk import insert_rows
 from chungtay.core.standards import StandardError, standard_for_year
@@ -236,7 +237,8 @@ def _movements(year: int | None, vids, households=None) -> None:
         HouseholdMovement.objects.all().delete()
         UnitMovement.objects.all().delete()
         for y in years:
-            _movement_pair(y, None, counts=False)
+            _movement_pair(y, None, counts=False, fresh=True)
+        _resolve_elsewhere_all()        # every pair's few flag-2 rows in one pass
         _movement_counts(None)          # every pair's groups in one pass over the rows
         for y in years:
             _unit_movements(y, None)
@@ -297,16 +299,18 @@ def _flag(cat: str, already: str) -> str:
             f"ELSE 0 END)")
 
 
-def _movement_pair(y: int, vids, households=None, counts: bool = True) -> None:
+def _movement_pair(y: int, vids, households=None, counts: bool = True, fresh: bool = False) -> None:
     """HouseholdMovement of pair ``y`` for the households with a result of ``y - 1`` or ``y`` in
     ``vids`` (all when None), each classified for its units, then (``counts``) MovementCount as
-    their groups."""
+    their groups. ``fresh``: a full recount that emptied both tables first — no stale rows to
+    delete, and the households with earlier results elsewhere are resolved for every pair at once
+    by the caller (each of these statements scanned the whole table: its indexes are built at the
+    end of a full recount)."""
     stale = MovementCount.objects.filter(year_to=y)
     stale_h = HouseholdMovement.objects.filter(year_to=y)
     sel, params = "", [y - 1] * 4 + [y - 1, y]      # 4 EXISTS (pe, ne), then the households' years
     touch, tparams = "", []
     if vids is not None:
-        from django.db.models import Q
         near = Q(from_village_id__in=vids) | Q(to_village_id__in=vids)
         stale = stale.filter(near)
         if households is None:
@@ -319,8 +323,9 @@ def _movement_pair(y: int, vids, households=None, counts: bool = True) -> None:
         wf, pf = _in("from_village_id", vids)
         wt, pt = _in("to_village_id", vids)
         touch, tparams = f" AND ({wf} OR {wt})", pf + pt
-    stale.delete()
-    stale_h.delete()
+    if not fresh:
+        stale.delete()
+        stale_h.delete()
     pe, ne = _flag("poor", "'poor'"), _flag("near_poor", "'poor', 'near_poor'")
     inner = (f"SELECT {', '.join(f'b.{c} AS f_{c}' for c in LOC)}, {', '.join(f'a.{c} AS t_{c}' for c in LOC)}, "
              f"COALESCE(b.category, 'none') AS cf, COALESCE(a.category, 'none') AS ct, "
@@ -346,7 +351,8 @@ def _movement_pair(y: int, vids, households=None, counts: bool = True) -> None:
     _exec(f"INSERT INTO {HouseholdMovement._meta.db_table} ({', '.join(dst + mv_cols)}) "
           f"SELECT {int(y)}, h, {', '.join(f'f_{c}' for c in LOC)}, {', '.join(f't_{c}' for c in LOC)}, "
           f"cf, ct, pe, ne, pl, {', '.join(mv_sql)} FROM ({inner}) t", params)
-    _resolve_elsewhere(y, vids)
+    if not fresh:
+        _resolve_elsewhere(y, vids)
     if counts:
         _movement_counts(y, touch, tparams)
 
@@ -390,16 +396,28 @@ def _movement_sql(b: str, a: str) -> str:
             f"ELSE {c['stayed_above']} END)")
 
 
-def _resolve_elsewhere(y: int, vids) -> None:
-    """Households whose earlier poor / near-poor result lies only in other villages (flag 2):
-    classify them for each unit with that unit's own earlier results (few rows)."""
-    from django.db.models import Q
+ELSEWHERE = Q(poor_earlier=2) | Q(near_earlier=2)
 
+
+def _resolve_elsewhere_all() -> None:
+    """:func:`_resolve_elsewhere` of every pair, their rows read in one statement."""
+    by_year: dict[int, list] = {}
+    for r in HouseholdMovement.objects.filter(ELSEWHERE).order_by("year_to", "id"):
+        by_year.setdefault(r.year_to, []).append(r)
+    for y, rows in by_year.items():
+        _resolve_elsewhere(y, None, rows)
+
+
+def _resolve_elsewhere(y: int, vids, rows=None) -> None:
+    """Households whose earlier poor / near-poor result lies only in other villages (flag 2):
+    classify them for each unit with that unit's own earlier results (few rows; ``rows``: pair
+    ``y``'s, already read)."""
     from chungtay.core.movements import NONE, movement
-    qs = HouseholdMovement.objects.filter(year_to=y).filter(Q(poor_earlier=2) | Q(near_earlier=2))
-    if vids is not None:
-        qs = qs.filter(Q(from_village_id__in=vids) | Q(to_village_id__in=vids))
-    rows = list(qs)
+    if rows is None:
+        qs = HouseholdMovement.objects.filter(year_to=y).filter(ELSEWHERE)
+        if vids is not None:
+            qs = qs.filter(Q(from_village_id__in=vids) | Q(to_village_id__in=vids))
+        rows = list(qs)
     if not rows:
         return
     codes = {m: i for i, m in enumerate(movement_codes())}
