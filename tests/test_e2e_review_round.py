@@ -73,6 +73,8 @@ def test_a_commune_walks_through_a_complete_round(browser, server):  # noqa: F81
         meetings += 1
         with page.expect_navigation():
             page.click("button:has-text('Lưu biên bản họp')")
+        # each meeting saved, or the page's own message says why not (not a later, vaguer failure)
+        expect(page.locator(".messages .msg").first).to_contain_text("Đã ghi biên bản họp")
     expect(page.locator(".todo")).to_contain_text("1 hộ phải rà soát lại")
     returned = page.locator("#round-households tr", has_text=sent_back_code)
     expect(returned).to_contain_text("rà soát lại")
