@@ -184,9 +184,7 @@ def worker(args) -> None:
     assert c.get(WARMUP_URL).status_code == 200
     moved = _stamp_moved(url) if kind.endswith("after a write") else []
     first_read = "(202)" in kind
-    if first_read:
-        from chungtay.support.models import PreparedAnalysis
-        before = set(PreparedAnalysis.objects.values_list("pk", flat=True))
+    before = _prepared_rows() if first_read else set()
     times, cpu = [], []
     queries = 0
     for i in range(args.runs + 1):
@@ -206,9 +204,22 @@ def worker(args) -> None:
             raise SystemExit(f"{url} as {role}: not the page after a write")
     _stamp_restored(moved)
     if first_read:          # the row these reads queued: gone, so that the next run's first read is one again
-        PreparedAnalysis.objects.exclude(pk__in=before).delete()
+        _remove_prepared_since(before)
     print(json.dumps({"cold": times[0], "warm": times[1:], "queries": queries, "cpu_cold": cpu[0],
                       "cpu_warm": statistics.median(cpu[1:]) if cpu[1:] else cpu[0]}))
+
+
+def _prepared_rows() -> set:
+    from chungtay.support.models import PreparedAnalysis
+    return set(PreparedAnalysis.objects.values_list("pk", flat=True))
+
+
+def _remove_prepared_since(before: set) -> None:
+    """The prepared rows made since ``before`` was taken (a first-read page's own), removed, and only
+    those: by time (rows read in the last second) it also took the rows the worker had just computed
+    for other pages, which then answered 202."""
+    from chungtay.support.models import PreparedAnalysis
+    PreparedAnalysis.objects.exclude(pk__in=before).delete()
 
 
 def _stamp_moved(url: str) -> list:
@@ -251,15 +262,12 @@ def prepare_first(args) -> None:
                 with WorkerLock() as worker_id:
                     Worker(worker_id).run_ready()
                 print(f"prepared by the worker first: {kind}")
-    from chungtay.support.models import PreparedAnalysis
     for kind, role, url, _ in pages():        # the first reads: never asked before, in every run
         if "(202)" in kind:
             c.force_login(get_user_model().objects.get(username=role))
-            before = set(PreparedAnalysis.objects.values_list("pk", flat=True))
+            before = _prepared_rows()
             c.get(url)                         # its row, queued (the task is not run) or computed
-            # only the row this read made (by time, it also took the rows the worker had just
-            # computed above, read less than a second before: their pages then answered 202)
-            PreparedAnalysis.objects.exclude(pk__in=before).delete()
+            _remove_prepared_since(before)
 
 
 def ensure_database(url: str) -> None:

@@ -7,6 +7,7 @@ spreadsheet programs write it, and odd or hostile fragments — and must agree.
 """
 from __future__ import annotations
 
+import re
 import zipfile
 
 from hypothesis import given, settings
@@ -22,7 +23,6 @@ def regex_figures(data: bytes, long_text: int = LONG):
     refs = limits._REF.findall(data)
     cols = [limits._col_number(r.upper().rstrip(b"0123456789")) for r in refs]
     rows = [int(r.lstrip(b"ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz")) for r in refs]
-    import re
     long = re.search(rb">[^<]{%d,}" % (long_text + 1), data) is not None
     return (len(refs), max(cols, default=0), max(rows, default=0), data.count(b"<c") + data.count(b":c"), long,
             [int(x) for x in limits._SST_REF.findall(data)])
